@@ -1,0 +1,173 @@
+// Package cli implements the wirewatch command's verbs.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wirewatch/wirewatch/internal/pipeline"
+	"github.com/wirewatch/wirewatch/services/extractor"
+	"github.com/wirewatch/wirewatch/services/fetcher"
+)
+
+// Env is what a verb may use of the world: its output streams and the
+// environment.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+const usage = `wirewatch ingests news articles, extracts their text and metadata, clusters the
+versions of each story and delivers them as JSON events.
+
+Usage:
+  wirewatch run [--input DIR]... [--out DIR] [--data DIR] [--nats URL] [--once]
+  wirewatch extract PATH...
+  wirewatch version
+
+Run 'wirewatch VERB -h' for a verb's flags.
+`
+
+// Version is the wirewatch version, set at build time with -ldflags.
+var Version = "dev"
+
+// Main runs the verb named by args[0] and returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = runVerb(ctx, args[1:], env)
+	case "extract":
+		err = extractVerb(ctx, args[1:], env)
+	case "version":
+		fmt.Fprintln(env.Stdout, "wirewatch", Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+	default:
+		fmt.Fprintf(env.Stderr, "wirewatch: unknown verb %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "wirewatch:", err)
+		return 1
+	}
+	return 0
+}
+
+// paths is a repeatable path flag.
+type paths []string
+
+func (p *paths) String() string     { return strings.Join(*p, string(filepath.ListSeparator)) }
+func (p *paths) Set(v string) error { *p = append(*p, v); return nil }
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func runVerb(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var cfg pipeline.Config
+	var in paths
+	if v := env.Getenv("WIREWATCH_INPUTS"); v != "" {
+		in = filepath.SplitList(v)
+	}
+	fs.Var(&in, "input", "input `directory` of .html, .htm, .txt (and .gz) files; repeatable (env WIREWATCH_INPUTS)")
+	fs.StringVar(&cfg.OutDir, "out", envOr(env.Getenv, "WIREWATCH_OUT", "./out"), "output `directory` for the JSONL files (env WIREWATCH_OUT)")
+	fs.StringVar(&cfg.DataDir, "data", envOr(env.Getenv, "WIREWATCH_DATA", "./.wirewatch"), "`directory` of the embedded server's store (env WIREWATCH_DATA)")
+	fs.StringVar(&cfg.NATSURL, "nats", env.Getenv("WIREWATCH_NATS_URL"), "use the NATS server at `url` instead of an embedded one (env WIREWATCH_NATS_URL)")
+	fs.StringVar(&cfg.Listen, "listen", env.Getenv("WIREWATCH_LISTEN"), "let clients connect to the embedded server at `host:port`, e.g. 127.0.0.1:4222 (env WIREWATCH_LISTEN)")
+	fs.BoolVar(&cfg.Once, "once", false, "ingest the inputs, wait until everything is delivered, print a summary and exit")
+	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "with --once, how long to wait for the pipeline")
+	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level: debug, info, warn, error")
+	jsonSummary := fs.Bool("json", false, "print the --once summary as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
+	}
+	cfg.Inputs = in
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	log, err := newLogger(*logLevel, env.Stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	sum, err := pipeline.Run(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if *jsonSummary {
+		return json.NewEncoder(env.Stdout).Encode(sum)
+	}
+	fmt.Fprintln(env.Stdout, sum)
+	return nil
+}
+
+func extractVerb(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	maxBytes := fs.Int64("max-bytes", fetcher.DefaultMaxBytes, "largest file extracted, in bytes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("extract: no PATH given")
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	var failed int
+	for _, path := range fs.Args() {
+		now := time.Now()
+		raw, err := fetcher.FileDocument(path, *maxBytes, now)
+		if err == nil {
+			var a any
+			a, err = extractor.Extract(ctx, raw, extractor.Config{MaxBytes: int(*maxBytes)}, now)
+			if err == nil {
+				err = enc.Encode(a)
+			}
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(env.Stderr, "wirewatch: extracting %s: %v\n", path, err)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("extract: %d of %d files failed", failed, fs.NArg())
+	}
+	return nil
+}
+
+func newLogger(level string, w io.Writer) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	enc := zap.NewDevelopmentEncoderConfig()
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(w), lvl)
+	return zap.New(core), nil
+}

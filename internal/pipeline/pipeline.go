@@ -1,0 +1,374 @@
+// Package pipeline runs the whole wirewatch pipeline in one process: an
+// embedded JetStream server (or a connection to an external one) and the
+// fetcher, extractor, deduper and sink services, each reading its own durable
+// consumer exactly as it would as a separate process.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/wirewatch/wirewatch/pkg/embedded"
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+	"github.com/wirewatch/wirewatch/services/deduper"
+	"github.com/wirewatch/wirewatch/services/extractor"
+	"github.com/wirewatch/wirewatch/services/fetcher"
+	"github.com/wirewatch/wirewatch/services/sink"
+)
+
+// Config configures a pipeline run.
+type Config struct {
+	// Inputs are directories of article files.
+	Inputs []string
+	// OutDir is where the sink writes its JSONL files.
+	OutDir string
+	// DataDir holds the embedded server's store. Ignored with NATSURL.
+	DataDir string
+	// NATSURL connects to an external NATS server instead of embedding one.
+	NATSURL string
+	// Listen makes the embedded server accept clients on host:port, so
+	// that other programs can subscribe. Empty: in-process only.
+	Listen string
+	// Once ingests what the inputs hold, waits until every document has
+	// reached the sink or a dead-letter stream, and returns. Otherwise the
+	// inputs are watched until ctx ends.
+	Once bool
+	// Timeout bounds a Once run. Zero means 10 minutes.
+	Timeout time.Duration
+	// Stream options for the streams the run creates.
+	Streams events.StreamOptions
+}
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if len(c.Inputs) == 0 {
+		errs = append(errs, errors.New("no --input directory"))
+	}
+	if c.OutDir == "" {
+		errs = append(errs, errors.New("--out is empty"))
+	}
+	if c.NATSURL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("--data is empty"))
+	}
+	if c.NATSURL != "" && c.Listen != "" {
+		errs = append(errs, errors.New("--listen applies to the embedded server only, not with --nats"))
+	}
+	return errors.Join(errs...)
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Documents   int     `json:"documents"`    // documents published by this run
+	Known       int     `json:"known"`        // documents already ingested before
+	Articles    int     `json:"articles"`     // documents delivered by the sink
+	Clusters    int     `json:"clusters"`     // distinct clusters among them
+	DeadLetters int     `json:"dead_letters"` // documents dead-lettered
+	Seconds     float64 `json:"seconds"`
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("documents %d (already known %d), articles %d, clusters %d, dead letters %d, %.2fs",
+		s.Documents, s.Known, s.Articles, s.Clusters, s.DeadLetters, s.Seconds)
+}
+
+// Run runs the pipeline until ctx ends or, with Once, until the inputs are
+// through. The services are stopped in order (fetcher first, sink last) and
+// each drains what it holds.
+func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
+	start := time.Now()
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
+	nc, shutdown, err := connect(cfg, log)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer shutdown()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return Summary{}, fmt.Errorf("creating jetstream context: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	err = stage.EnsureStreams(sctx, js, cfg.Streams)
+	cancel()
+	if err != nil {
+		return Summary{}, err
+	}
+
+	tr := newTracker()
+	if cfg.Once {
+		stopDLQ, err := watchDeadLetters(ctx, js, tr)
+		if err != nil {
+			return Summary{}, err
+		}
+		defer stopDLQ()
+	}
+
+	ext, err := extractor.New(js, extractor.Config{}, log)
+	if err != nil {
+		return Summary{}, err
+	}
+	ded, err := deduper.New(js, deduper.Config{}, log)
+	if err != nil {
+		return Summary{}, err
+	}
+	snk, err := sink.New(js, sink.Config{OutDir: cfg.OutDir, OnDelivered: tr.delivered}, log)
+	if err != nil {
+		return Summary{}, err
+	}
+	fet, err := fetcher.New(js, fetcher.Config{
+		Inputs: cfg.Inputs, Watch: !cfg.Once, OnPublished: tr.published, OnFailed: tr.fetchFailed,
+	}, log)
+	if err != nil {
+		return Summary{}, err
+	}
+
+	// Each stage gets its own context so shutdown can go stage by stage.
+	type running struct {
+		name   string
+		cancel context.CancelFunc
+		done   chan error
+	}
+	var stages []running
+	for _, s := range []struct {
+		name string
+		run  func(context.Context) error
+	}{{"sink", snk.Run}, {"deduper", ded.Run}, {"extractor", ext.Run}} {
+		sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan error, 1)
+		go func() { done <- s.run(sctx) }()
+		stages = append(stages, running{s.name, cancel, done})
+	}
+	stopAll := func() error {
+		var errs []error
+		// Upstream first, so each stage drains what the one before it sent.
+		for i := len(stages) - 1; i >= 0; i-- {
+			stages[i].cancel()
+			if err := <-stages[i].done; err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", stages[i].name, err))
+			}
+		}
+		return errors.Join(errs...)
+	}
+
+	runErr := fet.Run(ctx)
+	if runErr == nil && cfg.Once {
+		tr.fetchDone()
+		runErr = waitIdle(ctx, js, tr, cfg.Timeout)
+	}
+	if err := stopAll(); err != nil && runErr == nil {
+		runErr = err
+	}
+	sum := tr.summary()
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, runErr
+}
+
+// connect starts the embedded server, or connects to cfg.NATSURL. shutdown
+// drains the connection and stops the server.
+func connect(cfg Config, log *zap.Logger) (*nats.Conn, func(), error) {
+	if cfg.NATSURL != "" {
+		nc, err := stage.Connect(cfg.NATSURL, "wirewatch", log)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nc, func() { drain(nc) }, nil
+	}
+	srv, err := embedded.Start(embedded.Options{StoreDir: filepath.Join(cfg.DataDir, "jetstream"), Listen: cfg.Listen})
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Listen != "" {
+		log.Info("embedded nats listening", zap.String("url", srv.ClientURL()))
+	}
+	nc, err := embedded.Connect(srv, "wirewatch")
+	if err != nil {
+		stopServer(srv)
+		return nil, nil, err
+	}
+	return nc, func() { drain(nc); stopServer(srv) }, nil
+}
+
+func drain(nc *nats.Conn) {
+	closed := make(chan struct{})
+	nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
+	if err := nc.Drain(); err != nil {
+		nc.Close()
+		return
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		nc.Close()
+	}
+}
+
+func stopServer(s *server.Server) {
+	s.Shutdown()
+	s.WaitForShutdown()
+}
+
+// watchDeadLetters tells the tracker about every dead letter stored from now on.
+func watchDeadLetters(ctx context.Context, js jetstream.JetStream, tr *tracker) (func(), error) {
+	c, err := js.OrderedConsumer(ctx, events.StreamDLQ, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverNewPolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("watching dead letters: %w", err)
+	}
+	cc, err := c.Consume(func(m jetstream.Msg) {
+		var dl events.DeadLetter
+		if err := events.DecodeMsg(m.Headers(), m.Data(), &dl); err == nil {
+			tr.failed(dl.Document)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("watching dead letters: %w", err)
+	}
+	return cc.Stop, nil
+}
+
+// waitIdle waits until every document of the run is delivered or
+// dead-lettered and no stage has anything left to do.
+func waitIdle(ctx context.Context, js jetstream.JetStream, tr *tracker, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 10 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if tr.complete() {
+			idle, err := stagesIdle(ctx, js)
+			if err != nil {
+				return err
+			}
+			if idle {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("waiting for the pipeline: %d documents unfinished after %s", tr.unfinished(), timeout)
+			}
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// stagesIdle reports whether the extractor, deduper and sink consumers have
+// nothing pending, checked in pipeline order: a stage publishes its outputs
+// before it acknowledges, so once a stage is seen idle, nothing new can reach
+// the stages after it.
+func stagesIdle(ctx context.Context, js jetstream.JetStream) (bool, error) {
+	for _, s := range []events.Stage{events.StageExtractor, events.StageDeduper, events.StageSink} {
+		stream, _ := events.InputStream(s)
+		c, err := js.Consumer(ctx, stream, string(s))
+		if err != nil {
+			return false, fmt.Errorf("inspecting consumer %s: %w", s, err)
+		}
+		info := c.CachedInfo()
+		if info.NumPending > 0 || info.NumAckPending > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// tracker follows the documents of a run to their end.
+type tracker struct {
+	mu        sync.Mutex
+	expected  map[string]bool
+	known     int
+	clusterOf map[string]string
+	dead      map[string]bool
+	fetched   bool
+}
+
+func newTracker() *tracker {
+	return &tracker{expected: map[string]bool{}, clusterOf: map[string]string{}, dead: map[string]bool{}}
+}
+
+func (t *tracker) published(docID string, duplicate bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if duplicate {
+		t.known++
+		return
+	}
+	t.expected[docID] = true
+}
+
+func (t *tracker) delivered(a *events.ClusteredArticle, _ bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clusterOf[a.ID] = a.Cluster.ID
+}
+
+func (t *tracker) failed(docID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.dead[docID] = true
+}
+
+// fetchFailed records a document the fetcher could not read: part of the run,
+// and dead from the start.
+func (t *tracker) fetchFailed(docID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.expected[docID] = true
+	t.dead[docID] = true
+}
+
+func (t *tracker) fetchDone() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.fetched = true
+}
+
+func (t *tracker) unfinished() int {
+	n := 0
+	for id := range t.expected {
+		if _, ok := t.clusterOf[id]; !ok && !t.dead[id] {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *tracker) complete() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fetched && t.unfinished() == 0
+}
+
+func (t *tracker) summary() Summary {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := Summary{Documents: len(t.expected), Known: t.known}
+	clusters := map[string]bool{}
+	for id := range t.expected {
+		if c, ok := t.clusterOf[id]; ok {
+			s.Articles++
+			clusters[c] = true
+		} else if t.dead[id] {
+			s.DeadLetters++
+		}
+	}
+	s.Clusters = len(clusters)
+	return s
+}

@@ -1,0 +1,155 @@
+package events_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+func TestDocumentIDIsStableAndSourceSpecific(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b events.Source
+		same bool
+	}{
+		{"same path", events.Source{Kind: "file", Path: "/a/b.txt"}, events.Source{Kind: "file", Path: "/a/./b.txt"}, true},
+		{"other path", events.Source{Kind: "file", Path: "/a/b.txt"}, events.Source{Kind: "file", Path: "/a/c.txt"}, false},
+		{"url case and fragment", events.Source{Kind: "http", URL: "HTTPS://Example.com/x#top"}, events.Source{Kind: "feed", URL: "https://example.com:443/x"}, true},
+		{"url beats path", events.Source{Kind: "http", URL: "https://example.com/x", Path: "/p"}, events.Source{Kind: "http", URL: "https://example.com/x"}, true},
+		{"other url", events.Source{Kind: "http", URL: "https://example.com/x"}, events.Source{Kind: "http", URL: "https://example.com/y"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := events.DocumentID(tt.a), events.DocumentID(tt.b)
+			if (a == b) != tt.same {
+				t.Errorf("ids %s and %s: same = %v, want %v", a, b, a == b, tt.same)
+			}
+			if len(a) != 24 {
+				t.Errorf("id %q has length %d, want 24", a, len(a))
+			}
+		})
+	}
+}
+
+func TestTextHashIgnoresCaseSpacingAndPunctuation(t *testing.T) {
+	a := events.TextHash("Putin met Witkoff.\n\nTalks were  \"useful\".")
+	b := events.TextHash("putin met witkoff talks were useful")
+	c := events.TextHash("putin met witkoff talks were not useful")
+	if a != b {
+		t.Errorf("hashes differ for texts that differ only in form: %s vs %s", a, b)
+	}
+	if a == c {
+		t.Error("hashes equal for different texts")
+	}
+}
+
+func TestMsgIDDependsOnEveryPart(t *testing.T) {
+	base := events.MsgID(events.StageExtractor, "doc", "hash", events.SchemaArticle)
+	for name, other := range map[string]string{
+		"stage":  events.MsgID(events.StageDeduper, "doc", "hash", events.SchemaArticle),
+		"doc":    events.MsgID(events.StageExtractor, "doc2", "hash", events.SchemaArticle),
+		"hash":   events.MsgID(events.StageExtractor, "doc", "hash2", events.SchemaArticle),
+		"schema": events.MsgID(events.StageExtractor, "doc", "hash", events.SchemaClusteredArticle),
+	} {
+		if other == base {
+			t.Errorf("changing the %s does not change the message id", name)
+		}
+	}
+	if again := events.MsgID(events.StageExtractor, "doc", "hash", events.SchemaArticle); again != base {
+		t.Errorf("message id not deterministic: %s then %s", base, again)
+	}
+}
+
+func TestSubjects(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{events.RawSubject(events.SourceFeed), "news.raw.feed"},
+		{events.ArticleSubject(""), "news.article.und"},
+		{events.ArticleSubject("EN"), "news.article.en"},
+		{events.ClusteredSubject("pt-BR"), "news.clustered.pt-br"},
+		{events.ClusterSubject("c1.2*>"), "news.cluster.c1_2__"},
+		{events.DLQSubject(events.StageSink), "news.dlq.sink"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("subject %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestDecodeRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		want    error
+		problem string
+	}{
+		{"not json", "{", events.ErrMalformed, "decoding"},
+		{"wrong shape", `{"schema": 5}`, events.ErrMalformed, "decoding"},
+		{"wrong schema", `{"schema":"wirewatch.article.v2"}`, events.ErrInvalid, `schema "wirewatch.article.v2"`},
+		{"hash mismatch", `{"schema":"wirewatch.raw_document.v1","id":"x","source":{"kind":"file","path":"/p"},"fetched_at":"2025-01-01T00:00:00Z","body":"aGk=","content_hash":"00"}`, events.ErrInvalid, "content_hash does not match body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var d events.RawDocument
+			var a events.Article
+			var target events.Event = &a
+			if strings.Contains(tt.data, "raw_document") {
+				target = &d
+			}
+			err := events.Decode([]byte(tt.data), target)
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.problem) {
+				t.Errorf("Decode error = %v, want %v mentioning %q", err, tt.want, tt.problem)
+			}
+		})
+	}
+}
+
+func TestClusteredArticleRoundTripKeepsStableFieldNames(t *testing.T) {
+	src := events.Source{Kind: events.SourceFile, Path: "/in/a.txt"}
+	ca := &events.ClusteredArticle{
+		Schema: events.SchemaClusteredArticle,
+		Article: events.Article{Schema: events.SchemaArticle, ID: events.DocumentID(src), Source: src, Title: "T",
+			Language: "en", Text: "text", ContentHash: events.TextHash("text")},
+		Cluster: events.Assignment{ID: "c1", Relation: events.RelationNew, CanonicalID: "d", Rule: "new", Version: 1},
+	}
+	msg, err := events.Encode(events.StageDeduper, events.ClusteredSubject("en"), ca, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"id":`, `"source":{"kind":"file","path":"/in/a.txt"}`, `"title":"T"`, `"text":"text"`,
+		`"cluster":{"id":"c1","relation":"new","canonical_id":"d"`, `"schema":"wirewatch.clustered_article.v1"`} {
+		if !strings.Contains(string(msg.Data), field) {
+			t.Errorf("encoded record %s lacks %s", msg.Data, field)
+		}
+	}
+	var back events.ClusteredArticle
+	if err := events.DecodeMsg(msg.Header, msg.Data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Cluster.ID != "c1" || back.Title != "T" {
+		t.Errorf("round trip = %+v", back)
+	}
+	if err := events.DecodeMsg(msg.Header, msg.Data, &events.Article{}); !errors.Is(err, events.ErrMalformed) {
+		t.Errorf("decoding a clustered article as an article: %v, want ErrMalformed", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"schema":"wirewatch.article.v1","id":"x","source":{"kind":"file","path":"/p"},"title":"t","text":"x","language":"en","content_hash":"h"}`))
+	f.Add([]byte(`{"schema":"wirewatch.raw_document.v1","body":"!!"}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, ev := range []events.Event{&events.RawDocument{}, &events.Article{}, &events.ClusteredArticle{}, &events.ClusterUpdate{}, &events.DeadLetter{}} {
+			if err := events.Decode(data, ev); err == nil {
+				if verr := ev.Validate(); verr != nil {
+					t.Fatalf("Decode accepted an event that does not validate: %v", verr)
+				}
+			} else if !errors.Is(err, events.ErrMalformed) && !errors.Is(err, events.ErrInvalid) {
+				t.Fatalf("Decode error %v is neither ErrMalformed nor ErrInvalid", err)
+			}
+		}
+	})
+}

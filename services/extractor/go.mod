@@ -1,0 +1,27 @@
+module github.com/wirewatch/wirewatch/services/extractor
+
+go 1.26.0
+
+replace (
+	github.com/wirewatch/wirewatch/pkg/embedded => ../../pkg/embedded
+	github.com/wirewatch/wirewatch/pkg/events => ../../pkg/events
+	github.com/wirewatch/wirewatch/pkg/natstest => ../../pkg/natstest
+	github.com/wirewatch/wirewatch/pkg/stage => ../../pkg/stage
+)
+
+require (
+	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
+	golang.org/x/net v0.62.0
+	golang.org/x/text v0.43.0
+)
+
+require (
+	github.com/PuerkitoBio/goquery v1.13.0 // indirect
+	github.com/andybalholm/cascadia v1.3.4 // indirect
+	github.com/klauspost/compress v1.20.0 // indirect
+	github.com/nats-io/nats.go v1.55.0 // indirect
+	github.com/nats-io/nkeys v0.4.16 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

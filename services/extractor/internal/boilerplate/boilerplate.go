@@ -1,0 +1,119 @@
+// Package boilerplate recognises the furniture of a web page that is not part
+// of an article: copyright notices, share and subscribe prompts, and the
+// class and id names of navigation, comment, advert and similar regions.
+package boilerplate
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxLineRunes is the longest line Line considers: page furniture is short,
+// and a longer line is article text whatever words it holds.
+const maxLineRunes = 200
+
+// linePatterns match whole lines of page furniture, case-insensitively.
+var linePatterns = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
+	`(?:copyright\s*(?:@|©|\(c\))?\s*\d{4}|copyright\s*(?:©|\(c\))|©|\(c\)\s*\d{4}).{0,150}`,
+	`.{0,80}\ball rights reserved\.?`,
+	`(?:share|tweet|email|print|save)(?: (?:this|the)(?: article| story| page| post)?)?(?: on (?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit))?:?`,
+	`share on (?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|email)`,
+	`(?:follow|like) us on .{1,60}`,
+	`(?:subscribe|sign up)(?: now)?(?: (?:to|for) (?:our|the) .{1,60})?[.!]?`,
+	`(?:click|tap) here (?:to|for) .{1,80}`,
+	`(?:read|see) (?:more|also)\s*:.{0,150}`,
+	`(?:related|recommended|most read|most popular|trending)(?: (?:articles?|stories|news|content|topics))?:?`,
+	`advertisement|sponsored(?: content)?|ad(?:vert)?`,
+	`skip to (?:main )?content`,
+	`(?:leave|post|add) a comment|\d+ comments?|comments?`,
+	`(?:this|our) (?:site|website) uses cookies.{0,150}`,
+	`(?:download|get) (?:our|the) app.{0,80}`,
+	`(?:image|photo|picture|video)(?: credit)?:.{0,80}`,
+}, "|") + `)$`)
+
+// Line reports whether a line of text is page furniture rather than article
+// text.
+func Line(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	if utf8.RuneCountInString(s) > maxLineRunes {
+		return false
+	}
+	return linePatterns.MatchString(s)
+}
+
+// attrWords are the words that name a boilerplate region in a class or id.
+// A token of the attribute matches when it starts with one of them, so
+// "navbar", "comments" and "sidebar-left" match.
+var attrWords = []string{
+	"nav", "menu", "share", "sharing", "social", "related", "comment",
+	"cookie", "newsletter", "subscribe", "subscription", "promo", "advert",
+	"footer", "sidebar", "breadcrumb", "popup", "modal", "sponsor",
+	"outbrain", "taboola", "paywall", "signup", "masthead", "toolbar",
+}
+
+// attrTokens must equal a whole token to match: they are too short or too
+// common to match as prefixes.
+var attrTokens = map[string]bool{
+	"ad": true, "ads": true, "adv": true, "banner": true, "widget": true,
+	"disqus": true, "tags": true, "author-bio": true, "recirc": true,
+	"most-read": true, "mostread": true, "more-stories": true,
+}
+
+// Attr reports whether a class or id attribute value names a boilerplate
+// region: navigation, menus, share bars, related links, comments, cookie
+// notices, newsletter and subscribe boxes, promotions, adverts, footers,
+// sidebars, breadcrumbs.
+func Attr(v string) bool {
+	if v == "" {
+		return false
+	}
+	for _, tok := range attrTokenize(v) {
+		if attrTokens[tok] {
+			return true
+		}
+		for _, w := range attrWords {
+			if strings.HasPrefix(tok, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attrTokenize splits a class or id value into lower-case tokens at spaces,
+// hyphens, underscores and lower-to-upper case changes ("shareBar" is
+// "share", "bar"). Compound forms such as "most-read" are kept as well.
+func attrTokenize(v string) []string {
+	var toks []string
+	for _, field := range strings.Fields(v) {
+		lf := strings.ToLower(field)
+		if attrTokens[lf] {
+			toks = append(toks, lf)
+		}
+		start := 0
+		prev := rune(0)
+		for i, r := range field {
+			split := r == '-' || r == '_' || r == ':' || r == '.'
+			camel := unicode.IsUpper(r) && unicode.IsLower(prev)
+			if split || camel {
+				if i > start {
+					toks = append(toks, strings.ToLower(field[start:i]))
+				}
+				start = i
+				if split {
+					start = i + utf8.RuneLen(r)
+				}
+			}
+			prev = r
+		}
+		if start < len(field) {
+			toks = append(toks, strings.ToLower(field[start:]))
+		}
+	}
+	return toks
+}

@@ -1,0 +1,207 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// rawDoc returns a raw document holding body as contentType.
+func rawDoc(body, contentType string) *events.RawDocument {
+	src := events.Source{Kind: events.SourceHTTP, URL: "https://news.example/story"}
+	return &events.RawDocument{
+		Schema:      events.SchemaRawDocument,
+		ID:          events.DocumentID(src),
+		Source:      src,
+		FetchedAt:   testNow.Add(-time.Minute),
+		ContentType: contentType,
+		Body:        []byte(body),
+		ContentHash: events.BytesHash([]byte(body)),
+	}
+}
+
+func TestExtractErrors(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	deep := strings.Repeat("<div>", 600) + "<p>text</p>"
+	wide := "<html><body>" + strings.Repeat("<p>a</p>", 2000) + "</body></html>"
+	tests := []struct {
+		name string
+		ctx  context.Context
+		raw  *events.RawDocument
+		opts Options
+		want error
+	}{
+		{"nil document", context.Background(), nil, Options{}, ErrInvalidDocument},
+		{"too large", context.Background(), rawDoc(strings.Repeat("word ", 100), "text/plain"), Options{MaxBytes: 100}, ErrTooLarge},
+		{"unsupported type", context.Background(), rawDoc("%PDF-1.7", "application/pdf"), Options{}, ErrUnsupportedType},
+		{"binary sniffed", context.Background(), rawDoc("\x89PNG\r\n\x1a\n\x00\x00", ""), Options{}, ErrUnsupportedType},
+		{"empty text", context.Background(), rawDoc(" \n\n \u00a0\n", "text/plain"), Options{}, ErrNoText},
+		{"only furniture", context.Background(), rawDoc("Copyright 2024 Example Media\nAll rights reserved.\n", "text/plain"), Options{}, ErrNoText},
+		{"html without text", context.Background(), rawDoc("<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>", "text/html"), Options{}, ErrNoText},
+		{"too deep", context.Background(), rawDoc(deep, "text/html"), Options{}, ErrTooComplex},
+		{"too many nodes", context.Background(), rawDoc(wide, "text/html"), Options{MaxNodes: 1000}, ErrTooComplex},
+		{"missing id", context.Background(), func() *events.RawDocument { r := rawDoc("Some text here.", "text/plain"); r.ID = ""; return r }(), Options{}, ErrInvalidDocument},
+		{"caller cancelled", cancelled, rawDoc("Some text here.", "text/plain"), Options{}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Extract(tt.ctx, tt.raw, tt.opts, testNow)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Extract() error = %v, want %v", err, tt.want)
+			}
+			if a != nil {
+				t.Errorf("Extract() article = %+v, want nil with an error", a)
+			}
+			if !strings.HasPrefix(err.Error(), "extracting") {
+				t.Errorf("error %q does not say what was being done", err)
+			}
+		})
+	}
+}
+
+func TestExtractTimeout(t *testing.T) {
+	// Nested unclosed formatting elements with distinct attributes make the
+	// tree builder clone them for every paragraph; a tiny budget must stop
+	// the work, and say so as ErrTimeout, not as the caller's context.
+	var b strings.Builder
+	b.WriteString("<html><body>")
+	for i := range 200 {
+		b.WriteString("<b class=c" + string(rune('a'+i%26)) + strings.Repeat("x", i) + ">")
+	}
+	for range 20000 {
+		b.WriteString("<p>text of a paragraph")
+	}
+	raw := rawDoc(b.String(), "text/html")
+	_, err := Extract(context.Background(), raw, Options{Timeout: time.Nanosecond}, testNow)
+	if !errors.Is(err, ErrTimeout) && !errors.Is(err, ErrTooComplex) {
+		t.Fatalf("Extract() error = %v, want ErrTimeout or ErrTooComplex", err)
+	}
+	if errors.Is(err, context.Canceled) {
+		t.Errorf("Extract() error = %v, want no context.Canceled", err)
+	}
+}
+
+func TestExtractMetadataFallbacks(t *testing.T) {
+	published := testNow.Add(-2 * time.Hour)
+	future := testNow.Add(48 * time.Hour)
+	tests := []struct {
+		name          string
+		body          string
+		contentType   string
+		item          *events.FeedItem
+		wantTitle     string
+		wantTitleFrom string
+		wantAuthors   []string
+		wantPublished *time.Time
+		wantLanguage  string
+	}{
+		{
+			name:          "feed item title and authors fill a bare text",
+			body:          "The council approved the budget on Monday. The vote was close.\n",
+			contentType:   "text/plain",
+			item:          &events.FeedItem{Title: " Council  approves budget ", Authors: []string{"Ann Lee", "ann lee"}, Published: &published},
+			wantTitle:     "Council approves budget",
+			wantTitleFrom: events.FromFeedItem,
+			wantAuthors:   []string{"Ann Lee"},
+			wantPublished: &published,
+			wantLanguage:  "en",
+		},
+		{
+			name:          "feed date in the future is dropped",
+			body:          "The council approved the budget on Monday. The vote was close.\n",
+			contentType:   "text/plain",
+			item:          &events.FeedItem{Published: &future},
+			wantTitle:     "The council approved the budget on Monday",
+			wantTitleFrom: events.FromText,
+			wantLanguage:  "en",
+		},
+		{
+			name:          "first sentence is cut at a word boundary",
+			body:          "Officials from the ministry of finance said on Tuesday that the new rules would apply to every bank operating in the country from next year. Banks objected.",
+			contentType:   "text/plain",
+			wantTitle:     "Officials from the ministry of finance said on Tuesday that the new rules would apply to every bank operating…",
+			wantTitleFrom: events.FromText,
+			wantLanguage:  "en",
+		},
+		{
+			name:          "abbreviations do not end the first sentence",
+			body:          "U.S. officials met Mr. Smith in St. Louis. They talked.",
+			contentType:   "text/plain",
+			wantTitle:     "U.S. officials met Mr. Smith in St. Louis",
+			wantTitleFrom: events.FromText,
+		},
+		{
+			name:          "html page title beats the feed item",
+			body:          `<html lang="de"><head><title>Haushalt beschlossen</title></head><body><p>Der Rat hat den Haushalt am Montag beschlossen, die Abstimmung war knapp.</p></body></html>`,
+			contentType:   "text/html",
+			item:          &events.FeedItem{Title: "Feed title"},
+			wantTitle:     "Haushalt beschlossen",
+			wantTitleFrom: events.FromTitleTag,
+			wantLanguage:  "de",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := rawDoc(tt.body, tt.contentType)
+			raw.Item = tt.item
+			a, err := Extract(context.Background(), raw, Options{}, testNow)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			checkArticle(t, a, raw)
+			if a.Title != tt.wantTitle || a.Provenance["title"] != tt.wantTitleFrom {
+				t.Errorf("title = %q from %q, want %q from %q", a.Title, a.Provenance["title"], tt.wantTitle, tt.wantTitleFrom)
+			}
+			if strings.Join(a.Authors, "|") != strings.Join(tt.wantAuthors, "|") {
+				t.Errorf("authors = %q, want %q", a.Authors, tt.wantAuthors)
+			}
+			switch {
+			case (a.PublishedAt == nil) != (tt.wantPublished == nil):
+				t.Errorf("published_at = %v, want %v", a.PublishedAt, tt.wantPublished)
+			case a.PublishedAt != nil && !a.PublishedAt.Equal(*tt.wantPublished):
+				t.Errorf("published_at = %v, want %v", *a.PublishedAt, *tt.wantPublished)
+			}
+			if tt.wantLanguage != "" && a.Language != tt.wantLanguage {
+				t.Errorf("language = %q, want %q", a.Language, tt.wantLanguage)
+			}
+		})
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		name        string
+		contentType string
+		path        string
+		body        string
+		want        docKind
+		wantErr     error
+	}{
+		{"html type", "text/html; charset=utf-8", "", "x", kindHTML, nil},
+		{"xhtml type", "application/xhtml+xml", "", "x", kindHTML, nil},
+		{"plain type", "text/plain", "", "<html>", kindText, nil},
+		{"malformed type", "text/html;;;", "", "x", kindHTML, nil},
+		{"txt path", "", "in/story.txt", "x", kindText, nil},
+		{"htm path", "application/octet-stream", "in/story.HTM", "x", kindHTML, nil},
+		{"sniffed html", "", "in/story", "<!DOCTYPE html><html><p>x", kindHTML, nil},
+		{"sniffed text", "", "in/story", "Just words.", kindText, nil},
+		{"json", "application/json", "", "{}", 0, ErrUnsupportedType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := rawDoc(tt.body, tt.contentType)
+			if tt.path != "" {
+				raw.Source = events.Source{Kind: events.SourceFile, Path: tt.path}
+			}
+			got, err := kindOf(raw)
+			if got != tt.want || !errors.Is(err, tt.wantErr) {
+				t.Errorf("kindOf() = %v, %v, want %v, %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

@@ -1,0 +1,104 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// fuzzOptions keep each fuzz input cheap while still exercising the limits.
+var fuzzOptions = Options{MaxBytes: 1 << 20, MaxNodes: 20_000, Timeout: 2 * time.Second}
+
+// checkFuzzResult checks that Extract either returned an article that
+// validates and whose spans are right, or one of its errors.
+func checkFuzzResult(t *testing.T, body []byte, contentType string) {
+	raw := rawDoc(string(body), contentType)
+	a, err := Extract(context.Background(), raw, fuzzOptions, testNow)
+	if err != nil {
+		if a != nil {
+			t.Fatalf("Extract returned an article with error %v", err)
+		}
+		for _, sentinel := range []error{ErrNoText, ErrTooLarge, ErrTooComplex, ErrUnsupportedType, ErrTimeout} {
+			if errors.Is(err, sentinel) {
+				return
+			}
+		}
+		t.Fatalf("Extract() error = %v, want one of the package's sentinels", err)
+	}
+	checkArticle(t, a, raw)
+}
+
+func FuzzPlainText(f *testing.F) {
+	if dir, err := seedsDirNoSkip(); err == nil {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+		for _, m := range matches {
+			if b, err := os.ReadFile(m); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	for _, s := range []string{
+		"",
+		"Title\n\nBody text here.",
+		"By Jane Doe and John Roe\nLONDON (Reuters) - Text.\n(Reporting by X; Editing by Y)",
+		"MOSCOW (Reuters) -\n",
+		"1 month Ago By\n© 2024\n",
+		"‘’“”\u00a0\u200b\ufeff\r\n\r\n",
+		"\xff\xfe\x00a\x00b",
+		"\xfe\xff\x00a",
+		"U.S. . . . ! ? …",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFuzzResult(t, body, "text/plain")
+	})
+}
+
+func FuzzHTML(f *testing.F) {
+	for _, tc := range htmlCases {
+		if b, err := os.ReadFile(filepath.Join("testdata", tc.file)); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		"",
+		"<p>x",
+		"<html><head><title>T | S</title><meta property=og:site_name content=S></head><body><article><p>Text.</p></article></body></html>",
+		`<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","author":[{"name":"A B"},"C D"],"headline":"H"}]}</script><p>x y z</p>`,
+		"<table><tr><td><table><tr><td>a</td></tr></table></td></tr></table>",
+		"<b><i><u><p>a<p>b<p>c</b></i></u>",
+		"<svg><p>x</p></svg><math><mi>y</mi></math>",
+		"<meta charset=utf-16><p>a</p>",
+		"<!DOCTYPE html><frameset><frame></frameset>",
+		"<time datetime=\"9999-12-31\"></time><p>a</p>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFuzzResult(t, body, "text/html")
+	})
+}
+
+// seedsDirNoSkip is seedsDir for fuzz corpora: it reports an error instead
+// of skipping.
+func seedsDirNoSkip() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		seeds := filepath.Join(dir, "shared", "seeds")
+		if fi, err := os.Stat(seeds); err == nil && fi.IsDir() {
+			return seeds, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,201 @@
+// Package plaintext splits a plain-text news article into a title and blocks:
+// paragraphs and section headings, in order, with white space normalised.
+// Recognising bylines, datelines, credits and page furniture among the blocks
+// is left to the caller; this package only avoids taking them for a title.
+package plaintext
+
+import (
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/attribution"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/boilerplate"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/textnorm"
+)
+
+// Limits of the title and heading heuristics, in runes and words.
+const (
+	maxTitleRunes   = 150
+	maxHeadingRunes = 100
+	maxHeadingWords = 14
+	// maxWrapRunes: a text whose lines are all at most this long and that
+	// groups them into blank-line separated paragraphs is hard-wrapped.
+	maxWrapRunes = 100
+	// checkEvery is how many lines are processed between context checks.
+	checkEvery = 1024
+)
+
+// Block is one paragraph or heading of a text.
+type Block struct {
+	Kind events.BlockKind
+	Text string
+}
+
+// Document is a plain-text article split into its parts.
+type Document struct {
+	// Title is the first line when it reads as a headline, else "".
+	Title string
+	// Blocks are the paragraphs and headings after the title.
+	Blocks []Block
+}
+
+// Parse splits text into a title and blocks. Each non-empty line is a
+// paragraph, except in hard-wrapped text, where blank lines separate
+// paragraphs and the lines of one are joined. It returns ctx's error if ctx
+// ends first.
+func Parse(ctx context.Context, text string) (Document, error) {
+	paras, err := paragraphs(ctx, text)
+	if err != nil {
+		return Document{}, err
+	}
+	var doc Document
+	if len(paras) > 1 && isTitle(paras[0]) {
+		doc.Title = paras[0]
+		paras = paras[1:]
+	}
+	doc.Blocks = make([]Block, 0, len(paras))
+	for i, p := range paras {
+		kind := events.BlockParagraph
+		if i+1 < len(paras) && isHeading(p, paras[i+1]) {
+			kind = events.BlockHeading
+		}
+		doc.Blocks = append(doc.Blocks, Block{Kind: kind, Text: p})
+	}
+	return doc, nil
+}
+
+// paragraphs returns the paragraphs of text, normalised, without empty ones.
+func paragraphs(ctx context.Context, text string) ([]string, error) {
+	raw := textnorm.Lines(text)
+	lines := make([]string, len(raw))
+	for i, l := range raw {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		lines[i] = textnorm.Line(l)
+	}
+	if !hardWrapped(lines) {
+		var paras []string
+		for _, l := range lines {
+			if l != "" {
+				paras = append(paras, l)
+			}
+		}
+		return paras, nil
+	}
+	var paras []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			paras = append(paras, cur.String())
+			cur.Reset()
+		}
+	}
+	for _, l := range lines {
+		if l == "" {
+			flush()
+			continue
+		}
+		if cur.Len() > 0 {
+			// "well-" + "known" rejoins a word the wrapping split.
+			s := cur.String()
+			if !(strings.HasSuffix(s, "-") && len(s) > 1 && isLetterBefore(s, len(s)-1)) {
+				cur.WriteByte(' ')
+			}
+		}
+		cur.WriteString(l)
+	}
+	flush()
+	return paras, nil
+}
+
+func isLetterBefore(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r)
+}
+
+// hardWrapped reports whether lines look wrapped at a fixed width: no line
+// is long, and most non-empty lines sit in blank-line separated groups of
+// more than one line.
+func hardWrapped(lines []string) bool {
+	nonEmpty, grouped, run := 0, 0, 0
+	hasBlank := false
+	for i, l := range lines {
+		if l == "" {
+			hasBlank = true
+		} else {
+			if utf8.RuneCountInString(l) > maxWrapRunes {
+				return false
+			}
+			nonEmpty++
+			run++
+		}
+		if l == "" || i == len(lines)-1 {
+			if run > 1 {
+				grouped += run
+			}
+			run = 0
+		}
+	}
+	return hasBlank && nonEmpty > 0 && grouped*10 >= nonEmpty*6
+}
+
+// isTitle reports whether the first paragraph p reads as a headline: short,
+// not ended like a sentence, and not a byline, dateline, credit or page
+// furniture.
+func isTitle(p string) bool {
+	if utf8.RuneCountInString(p) > maxTitleRunes || len(strings.Fields(p)) < 2 {
+		return false
+	}
+	if !hasLetter(p) || endsSentence(p, ".,;:") {
+		return false
+	}
+	if _, ok := attribution.ParseByline(p); ok {
+		return false
+	}
+	if _, ok := attribution.ParseDateline(p); ok {
+		return false
+	}
+	if _, ok := attribution.ParseCredit(p); ok {
+		return false
+	}
+	return !boilerplate.Line(p)
+}
+
+// isHeading reports whether p, followed by next, is a section heading: a
+// short line without terminal punctuation that opens with a capital, digit
+// or quotation mark and comes before a longer paragraph.
+func isHeading(p, next string) bool {
+	n := utf8.RuneCountInString(p)
+	if n > maxHeadingRunes || len(strings.Fields(p)) > maxHeadingWords {
+		return false
+	}
+	if !hasLetter(p) || endsSentence(p, ".,;:!?…") {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(p)
+	if !unicode.IsUpper(first) && !unicode.IsDigit(first) && !unicode.In(first, unicode.Pi, unicode.Ps) && first != '"' && first != '\'' {
+		return false
+	}
+	nn := utf8.RuneCountInString(next)
+	return nn > n || endsSentence(next, ".!?…")
+}
+
+// endsSentence reports whether p ends, before any closing quotes or
+// brackets, with one of the runes in punct.
+func endsSentence(p, punct string) bool {
+	p = strings.TrimRightFunc(p, func(r rune) bool {
+		return unicode.In(r, unicode.Pf, unicode.Pe) || r == '"' || r == '\'' || unicode.IsSpace(r)
+	})
+	last, _ := utf8.DecodeLastRuneInString(p)
+	return strings.ContainsRune(punct, last)
+}
+
+func hasLetter(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}

@@ -1,0 +1,26 @@
+module github.com/wirewatch/wirewatch/services/fetcher
+
+go 1.26.0
+
+replace (
+	github.com/wirewatch/wirewatch/pkg/embedded => ../../pkg/embedded
+	github.com/wirewatch/wirewatch/pkg/events => ../../pkg/events
+	github.com/wirewatch/wirewatch/pkg/natstest => ../../pkg/natstest
+	github.com/wirewatch/wirewatch/pkg/stage => ../../pkg/stage
+)
+
+require (
+	github.com/nats-io/nats.go v1.55.0
+	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
+	github.com/wirewatch/wirewatch/pkg/stage v0.0.0-00010101000000-000000000000
+	go.uber.org/zap v1.28.0
+)
+
+require (
+	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/nats-io/nkeys v0.4.16 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)
