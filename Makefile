@@ -21,7 +21,7 @@ test: vet standalone unit ## vet, build every module alone, and run every test w
 
 vet:
 	@for m in $(MODULES); do echo "== vet $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l .); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 standalone: ## every module builds without the workspace
@@ -31,7 +31,7 @@ unit:
 	@for m in $(MODULES); do echo "== test $$m"; (cd $$m && $(GO) test -race -count=1 -timeout 15m ./...) || exit 1; done
 
 fmt:
-	gofmt -w $$(git ls-files '*.go')
+	gofmt -w .
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	cd pkg/events && $(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) .

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -151,5 +152,50 @@ func TestRunOnceDeadLettersBadInputAndKeepsGoing(t *testing.T) {
 	}
 	if n := len(records(t, out)); n != 2 {
 		t.Errorf("records = %d, want 2", n)
+	}
+}
+
+// TestInterruptedRunResumesWithNothingLostOrDoubled stops a watching
+// pipeline part-way through a batch of files, then finishes the batch with a
+// --once run over the same store and output.
+func TestInterruptedRunResumesWithNothingLostOrDoubled(t *testing.T) {
+	in, out, data := t.TempDir(), t.TempDir(), t.TempDir()
+	const n = 300
+	for i := range n {
+		body := fmt.Sprintf("Report number %d from the harbour\nThe harbour office published report %d on Monday, listing %d ships "+
+			"and %d containers moved during week %d of the year.\n", i, i, i*3, i*41, i%52)
+		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("r%03d.txt", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := pipeline.Config{Inputs: []string{in}, OutDir: out, DataDir: data}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := pipeline.Run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+		done <- err
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for len(records(t, out)) < 10 {
+		if time.Now().After(deadline) {
+			t.Fatal("no records after a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("interrupted Run: %v", err)
+	}
+	first := len(records(t, out))
+	t.Logf("%d of %d records written before the interruption", first, n)
+
+	runOnce(t, cfg)
+	recs := records(t, out)
+	ids := map[string]int{}
+	for _, r := range recs {
+		ids[r.ID]++
+	}
+	if len(recs) != n || len(ids) != n {
+		t.Errorf("after resuming: %d records, %d distinct ids; want %d of each", len(recs), len(ids), n)
 	}
 }

@@ -284,3 +284,23 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 		}
 	}
 }
+
+func TestLongWorkIsNotRedelivered(t *testing.T) {
+	js := setup(t)
+	rawDoc(t, js, "slow")
+	var calls atomic.Int32
+	slow := func(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, error) {
+		calls.Add(1)
+		time.Sleep(1500 * time.Millisecond) // well past AckWait: only InProgress keeps it ours
+		return echo(ctx, d)
+	}
+	cc, _ := events.ConsumerConfig(events.StageExtractor, "")
+	cc.AckWait = 600 * time.Millisecond
+	r, stop := run(t, js, stage.Config{Consumer: &cc, Concurrency: 2}, slow)
+	waitFor(t, "ack", func() bool { return r.Stats().Acked >= 1 })
+	time.Sleep(700 * time.Millisecond)
+	stop()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("handler called %d times, want 1: the message was redelivered during long work", got)
+	}
+}

@@ -10,18 +10,21 @@ replace (
 )
 
 require (
+	github.com/PuerkitoBio/goquery v1.13.0
+	github.com/nats-io/nats.go v1.55.0
 	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
+	github.com/wirewatch/wirewatch/pkg/stage v0.0.0-00010101000000-000000000000
+	go.uber.org/zap v1.28.0
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
 )
 
 require (
-	github.com/PuerkitoBio/goquery v1.13.0 // indirect
 	github.com/andybalholm/cascadia v1.3.4 // indirect
-	github.com/klauspost/compress v1.20.0 // indirect
-	github.com/nats-io/nats.go v1.55.0 // indirect
+	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/nats-io/nkeys v0.4.16 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )

@@ -104,12 +104,12 @@ var (
 // Writer") or a news agency.
 func ParseByline(line string) (Byline, bool) {
 	line = strings.TrimSpace(line)
-	if line == "" || utf8.RuneCountInString(line) > maxBylineRunes {
+	if line == "" || utf8.RuneCountInString(line) > maxBylineRunes || !hasBylineWord(line) {
 		return Byline{}, false
 	}
 	// "By Jane Doe | Updated 3 hours ago": the byline is the part with "By".
-	if parts := bylineSplit.Split(line, -1); len(parts) > 1 {
-		for _, p := range parts {
+	if strings.ContainsAny(line, "|•·") {
+		for _, p := range bylineSplit.Split(line, -1) {
 			if bylineRe.MatchString(p) {
 				line = p
 				break
@@ -139,6 +139,21 @@ func ParseByline(line string) (Byline, bool) {
 		b.Wire = wire
 	}
 	return b, true
+}
+
+// hasBylineWord reports whether line has one of the words that open a
+// byline: a cheap test before the regular expressions.
+func hasBylineWord(line string) bool {
+	for f := range strings.FieldsSeq(line) {
+		if len(f) > 4 {
+			continue
+		}
+		switch strings.ToLower(strings.TrimRight(f, ":")) {
+		case "by", "von", "par", "por", "di", "door":
+			return true
+		}
+	}
+	return false
 }
 
 // ParseNames splits a list of people ("Jane Doe and John Roe", "Jane Doe,
@@ -348,6 +363,9 @@ var (
 	bareTrailer = regexp.MustCompile(`(?i)^(?:additional\s+)?reporting\s+by\s+[^.]{2,300}(?:;|\.)\s*(?:additional\s+reporting|writing|editing|compiled)\s+by\s+.{2,300}$`)
 	apCredit    = regexp.MustCompile(`(?i)^(?:the\s+)?associated\s+press\s+(?:writers?|reporters?|journalists?|correspondents?|videographers?|photographers?)\s+.{2,300}\s+contributed(?:\s+to\s+this\s+(?:report|story))?\.?$`)
 	sourceLine  = regexp.MustCompile(`(?i)^(?:(?:source|sources|credit)\s*:\s*|[-–—]\s*|\(\s*)([^()]{2,60}?)\s*\)?\.?$`)
+	// creditStart matches how every credit line starts; lines that start
+	// otherwise skip the other patterns.
+	creditStart = regexp.MustCompile(`(?i)^(?:\(|[-–—]|with\b|includes?\b|contains?\b|agenc|wires?\b|news agency|(?:additional\s+)?reporting\b|(?:the\s+)?associated\b|sources?\s*:|credit\s*:)`)
 	houseStyle  = regexp.MustCompile(`(?i)\bediting\s+by\b`)
 )
 
@@ -356,7 +374,7 @@ var (
 // contributed.", "Source: AFP". It reports false for anything else.
 func ParseCredit(line string) (Credit, bool) {
 	line = strings.TrimSpace(line)
-	if line == "" || utf8.RuneCountInString(line) > maxCreditRunes {
+	if line == "" || utf8.RuneCountInString(line) > maxCreditRunes || !creditStart.MatchString(line) {
 		return Credit{}, false
 	}
 	if m := inputsCredit.FindStringSubmatch(line); m != nil {

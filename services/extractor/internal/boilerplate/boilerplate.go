@@ -31,7 +31,23 @@ var linePatterns = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
 	`(?:this|our) (?:site|website) uses cookies.{0,150}`,
 	`(?:download|get) (?:our|the) app.{0,80}`,
 	`(?:image|photo|picture|video)(?: credit)?:.{0,80}`,
+	`(?:(?:updated|published|posted)\s*:?\s*)?\d{1,3}\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago`,
 }, "|") + `)$`)
+
+// lineStarts are the first words of the lines linePatterns match: a line
+// starting otherwise is not matched against them, which keeps Line cheap.
+var lineStarts = map[string]bool{
+	"copyright": true, "©": true, "(c)": true, "share": true, "tweet": true,
+	"email": true, "print": true, "save": true, "follow": true, "like": true,
+	"subscribe": true, "sign": true, "click": true, "tap": true, "read": true,
+	"see": true, "related": true, "recommended": true, "most": true,
+	"trending": true, "advertisement": true, "sponsored": true, "ad": true,
+	"advert": true, "skip": true, "leave": true, "post": true, "add": true,
+	"comment": true, "comments": true, "this": true, "our": true,
+	"download": true, "get": true, "image": true, "photo": true,
+	"picture": true, "video": true, "updated": true, "published": true,
+	"posted": true,
+}
 
 // Line reports whether a line of text is page furniture rather than article
 // text.
@@ -41,6 +57,15 @@ func Line(s string) bool {
 		return false
 	}
 	if utf8.RuneCountInString(s) > maxLineRunes {
+		return false
+	}
+	first, _, _ := strings.Cut(s, " ")
+	first = strings.ToLower(strings.TrimRight(first, ":"))
+	if first == "" {
+		return false
+	}
+	if !lineStarts[first] && !strings.HasPrefix(first, "©") && !unicode.IsDigit(rune(first[0])) &&
+		!strings.Contains(strings.ToLower(s), "rights reserved") {
 		return false
 	}
 	return linePatterns.MatchString(s)

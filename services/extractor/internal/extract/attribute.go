@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -18,6 +19,9 @@ import (
 // looked for in: a caption or standfirst may come before it.
 const datelineParagraphs = 2
 
+// checkEvery is how many blocks are processed between context checks.
+const checkEvery = 256
+
 // maxAuthors caps the authors taken from bylines and feed items.
 const maxAuthors = 10
 
@@ -30,7 +34,7 @@ type wireClaim struct {
 // blocks and records what they say in a. The wire is taken, in order, from a
 // dateline, a byline, the page's metadata (pageWire), a credit line, and a
 // Reuters-style "(Reporting by ...; Editing by ...)" trailer.
-func attribute(a *events.Article, blocks []block, pageWire wireClaim) []block {
+func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire wireClaim) ([]block, error) {
 	var (
 		bylineWire, creditWire wireClaim
 		houseStyle             bool
@@ -38,7 +42,12 @@ func attribute(a *events.Article, blocks []block, pageWire wireClaim) []block {
 	)
 	out := blocks[:0]
 	paras := 0
-	for _, b := range blocks {
+	for i, b := range blocks {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if boilerplate.Line(b.text) {
 			continue
 		}
@@ -87,7 +96,7 @@ func attribute(a *events.Article, blocks []block, pageWire wireClaim) []block {
 		a.Wire = "Reuters"
 		a.Provenance["wire"] = events.FromText
 	}
-	return out
+	return out, nil
 }
 
 // fromFeedItem fills what the document lacked from what its feed said.

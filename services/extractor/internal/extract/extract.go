@@ -30,7 +30,7 @@ var (
 	// ErrTooLarge is returned when a body is over Options.MaxBytes.
 	ErrTooLarge = errors.New("extract: document too large")
 	// ErrTooComplex is returned when a page is over Options.MaxNodes or
-	// nested too deep.
+	// nested too deep, or a text has too many paragraphs.
 	ErrTooComplex = errors.New("extract: document too complex")
 	// ErrUnsupportedType is returned for content that is neither plain
 	// text nor HTML.
@@ -190,7 +190,9 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	if err != nil {
 		return nil, err
 	}
-	blocks = attribute(a, blocks, pageWire)
+	if blocks, err = attribute(ctx, a, blocks, pageWire); err != nil {
+		return nil, err
+	}
 	if len(blocks) == 0 {
 		return nil, ErrNoText
 	}
@@ -222,6 +224,9 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) (
 	}
 	doc, err := plaintext.Parse(ctx, string(res.Text))
 	if err != nil {
+		if errors.Is(err, plaintext.ErrTooManyParagraphs) {
+			return nil, fmt.Errorf("%w: %w", ErrTooComplex, err)
+		}
 		return nil, fmt.Errorf("splitting text: %w", err)
 	}
 	set(a, "title", &a.Title, doc.Title, events.FromFirstLine)

@@ -29,6 +29,11 @@ func TestExtractErrors(t *testing.T) {
 	cancel()
 	deep := strings.Repeat("<div>", 600) + "<p>text</p>"
 	wide := "<html><body>" + strings.Repeat("<p>a</p>", 2000) + "</body></html>"
+	var bomb strings.Builder
+	for i := range 300 {
+		bomb.WriteString("<b class=c" + strings.Repeat("x", i) + ">")
+	}
+	bomb.WriteString(strings.Repeat("<p>t", 2000))
 	tests := []struct {
 		name string
 		ctx  context.Context
@@ -45,6 +50,8 @@ func TestExtractErrors(t *testing.T) {
 		{"html without text", context.Background(), rawDoc("<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>", "text/html"), Options{}, ErrNoText},
 		{"too deep", context.Background(), rawDoc(deep, "text/html"), Options{}, ErrTooComplex},
 		{"too many nodes", context.Background(), rawDoc(wide, "text/html"), Options{MaxNodes: 1000}, ErrTooComplex},
+		{"formatting element bomb", context.Background(), rawDoc(bomb.String(), "text/html"), Options{}, ErrTooComplex},
+		{"too many paragraphs", context.Background(), rawDoc(strings.Repeat("a\n", 30000), "text/plain"), Options{}, ErrTooComplex},
 		{"missing id", context.Background(), func() *events.RawDocument { r := rawDoc("Some text here.", "text/plain"); r.ID = ""; return r }(), Options{}, ErrInvalidDocument},
 		{"caller cancelled", cancelled, rawDoc("Some text here.", "text/plain"), Options{}, context.Canceled},
 	}

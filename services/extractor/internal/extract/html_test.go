@@ -59,11 +59,11 @@ var htmlCases = []struct {
 		lacks:    []string{"Most read", "Follow us", "Share this", "newsletter", "Copyright", "Log in"},
 	},
 	{
-		name:        "layout table page in iso-8859-1 with host suffix",
-		file:        "french.html",
-		url:         "https://www.lequotidien.example/eco/pain",
-		contains:    []string{"Les boulangers", "« Nous n'avons pas le choix", "Baguette | 1,15 EUR | 1,25 EUR", "stabilisation"},
-		lacks:       []string{"Accueil", "Le prix du pain augmente encore"},
+		name:     "layout table page in iso-8859-1 with host suffix",
+		file:     "french.html",
+		url:      "https://www.lequotidien.example/eco/pain",
+		contains: []string{"Les boulangers", "« Nous n'avons pas le choix", "Baguette | 1,15 EUR | 1,25 EUR", "stabilisation"},
+		lacks:    []string{"Accueil", "Le prix du pain augmente encore"},
 	},
 }
 

@@ -6,6 +6,8 @@ package plaintext
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +17,14 @@ import (
 	"github.com/wirewatch/wirewatch/services/extractor/internal/boilerplate"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/textnorm"
 )
+
+// MaxParagraphs caps the paragraphs of one text. News articles have tens;
+// a text with more is not an article, and each paragraph costs work.
+const MaxParagraphs = 20_000
+
+// ErrTooManyParagraphs is returned for a text of more than MaxParagraphs
+// paragraphs.
+var ErrTooManyParagraphs = errors.New("plaintext: too many paragraphs")
 
 // Limits of the title and heading heuristics, in runes and words.
 const (
@@ -44,12 +54,16 @@ type Document struct {
 
 // Parse splits text into a title and blocks. Each non-empty line is a
 // paragraph, except in hard-wrapped text, where blank lines separate
-// paragraphs and the lines of one are joined. It returns ctx's error if ctx
-// ends first.
+// paragraphs and the lines of one are joined. It returns
+// ErrTooManyParagraphs (wrapped) for a text over MaxParagraphs, and ctx's
+// error if ctx ends first.
 func Parse(ctx context.Context, text string) (Document, error) {
 	paras, err := paragraphs(ctx, text)
 	if err != nil {
 		return Document{}, err
+	}
+	if len(paras) > MaxParagraphs {
+		return Document{}, fmt.Errorf("%w: %d, limit %d", ErrTooManyParagraphs, len(paras), MaxParagraphs)
 	}
 	var doc Document
 	if len(paras) > 1 && isTitle(paras[0]) {
@@ -120,29 +134,32 @@ func isLetterBefore(s string, i int) bool {
 }
 
 // hardWrapped reports whether lines look wrapped at a fixed width: no line
-// is long, and most non-empty lines sit in blank-line separated groups of
-// more than one line.
+// is long, blank lines separate at least two groups of lines, and most
+// non-empty lines sit in groups of more than one.
 func hardWrapped(lines []string) bool {
-	nonEmpty, grouped, run := 0, 0, 0
-	hasBlank := false
-	for i, l := range lines {
-		if l == "" {
-			hasBlank = true
-		} else {
-			if utf8.RuneCountInString(l) > maxWrapRunes {
-				return false
-			}
-			nonEmpty++
-			run++
+	nonEmpty, grouped, groups, run := 0, 0, 0, 0
+	end := func() {
+		if run > 0 {
+			groups++
 		}
-		if l == "" || i == len(lines)-1 {
-			if run > 1 {
-				grouped += run
-			}
-			run = 0
+		if run > 1 {
+			grouped += run
 		}
+		run = 0
 	}
-	return hasBlank && nonEmpty > 0 && grouped*10 >= nonEmpty*6
+	for _, l := range lines {
+		if l == "" {
+			end()
+			continue
+		}
+		if utf8.RuneCountInString(l) > maxWrapRunes {
+			return false
+		}
+		nonEmpty++
+		run++
+	}
+	end()
+	return groups >= 2 && grouped*10 >= nonEmpty*6
 }
 
 // isTitle reports whether the first paragraph p reads as a headline: short,
@@ -155,21 +172,28 @@ func isTitle(p string) bool {
 	if !hasLetter(p) || endsSentence(p, ".,;:") {
 		return false
 	}
-	if _, ok := attribution.ParseByline(p); ok {
-		return false
-	}
 	if _, ok := attribution.ParseDateline(p); ok {
 		return false
 	}
-	if _, ok := attribution.ParseCredit(p); ok {
-		return false
+	return !attributionOrFurniture(p)
+}
+
+// attributionOrFurniture reports whether p is a byline, a credit line or
+// page furniture.
+func attributionOrFurniture(p string) bool {
+	if _, ok := attribution.ParseByline(p); ok {
+		return true
 	}
-	return !boilerplate.Line(p)
+	if _, ok := attribution.ParseCredit(p); ok {
+		return true
+	}
+	return boilerplate.Line(p)
 }
 
 // isHeading reports whether p, followed by next, is a section heading: a
 // short line without terminal punctuation that opens with a capital, digit
-// or quotation mark and comes before a longer paragraph.
+// or quotation mark and comes before a longer paragraph, and that is not a
+// byline, credit or page furniture.
 func isHeading(p, next string) bool {
 	n := utf8.RuneCountInString(p)
 	if n > maxHeadingRunes || len(strings.Fields(p)) > maxHeadingWords {
@@ -183,7 +207,7 @@ func isHeading(p, next string) bool {
 		return false
 	}
 	nn := utf8.RuneCountInString(next)
-	return nn > n || endsSentence(next, ".!?…")
+	return (nn > n || endsSentence(next, ".!?…")) && !attributionOrFurniture(p)
 }
 
 // endsSentence reports whether p ends, before any closing quotes or

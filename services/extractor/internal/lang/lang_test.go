@@ -1,0 +1,58 @@
+package lang
+
+import "testing"
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{"english", "The envoy said on Wednesday that the talks had been useful and that he would return to Washington to report to the president.", "en"},
+		{"german", "Der Gesandte sagte am Mittwoch, dass die Gespräche nützlich gewesen seien und er nach Washington zurückkehren werde, um dem Präsidenten zu berichten.", "de"},
+		{"french", "L'envoyé a déclaré mercredi que les discussions avaient été utiles et qu'il rentrerait à Washington pour faire son rapport au président.", "fr"},
+		{"spanish", "El enviado dijo el miércoles que las conversaciones habían sido útiles y que regresaría a Washington para informar al presidente de los resultados.", "es"},
+		{"italian", "L'inviato ha detto mercoledì che i colloqui sono stati utili e che tornerà a Washington per riferire al presidente, anche se non è chiaro quando.", "it"},
+		{"portuguese", "O enviado disse na quarta-feira que as conversas foram úteis e que ele voltaria a Washington para informar o presidente, mas não disse quando.", "pt"},
+		{"dutch", "De gezant zei woensdag dat de gesprekken nuttig waren en dat hij naar Washington zou terugkeren om verslag uit te brengen aan de president.", "nl"},
+		{"russian", "Посланник заявил в среду, что переговоры были полезными и что он вернется в Вашингтон, чтобы доложить президенту о том, что было сказано.", "ru"},
+		{"ukrainian", "Посланець заявив у середу, що переговори були корисними і що він повернеться до Вашингтона, щоб доповісти президентові про їхні результати.", "uk"},
+		{"greek", "Ο απεσταλμένος δήλωσε την Τετάρτη ότι οι συνομιλίες ήταν χρήσιμες.", "el"},
+		{"japanese", "特使は水曜日、協議は有益だったと述べた。", "ja"},
+		{"chinese", "特使周三表示，会谈是有益的。", "zh"},
+		{"too short", "Hello world", Undetermined},
+		{"numbers only", "12 345 678 9.0", Undetermined},
+		{"empty", "", Undetermined},
+		{"arabic script is ambiguous", "قال المبعوث يوم الأربعاء إن المحادثات كانت مفيدة", Undetermined},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Detect(tt.text); got != tt.want {
+				t.Errorf("Detect(%.40q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		tag, want string
+	}{
+		{"en", "en"},
+		{"en-US", "en"},
+		{"EN_gb", "en"},
+		{" de ", "de"},
+		{"pt-BR", "pt"},
+		{"fil", "fil"},
+		{"und", ""},
+		{"x-default", ""},
+		{"english", ""},
+		{"e1", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.tag); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.tag, got, tt.want)
+		}
+	}
+}
