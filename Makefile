@@ -7,7 +7,7 @@ GO ?= go
 BIN := bin
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet unit standalone fmt fuzz demo demo-services nats-server bench clean
+.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract clean
 
 all: build
 
@@ -41,6 +41,11 @@ fuzz: ## run every fuzz target for FUZZTIME each
 
 demo: ## run the pipeline once over the example articles into out/demo
 	$(GO) run ./cmd/wirewatch run --input examples/articles --out out/demo --data .wirewatch/demo --once
+
+DATASETS ?= $(abspath ../shared/datasets)
+
+eval-extract: ## measure extraction on ../shared/datasets (text P/R/F1, title, author, date, pages/s)
+	cd services/extractor && $(GO) run ./cmd/eval-extract --datasets $(DATASETS)
 
 bench: ## run the benchmarks of every module
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem ./...) || exit 1; done

@@ -30,8 +30,9 @@ type wireClaim struct {
 	name, from string
 }
 
-// attribute takes bylines, datelines, wire credits and page furniture out of
-// blocks and records what they say in a. The wire is taken, in order, from a
+// attribute takes bylines, datelines, wire credits, page furniture and
+// blocks without a letter or digit out of blocks and records what they say
+// in a. The wire is taken, in order, from a
 // dateline, a byline, the page's metadata (pageWire), a credit line, and a
 // Reuters-style "(Reporting by ...; Editing by ...)" trailer.
 func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire wireClaim) ([]block, error) {
@@ -48,7 +49,7 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 				return nil, err
 			}
 		}
-		if boilerplate.Line(b.text) {
+		if strings.IndexFunc(b.text, isWordRune) < 0 || boilerplate.Line(b.text) {
 			continue
 		}
 		if b.kind == events.BlockParagraph || b.kind == events.BlockHeading {
@@ -77,6 +78,9 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 					a.Provenance["wire"] = events.FromDateline
 				}
 				b.text = dl.Rest
+				if strings.IndexFunc(b.text, isWordRune) < 0 {
+					continue
+				}
 			}
 		}
 		out = append(out, b)
@@ -198,7 +202,10 @@ func titleFromText(blocks []block) string {
 	}
 	s := firstSentence(text)
 	if utf8.RuneCountInString(s) <= titleRunes {
-		return strings.TrimRight(s, ". ")
+		if t := strings.TrimRight(s, ". "); t != "" {
+			return t
+		}
+		return s
 	}
 	cut := clip(s, titleRunes)
 	if i := strings.LastIndexByte(cut, ' '); i > 0 && utf8.RuneCountInString(cut[:i]) >= minTitleRunes {
@@ -249,6 +256,9 @@ func firstSentence(s string) string {
 		if r == '.' && !endsSentence(s[:i]) {
 			continue
 		}
+		if strings.IndexFunc(s[:i], isWordRune) < 0 {
+			continue
+		}
 		return s[:end]
 	}
 	return s
@@ -278,4 +288,8 @@ func clip(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }

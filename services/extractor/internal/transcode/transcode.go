@@ -43,7 +43,7 @@ func HTML(body []byte, contentType, declared string) (Result, error) {
 	}
 	ct := withCharset(contentType, declared)
 	e, name, _ := charset.DetermineEncoding(body, ct)
-	if name != "utf-8" && singleByte(e) && isUTF8(body) {
+	if singleByte(name) && isUTF8(body) {
 		e, name = encoding.Nop, "utf-8"
 	}
 	return decode(body, e, name)
@@ -128,11 +128,15 @@ func charsetParam(contentType string) string {
 	return params["charset"]
 }
 
-// singleByte reports whether e is one of the legacy single-byte character
-// sets, the kind that stale declarations name.
-func singleByte(e encoding.Encoding) bool {
-	_, ok := e.(*charmap.Charmap)
-	return ok
+// singleByte reports whether the WHATWG encoding name is one of the legacy
+// single-byte character sets, the kind that stale declarations name.
+func singleByte(name string) bool {
+	for _, prefix := range []string{"windows-12", "windows-874", "iso-8859-", "koi8-", "ibm866", "macintosh", "x-mac-"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // isUTF8 reports whether b is valid UTF-8 holding at least one multi-byte
