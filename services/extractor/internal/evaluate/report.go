@@ -59,8 +59,8 @@ type Metric int
 
 // Text metrics.
 const (
-	Shingles  Metric = iota // ScrapingHub: 4-token shingles, page-averaged P and R
-	WordsBag                // WCXB: bag-of-words F1 averaged over pages
+	Shingles Metric = iota // ScrapingHub: 4-token shingles, page-averaged P and R
+	WordsBag               // WCXB: bag-of-words F1 averaged over pages
 )
 
 // Run extracts every page, one at a time on one goroutine, and scores it.

@@ -98,7 +98,7 @@ func Extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 		switch {
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("extracting %s: %w", raw.ID, ctx.Err())
-		case errors.Is(context.Cause(budget), ErrTimeout):
+		case errors.Is(err, context.DeadlineExceeded) && errors.Is(context.Cause(budget), ErrTimeout):
 			return nil, fmt.Errorf("extracting %s: %w: over %s", raw.ID, ErrTimeout, opts.Timeout)
 		}
 		return nil, fmt.Errorf("extracting %s: %w", raw.ID, err)

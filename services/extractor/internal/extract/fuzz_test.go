@@ -32,7 +32,7 @@ func checkFuzzResult(t *testing.T, body []byte, contentType string) {
 }
 
 func FuzzPlainText(f *testing.F) {
-	if dir, err := seedsDirNoSkip(); err == nil {
+	if dir, err := findSeeds(); err == nil {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 		for _, m := range matches {
 			if b, err := os.ReadFile(m); err == nil {
@@ -81,24 +81,4 @@ func FuzzHTML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkFuzzResult(t, body, "text/html")
 	})
-}
-
-// seedsDirNoSkip is seedsDir for fuzz corpora: it reports an error instead
-// of skipping.
-func seedsDirNoSkip() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		seeds := filepath.Join(dir, "shared", "seeds")
-		if fi, err := os.Stat(seeds); err == nil && fi.IsDir() {
-			return seeds, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
-	}
 }

@@ -11,26 +11,36 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
-// seedsDir finds shared/seeds beside the repository: it walks up from the
-// test's working directory to a directory holding both "main" and
-// "shared/seeds". It skips the test when there is none.
-func seedsDir(t testing.TB) string {
-	t.Helper()
+// findSeeds finds shared/seeds beside the repository: it walks up from the
+// test's working directory to the first directory holding "shared/seeds".
+// (The repository's own directory may have any name: CI clones it afresh.)
+func findSeeds() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatalf("getting working directory: %v", err)
+		return "", err
 	}
 	for {
 		seeds := filepath.Join(dir, "shared", "seeds")
 		if fi, err := os.Stat(seeds); err == nil && fi.IsDir() {
-			return seeds
+			return seeds, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("shared/seeds not found above the working directory")
+			return "", os.ErrNotExist
 		}
 		dir = parent
 	}
+}
+
+// seedsDir is findSeeds for tests: it skips the test when there are no
+// seeds.
+func seedsDir(t testing.TB) string {
+	t.Helper()
+	dir, err := findSeeds()
+	if err != nil {
+		t.Skipf("shared/seeds not found above the working directory: %v", err)
+	}
+	return dir
 }
 
 // seedDoc reads the seed whose name starts with prefix as a raw document.

@@ -23,6 +23,9 @@ const (
 	// protectShare: a boilerplate-looking element holding at least this
 	// share of the page's paragraph text is kept: it is the article.
 	protectShare = 0.5
+	// minProtected: a page with less paragraph text than this has no
+	// article for a boilerplate-looking element to be; nothing is protected.
+	minProtected = 80
 	// semanticShare: an <article>, <main> or articleBody holding at least
 	// this share of the paragraph text is where the article is.
 	semanticShare = 0.5
@@ -91,7 +94,7 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 	weights := make(map[*html.Node]int)
 	total := weigh(root, false, false, false, false, weights)
 	if err := removeNodes(ctx, root, func(n *html.Node) bool {
-		return furniture(n) && float64(weights[n]) < protectShare*float64(total)
+		return furniture(n) && (total < minProtected || float64(weights[n]) < protectShare*float64(total))
 	}); err != nil {
 		return nil, err
 	}

@@ -110,8 +110,12 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// maxRead caps one read, so that the parser comes back for more, and ctx is
+// checked, every 8 KiB of input.
 const maxRead = 8 << 10
 
+// Read reads at most maxRead bytes from the underlying reader, or returns
+// ctx's error once ctx has ended.
 func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
