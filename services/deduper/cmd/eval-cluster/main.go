@@ -76,7 +76,7 @@ func main() {
 }
 
 var (
-	opts     = story.DefaultOptions
+	opts        = story.DefaultOptions
 	nameGate    float64
 	missPenalty float64
 	keyK        int

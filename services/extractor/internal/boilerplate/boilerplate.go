@@ -84,7 +84,7 @@ var attrWords = []string{
 // attrTokens must equal a whole token to match: they are too short or too
 // common to match as prefixes.
 var attrTokens = map[string]bool{
-	"ad": true, "ads": true, "adv": true, "banner": true, "widget": true,
+	"ad": true, "ads": true, "adv": true, "banner": true,
 	"disqus": true, "tags": true, "author-bio": true, "recirc": true,
 	"most-read": true, "mostread": true, "more-stories": true,
 }

@@ -102,7 +102,7 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 	total = weigh(root, false, false, false, false, weights)
 	container := pickContainer(doc, root, weights, total)
 
-	w := walker{ctx: ctx, kind: events.BlockParagraph}
+	w := textWalker{ctx: ctx, kind: events.BlockParagraph}
 	w.walk(container, false)
 	w.flush()
 	if w.err != nil {
@@ -284,8 +284,8 @@ func pickContainer(doc *goquery.Document, body *html.Node, weights map[*html.Nod
 	}
 }
 
-// walker collects the blocks of a subtree in document order.
-type walker struct {
+// textWalker collects the blocks of a subtree in document order.
+type textWalker struct {
 	ctx    context.Context
 	err    error
 	seen   int
@@ -297,7 +297,7 @@ type walker struct {
 	blocks []Block
 }
 
-func (w *walker) walk(n *html.Node, inLink bool) {
+func (w *textWalker) walk(n *html.Node, inLink bool) {
 	for c := n.FirstChild; c != nil && w.err == nil; c = c.NextSibling {
 		if w.seen++; w.seen%checkEvery == 0 {
 			if err := w.ctx.Err(); err != nil {
@@ -314,7 +314,7 @@ func (w *walker) walk(n *html.Node, inLink bool) {
 	}
 }
 
-func (w *walker) element(c *html.Node, inLink bool) {
+func (w *textWalker) element(c *html.Node, inLink bool) {
 	a := c.DataAtom
 	switch {
 	case a == atom.Br:
@@ -350,7 +350,7 @@ func (w *walker) element(c *html.Node, inLink bool) {
 }
 
 // block collects the subtree of c as blocks of kind.
-func (w *walker) block(c *html.Node, kind events.BlockKind, inLink bool) {
+func (w *textWalker) block(c *html.Node, kind events.BlockKind, inLink bool) {
 	w.flush()
 	saved := w.kind
 	w.kind = kind
@@ -359,7 +359,7 @@ func (w *walker) block(c *html.Node, kind events.BlockKind, inLink bool) {
 	w.kind = saved
 }
 
-func (w *walker) text(s string, inLink bool) {
+func (w *textWalker) text(s string, inLink bool) {
 	k := letters(s)
 	if k == 0 {
 		w.buf.WriteByte(' ')
@@ -375,7 +375,7 @@ func (w *walker) text(s string, inLink bool) {
 
 // flush ends the current block. Blocks without a letter or digit, and
 // blocks more than half of whose text is links, are dropped.
-func (w *walker) flush() {
+func (w *textWalker) flush() {
 	text := textnorm.Line(w.buf.String())
 	runes, linked := w.runes, w.linked
 	w.buf.Reset()
@@ -388,7 +388,7 @@ func (w *walker) flush() {
 
 // row adds a table row whose cells hold only inline content, its cells
 // separated by " | ".
-func (w *walker) row(tr *html.Node) {
+func (w *textWalker) row(tr *html.Node) {
 	w.flush()
 	var cells []string
 	runes, linked := 0, 0
@@ -396,7 +396,7 @@ func (w *walker) row(tr *html.Node) {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
 			continue
 		}
-		cw := walker{ctx: w.ctx, kind: events.BlockTableRow}
+		cw := textWalker{ctx: w.ctx, kind: events.BlockTableRow}
 		cw.walk(c, false)
 		if cw.err != nil {
 			w.err = cw.err
