@@ -308,6 +308,36 @@ type Assignment struct {
 	Thresholds map[string]float64 `json:"thresholds,omitempty"`
 	// Version is the cluster's version after this article joined.
 	Version uint64 `json:"version"`
+	// Merged lists clusters this article's arrival merged into this one.
+	Merged []string `json:"merged,omitempty"`
+	// Changes compares the article's claims with the canonical article's:
+	// what they share, what a rewrite reworded, numbers that disagree.
+	Changes []ClaimChange `json:"changes,omitempty"`
+}
+
+// ChangeKind says how a claim of one article compares with the canonical
+// article's.
+type ChangeKind string
+
+// Change kinds.
+const (
+	ChangeShared        ChangeKind = "shared"         // both carry it
+	ChangeReworded      ChangeKind = "reworded"       // the same quote or statement in other words
+	ChangeNumberDiffers ChangeKind = "number_differs" // the same quantity with another value
+	ChangeOnlyMember    ChangeKind = "only_member"    // only the member carries it
+	ChangeOnlyCanonical ChangeKind = "only_canonical" // only the canonical article carries it
+)
+
+// ClaimChange is one claim of a member set against the canonical article.
+type ClaimChange struct {
+	Kind ChangeKind `json:"kind"`
+	// MemberID is the member the change is about (in cluster state).
+	MemberID string `json:"member_id,omitempty"`
+	// Claim is the member's claim; Canonical the canonical article's.
+	Claim     *Claim `json:"claim,omitempty"`
+	Canonical *Claim `json:"canonical,omitempty"`
+	// Similarity of the two texts (0..1) when both are present.
+	Similarity float64 `json:"similarity,omitempty"`
 }
 
 func (c Assignment) check(p *problems) {
@@ -359,6 +389,13 @@ type Member struct {
 	JoinedAt    time.Time          `json:"joined_at"`
 }
 
+// SharedClaim is a claim of the canonical article with the number of other
+// members that carry it.
+type SharedClaim struct {
+	Claim
+	Members int `json:"members"`
+}
+
 // ClusterUpdate is the state of one cluster after a change. Published by the
 // deduper on news.cluster.<id>; the last message there is the current state.
 type ClusterUpdate struct {
@@ -370,12 +407,14 @@ type ClusterUpdate struct {
 	CanonicalID string   `json:"canonical_id"`
 	Title       string   `json:"title"`
 	Members     []Member `json:"members"`
-	// SharedClaims are claims every member carries; DivergentClaims are
-	// claims that only some members carry or that members word differently.
-	SharedClaims    []Claim   `json:"shared_claims,omitempty"`
-	DivergentClaims []Claim   `json:"divergent_claims,omitempty"`
-	FirstSeen       time.Time `json:"first_seen"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	// SharedClaims are claims of the canonical article that other members
+	// carry too, with how many do.
+	SharedClaims []SharedClaim `json:"shared_claims,omitempty"`
+	// Changes are the members' reworded quotes, disagreeing numbers and
+	// claims only some carry, newest last (bounded).
+	Changes   []ClaimChange `json:"changes,omitempty"`
+	FirstSeen time.Time     `json:"first_seen"`
+	UpdatedAt time.Time     `json:"updated_at"`
 	// MergedInto is set on the last state of a cluster that was merged into
 	// another one.
 	MergedInto string `json:"merged_into,omitempty"`

@@ -3,6 +3,12 @@
 // first of a story, a duplicate, a near duplicate or a rewrite of one already
 // seen, and publishes the article with that decision on
 // news.clustered.<lang> and the cluster's new state on news.cluster.<id>.
+//
+// The deduper's state is its own output: on start, and whenever a replica
+// becomes leader, it replays the decisions stored on news.clustered.> within
+// its time window, so it continues with the same clusters, ids and versions.
+// Replicas elect one leader through a KV lease; the others wait, ready to take
+// over.
 package deduper
 
 import (
@@ -22,31 +28,62 @@ import (
 
 // Config configures the deduper.
 type Config struct {
-	// Durable is the consumer name; replicas with the same name share work.
+	// Durable is the consumer name; replicas with the same name share it,
+	// and elect one leader among themselves.
 	Durable string
 	// MaxHamming is the SimHash distance up to which two texts are near
 	// duplicates. Default 3.
 	MaxHamming int
+	// Window is how long, in publication time, an article can still be
+	// matched. Default 72h.
+	Window time.Duration
+	// LeaseTTL is how long a leader that stopped renewing keeps its lease.
+	// Default 15s.
+	LeaseTTL time.Duration
+	// StreamReplicas is the replica count of the lease bucket. Default 1.
+	StreamReplicas int
 }
 
 // Validate reports every problem with c at once.
 func (c Config) Validate() error {
-	if c.MaxHamming < 0 || c.MaxHamming > 32 {
-		return fmt.Errorf("deduper: max hamming %d is outside [0, 32]", c.MaxHamming)
+	var errs []error
+	if c.MaxHamming < 0 || c.MaxHamming > 16 {
+		errs = append(errs, fmt.Errorf("deduper: max hamming %d is outside [0, 16]", c.MaxHamming))
 	}
-	return nil
+	if c.Window < 0 {
+		errs = append(errs, fmt.Errorf("deduper: window %s is negative", c.Window))
+	}
+	if c.Window > events.DefaultMaxAge {
+		errs = append(errs, fmt.Errorf("deduper: window %s is longer than the streams keep articles (%s)", c.Window, events.DefaultMaxAge))
+	}
+	if c.LeaseTTL != 0 && c.LeaseTTL < time.Second {
+		errs = append(errs, fmt.Errorf("deduper: lease TTL %s is under a second", c.LeaseTTL))
+	}
+	return errors.Join(errs...)
 }
 
-// assigner is what the deduper needs of a clusterer.
-type assigner interface {
-	Assign(a *events.Article, now time.Time) (events.Assignment, *events.ClusterUpdate)
+func (c Config) withDefaults() Config {
+	if c.Durable == "" {
+		c.Durable = string(events.StageDeduper)
+	}
+	if c.Window == 0 {
+		c.Window = cluster.DefaultWindow
+	}
+	if c.LeaseTTL == 0 {
+		c.LeaseTTL = 15 * time.Second
+	}
+	return c
 }
 
 // Service is a running deduper.
 type Service struct {
-	runner *stage.Runner
-	asg    assigner
-	now    func() time.Time
+	cfg     Config
+	js      jetstream.JetStream
+	log     *zap.Logger
+	runner  *stage.Runner
+	engine  *cluster.Engine
+	applied uint64 // last sequence of NEWS_CLUSTERED folded into engine
+	now     func() time.Time
 }
 
 // New returns a deduper reading from js.
@@ -54,7 +91,14 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Service{asg: cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming}), now: time.Now}
+	cfg = cfg.withDefaults()
+	s := &Service{
+		cfg:    cfg,
+		js:     js,
+		log:    log.With(zap.String("stage", string(events.StageDeduper))),
+		engine: cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window}),
+		now:    time.Now,
+	}
 	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Concurrency: 1}, s.Handle, log)
 	if err != nil {
 		return nil, err
@@ -63,8 +107,96 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 	return s, nil
 }
 
-// Run processes articles until ctx ends.
-func (s *Service) Run(ctx context.Context) error { return s.runner.Run(ctx) }
+// Run waits to lead, rebuilds the state from the stored decisions, and
+// clusters articles until ctx ends or leadership is lost; it then waits to
+// lead again.
+func (s *Service) Run(ctx context.Context) error {
+	l, err := newLease(ctx, s.js, s.cfg.Durable, s.cfg.LeaseTTL, s.cfg.StreamReplicas)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := l.acquire(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		s.log.Info("leading")
+		term, lost := context.WithCancel(ctx)
+		go l.hold(term, lost)
+		err := s.catchUp(term)
+		if err == nil {
+			err = s.runner.Run(term)
+		}
+		lost()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		l.release(rctx)
+		cancel()
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+		s.log.Warn("lost leadership; waiting to lead again")
+	}
+}
+
+// catchUp folds the decisions stored since the last one applied (or, at
+// first, within the window) into the engine.
+func (s *Service) catchUp(ctx context.Context) error {
+	stream, err := s.js.Stream(ctx, events.StreamClustered)
+	if err != nil {
+		return fmt.Errorf("deduper: inspecting %s: %w", events.StreamClustered, err)
+	}
+	last := stream.CachedInfo().State.LastSeq
+	if last <= s.applied {
+		return nil
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectClusteredPrefix + ">"}}
+	if s.applied == 0 {
+		start := s.now().Add(-s.cfg.Window)
+		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
+	} else {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, s.applied+1
+	}
+	c, err := s.js.OrderedConsumer(ctx, events.StreamClustered, cfg)
+	if err != nil {
+		return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+	}
+	restored := 0
+	for s.applied < last {
+		batch, err := c.Fetch(512, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+		}
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			meta, err := m.Metadata()
+			if err != nil {
+				continue
+			}
+			s.applied = meta.Sequence.Stream
+			var ca events.ClusteredArticle
+			if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
+				s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
+				continue
+			}
+			s.engine.Restore(&ca, meta.Timestamp)
+			restored++
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+		}
+		if n == 0 {
+			break // the rest fell out of the stream's limits
+		}
+	}
+	if restored > 0 {
+		s.log.Info("state restored", zap.Int("decisions", restored), zap.Int("articles", s.engine.Len()),
+			zap.Int("clusters", s.engine.Clusters()))
+	}
+	return nil
+}
 
 // Stats reports what the deduper's runner has done.
 func (s *Service) Stats() stage.Stats { return s.runner.Stats() }
@@ -76,18 +208,22 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		return nil, err
 	}
 	now := s.now()
-	asg, upd := s.asg.Assign(&a, now)
-	if upd == nil {
+	dec := s.engine.Assign(&a, now)
+	if len(dec.Updates) == 0 {
 		return nil, errors.New("deduper: clusterer returned no cluster state")
 	}
-	ca := &events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: a, Cluster: asg}
-	out, err := events.Encode(events.StageDeduper, events.ClusteredSubject(a.Language), ca, now)
+	var out []*nats.Msg
+	for _, u := range dec.Updates {
+		m, err := events.Encode(events.StageDeduper, events.ClusterSubject(u.ID), u, now)
+		if err != nil {
+			return nil, stage.Permanent(events.ReasonInvalid, err)
+		}
+		out = append(out, m)
+	}
+	ca := &events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: a, Cluster: dec.Assignment}
+	m, err := events.Encode(events.StageDeduper, events.ClusteredSubject(a.Language), ca, now)
 	if err != nil {
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}
-	state, err := events.Encode(events.StageDeduper, events.ClusterSubject(upd.ID), upd, now)
-	if err != nil {
-		return nil, stage.Permanent(events.ReasonInvalid, err)
-	}
-	return []*nats.Msg{state, out}, nil
+	return append(out, m), nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -29,6 +30,7 @@ func run(args []string, getenv func(string) string) error {
 	var cfg deduper.Config
 	fs.StringVar(&cfg.Durable, "durable", getenv("WIREWATCH_DURABLE"), "consumer name shared by replicas (env WIREWATCH_DURABLE)")
 	fs.IntVar(&cfg.MaxHamming, "max-hamming", 3, "largest SimHash distance of a near duplicate")
+	fs.DurationVar(&cfg.Window, "window", 72*time.Hour, "how long, in publication time, an article can still be matched")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

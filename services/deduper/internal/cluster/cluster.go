@@ -1,195 +1,553 @@
-// Package cluster assigns articles to story clusters. This first clusterer
-// has two tiers: the same normalised text (content hash) is a duplicate, and a
-// 64-bit SimHash within a Hamming threshold of an earlier article is a near
-// duplicate; anything else founds a new cluster. Rewrites are a later tier.
+// Package cluster assigns articles to stories, in tiers, and keeps the
+// stories' state. Every decision records its rule, scores and threshold:
+//
+//   - duplicate: the same normalised text (content hash);
+//   - near_duplicate: a 64-bit SimHash within a small Hamming distance of an
+//     earlier article, found through permuted tables (package simindex);
+//   - rewrite: the same story in other words (package story), candidates
+//     retrieved through an inverted index of salient terms and verified
+//     against each story's centroid;
+//   - new: the first article of a story.
+//
+// Articles older than a time window are evicted, so memory stays bounded.
+// The engine is deterministic: fed the same articles in the same order it
+// makes the same decisions, which is how a restarted deduper rebuilds it
+// (Restore) from its own output.
 package cluster
 
 import (
-	"slices"
+	"encoding/hex"
+	"sort"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/deduper/internal/changes"
 	"github.com/wirewatch/wirewatch/services/deduper/internal/simhash"
+	"github.com/wirewatch/wirewatch/services/deduper/internal/simindex"
+	"github.com/wirewatch/wirewatch/services/deduper/internal/story"
 )
 
 // Rule names recorded on every decision.
 const (
 	RuleContentHash = "content_hash"
 	RuleSimHash     = "simhash_hamming"
+	RuleStory       = "story_similarity"
 	RuleNew         = "new"
+	// RuleRepeat marks an article seen before whose first decision is no
+	// longer remembered in full.
+	RuleRepeat = "repeat"
 )
 
-// DefaultMaxHamming is the near-duplicate threshold: Manku et al. (2007)
-// found k = 3 right for 64-bit fingerprints of web pages.
-const DefaultMaxHamming = 3
+// Defaults.
+const (
+	// DefaultMaxHamming is the near-duplicate threshold: Manku et al. (2007)
+	// found k = 3 right for 64-bit fingerprints of web pages.
+	DefaultMaxHamming = 3
+	// DefaultWindow is how long, in publication time, an article can still
+	// be matched.
+	DefaultWindow = 72 * time.Hour
+	// DefaultMaxChanges bounds the claim changes carried per article and
+	// per cluster state.
+	DefaultMaxChanges = 32
+	// maxMembersListed bounds the members a cluster state lists.
+	maxMembersListed = 200
+)
 
-// Options tune a Clusterer.
+// Options tune an Engine.
 type Options struct {
-	// MaxHamming is the largest SimHash distance of a near duplicate.
 	MaxHamming int
+	Window     time.Duration
+	MaxChanges int
+	Story      story.Options
 }
 
-type member struct {
-	article    events.Member
-	hash       string
-	fp         uint64
-	clusterID  string
-	assignment events.Assignment
-	textLen    int
-	dateline   string
+func (o Options) withDefaults() Options {
+	if o.MaxHamming <= 0 {
+		o.MaxHamming = DefaultMaxHamming
+	}
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	if o.MaxChanges <= 0 {
+		o.MaxChanges = DefaultMaxChanges
+	}
+	if o.Story.TopTerms == 0 {
+		o.Story = story.DefaultOptions
+	}
+	return o
+}
+
+// article is what the engine keeps of one indexed article.
+type article struct {
+	seq   uint32
+	id    string
+	hash  uint64
+	fp    uint64
+	slot  int32
+	at    int64
+	rel   events.Relation
+	alive bool
+}
+
+// canon is what the engine keeps of a cluster's canonical article.
+type canon struct {
+	id        string
+	wire      bool
+	published int64
+	textLen   int
+	claims    []events.Claim
 }
 
 type state struct {
 	id        string
 	version   uint64
 	language  string
-	members   []*member
+	title     string
+	centroid  story.Centroid
+	members   []events.Member
+	live      int
+	canon     canon
+	shared    map[string]int
+	changes   []events.ClaimChange
 	firstSeen time.Time
-	updatedAt time.Time
+	updated   time.Time
+	mergedTo  int32
 }
 
-// Clusterer holds the index and the clusters, in memory. It is not safe for
-// concurrent use: the deduper assigns one article at a time.
-type Clusterer struct {
+// Engine is the clustering state. It is not safe for concurrent use.
+type Engine struct {
 	opts     Options
-	byHash   map[string]*member
-	byDoc    map[string]*member
-	members  []*member
-	clusters map[string]*state
+	model    *story.Model
+	sims     *simindex.Index
+	post     *story.Postings
+	byHash   map[uint64]uint32
+	byDoc    map[string]uint32
+	arts     []article // in arrival order; arts[0] has seq head
+	head     uint32
+	clusters map[int32]*state
+	slotOf   map[string]int32
+	nextSlot int32
+	recent   recentDecisions
 }
 
-// New returns an empty clusterer.
-func New(opts Options) *Clusterer {
-	if opts.MaxHamming <= 0 {
-		opts.MaxHamming = DefaultMaxHamming
+// recentDecisions remembers the last decisions made, so that a redelivered
+// article gets exactly the decision it got the first time.
+type recentDecisions struct {
+	byKey map[string]events.Assignment
+	ring  []string
+	next  int
+}
+
+const recentSize = 4096
+
+func (r *recentDecisions) put(key string, a events.Assignment) {
+	if r.byKey == nil {
+		r.byKey = make(map[string]events.Assignment, recentSize)
+		r.ring = make([]string, recentSize)
 	}
-	return &Clusterer{
+	if old := r.ring[r.next]; old != "" {
+		delete(r.byKey, old)
+	}
+	r.ring[r.next] = key
+	r.next = (r.next + 1) % recentSize
+	r.byKey[key] = a
+}
+
+// New returns an empty engine.
+func New(opts Options) *Engine {
+	opts = opts.withDefaults()
+	return &Engine{
 		opts:     opts,
-		byHash:   map[string]*member{},
-		byDoc:    map[string]*member{},
-		clusters: map[string]*state{},
+		model:    story.NewModel(opts.Story),
+		sims:     simindex.New(opts.MaxHamming),
+		post:     story.NewPostings(opts.Story.MaxPostings),
+		byHash:   map[uint64]uint32{},
+		byDoc:    map[string]uint32{},
+		clusters: map[int32]*state{},
+		slotOf:   map[string]int32{},
 	}
 }
 
-// Assign places a in a cluster and returns the decision and the cluster's
-// new state. Assigning the same revision of a document again returns the
-// first decision and the current state, so a redelivered article changes
-// nothing.
-func (c *Clusterer) Assign(a *events.Article, now time.Time) (events.Assignment, *events.ClusterUpdate) {
-	if m, ok := c.byDoc[a.ID]; ok && m.hash == a.ContentHash {
-		return m.assignment, c.update(c.clusters[m.clusterID])
+// Decision is the outcome of assigning one article: its assignment and the
+// new state of every cluster it changed (the one it joined, and any merged
+// into it, which announce merged_into).
+type Decision struct {
+	Assignment events.Assignment
+	Updates    []*events.ClusterUpdate
+}
+
+// Len is the number of articles indexed.
+func (e *Engine) Len() int { return len(e.byDoc) }
+
+// Clusters is the number of live clusters.
+func (e *Engine) Clusters() int { return len(e.clusters) }
+
+func hashKey(h string) uint64 {
+	b, err := hex.DecodeString(h[:min(16, len(h))])
+	if err != nil || len(b) < 8 {
+		var x uint64
+		for i := 0; i < len(h); i++ {
+			x = x*131 + uint64(h[i])
+		}
+		return x
 	}
+	var x uint64
+	for _, c := range b[:8] {
+		x = x<<8 | uint64(c)
+	}
+	return x
+}
+
+// articleTime is the time an article counts at for the window: its
+// publication time, unless missing or in the future.
+func articleTime(a *events.Article, now time.Time) int64 {
+	if a.PublishedAt != nil && !a.PublishedAt.After(now) {
+		return a.PublishedAt.Unix()
+	}
+	return now.Unix()
+}
+
+func (e *Engine) art(seq uint32) *article {
+	if seq < e.head || int(seq-e.head) >= len(e.arts) {
+		return nil
+	}
+	a := &e.arts[seq-e.head]
+	if !a.alive {
+		return nil
+	}
+	return a
+}
+
+// find follows merges to the cluster a slot now belongs to.
+func (e *Engine) find(slot int32) *state {
+	for {
+		st, ok := e.clusters[slot]
+		if !ok {
+			return nil
+		}
+		if st.mergedTo < 0 {
+			return st
+		}
+		slot = st.mergedTo
+	}
+}
+
+// Assign places a in a story, updates the state, and returns the decision.
+// Assigning the same revision of a document again changes nothing and
+// returns its current assignment.
+func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
+	e.evict(now)
+	if seq, ok := e.byDoc[a.ID]; ok {
+		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
+			st := e.find(old.slot)
+			asg, ok := e.recent.byKey[a.ID+"@"+a.ContentHash]
+			if !ok {
+				asg = events.Assignment{ID: st.id, Relation: old.rel, CanonicalID: st.canon.id, Rule: RuleRepeat, Version: st.version}
+			}
+			return Decision{Assignment: asg, Updates: []*events.ClusterUpdate{e.update(st)}}
+		}
+	}
+	hash := hashKey(a.ContentHash)
 	fp := simhash.Fingerprint(a.Text)
 	asg := events.Assignment{Relation: events.RelationNew, Rule: RuleNew}
-	var match *member
-	if m, ok := c.byHash[a.ContentHash]; ok && m.article.ID != a.ID {
-		match = m
-		asg.Relation, asg.Rule = events.RelationDuplicate, RuleContentHash
-		asg.Scores = map[string]float64{"hamming": float64(simhash.Distance(fp, m.fp))}
+	var target *state
+	var matched *article
+	if seq, ok := e.byHash[hash]; ok {
+		if m := e.art(seq); m != nil && m.id != a.ID {
+			matched = m
+			asg.Relation, asg.Rule = events.RelationDuplicate, RuleContentHash
+		}
+	}
+	if matched == nil {
+		if seq, d, ok := e.sims.Nearest(fp); ok {
+			if m := e.art(seq); m != nil && m.id != a.ID {
+				matched = m
+				asg.Relation, asg.Rule = events.RelationNearDuplicate, RuleSimHash
+				asg.Scores = map[string]float64{"hamming": float64(d)}
+				asg.Thresholds = map[string]float64{"hamming": float64(e.opts.MaxHamming)}
+			}
+		}
+	}
+	var merged []*state
+	var vec story.Vector
+	if matched != nil {
+		target = e.find(matched.slot)
+		asg.MatchedID = matched.id
 	} else {
-		best, bestD := (*member)(nil), c.opts.MaxHamming+1
-		for _, m := range c.members {
-			if m.article.ID == a.ID {
+		vec = e.model.Vectorize(a.Title, a.Text, true)
+		var same []*state
+		var best story.Match
+		seen := map[*state]bool{}
+		for _, slot := range e.post.Candidates(e.model, e.model.QueryTerms(vec), e.opts.Story.Candidates) {
+			st := e.find(slot)
+			if st == nil || seen[st] {
 				continue
 			}
-			if d := simhash.Distance(fp, m.fp); d < bestD {
-				best, bestD = m, d
+			seen[st] = true
+			m := e.model.Compare(vec, &st.centroid)
+			if !m.Same {
+				continue
+			}
+			if len(same) == 0 || m.Score > best.Score || (m.Score == best.Score && st.id < same[0].id) {
+				same = append([]*state{st}, same...)
+				best = m
+			} else {
+				same = append(same, st)
 			}
 		}
-		if best != nil {
-			match = best
-			asg.Relation, asg.Rule = events.RelationNearDuplicate, RuleSimHash
-			asg.Scores = map[string]float64{"hamming": float64(bestD)}
-			asg.Thresholds = map[string]float64{"hamming": float64(c.opts.MaxHamming)}
+		if len(same) > 0 {
+			target = same[0]
+			merged = same[1:]
+			asg.Relation, asg.Rule = events.RelationRewrite, RuleStory
+			asg.Scores = best.Scores
+			asg.Scores["combined"] = best.Score
+			asg.Thresholds = map[string]float64{"combined": best.Threshold}
+			asg.MatchedID = target.canon.id
 		}
 	}
+	if target == nil {
+		target = e.newCluster(events.ClusterID(a.ID), a.Language, now)
+	}
+	var updates []*events.ClusterUpdate
+	for _, m := range merged {
+		e.merge(target, m, now)
+		asg.Merged = append(asg.Merged, m.id)
+		updates = append(updates, e.update(m))
+	}
+	e.join(target, a, asg, hash, fp, vec, now)
+	asg.ID = target.id
+	asg.Version = target.version
+	asg.CanonicalID = target.canon.id
+	if len(target.members) > 0 && target.canon.id != a.ID {
+		asg.Changes = changes.Compare(target.canon.claims, a.Claims, e.opts.MaxChanges)
+	}
+	e.recordChanges(target, a.ID, asg.Changes)
+	e.recent.put(a.ID+"@"+a.ContentHash, asg)
+	// The joined cluster's state goes last: it is the current one.
+	updates = append(updates, e.update(target))
+	return Decision{Assignment: asg, Updates: updates}
+}
 
-	var st *state
-	if match != nil {
-		st = c.clusters[match.clusterID]
-		asg.MatchedID = match.article.ID
-	} else {
-		id := events.ClusterID(a.ID)
-		st = &state{id: id, language: a.Language, firstSeen: now}
-		c.clusters[id] = st
+func (e *Engine) newCluster(id, lang string, now time.Time) *state {
+	if slot, ok := e.slotOf[id]; ok {
+		if st := e.find(slot); st != nil {
+			return st
+		}
 	}
-	if old, ok := c.byDoc[a.ID]; ok {
-		c.remove(old)
+	slot := e.nextSlot
+	e.nextSlot++
+	st := &state{id: id, language: lang, firstSeen: now.UTC(), mergedTo: -1, shared: map[string]int{}}
+	e.clusters[slot] = st
+	e.slotOf[id] = slot
+	return st
+}
+
+// join adds a to st as a member with the relation of asg.
+func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash, fp uint64, vec story.Vector, now time.Time) {
+	if seq, ok := e.byDoc[a.ID]; ok {
+		e.drop(seq)
 	}
-	m := &member{
-		article: events.Member{
-			ID: a.ID, Source: a.Source, Title: a.Title, Relation: asg.Relation, Rule: asg.Rule,
-			MatchedID: asg.MatchedID, Scores: asg.Scores, Wire: a.Wire, PublishedAt: a.PublishedAt, JoinedAt: now.UTC(),
-		},
-		hash: a.ContentHash, fp: fp, clusterID: st.id, textLen: len(a.Text), dateline: a.Dateline,
+	seq := e.head + uint32(len(e.arts))
+	slot := e.slotOf[st.id]
+	e.arts = append(e.arts, article{seq: seq, id: a.ID, hash: hash, fp: fp, slot: slot, at: articleTime(a, now), rel: asg.Relation, alive: true})
+	e.byDoc[a.ID] = seq
+	if _, ok := e.byHash[hash]; !ok {
+		e.byHash[hash] = seq
 	}
-	st.members = append(st.members, m)
+	e.sims.Add(seq, fp)
+	if len(vec.Terms) > 0 {
+		// Copies add nothing to what a story is about; only new articles
+		// and rewrites shape its centroid.
+		e.model.Add(&st.centroid, vec)
+		e.post.Add(slot, e.model.QueryTerms(vec))
+	}
+	st.live++
 	st.version++
-	st.updatedAt = now.UTC()
-	c.members = append(c.members, m)
-	c.byDoc[a.ID] = m
-	if _, ok := c.byHash[a.ContentHash]; !ok {
-		c.byHash[a.ContentHash] = m
+	st.updated = now.UTC()
+	if len(st.members) < maxMembersListed {
+		st.members = append(st.members, events.Member{ID: a.ID, Source: a.Source, Title: a.Title, Relation: asg.Relation,
+			Rule: asg.Rule, MatchedID: asg.MatchedID, Scores: asg.Scores, Wire: a.Wire, PublishedAt: a.PublishedAt, JoinedAt: now.UTC()})
 	}
-	asg.ID = st.id
-	asg.Version = st.version
-	asg.CanonicalID = canonical(st).article.ID
-	m.assignment = asg
-	return asg, c.update(st)
-}
-
-// remove drops an older revision of a document from the index and its cluster.
-func (c *Clusterer) remove(old *member) {
-	c.members = slices.DeleteFunc(c.members, func(m *member) bool { return m == old })
-	if c.byHash[old.hash] == old {
-		delete(c.byHash, old.hash)
+	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", textLen: len(a.Text), claims: a.Claims}
+	if a.PublishedAt != nil {
+		cand.published = a.PublishedAt.Unix()
 	}
-	if st := c.clusters[old.clusterID]; st != nil {
-		st.members = slices.DeleteFunc(st.members, func(m *member) bool { return m == old })
+	if st.canon.id == "" || better(cand, st.canon) {
+		st.canon = cand
+		st.title = a.Title
+		st.shared = map[string]int{}
 	}
-}
-
-// canonical picks the likely original of a cluster: a wire story with its
-// dateline first, then the earliest published, then the most complete.
-func canonical(st *state) *member {
-	best := st.members[0]
-	for _, m := range st.members[1:] {
-		if better(m, best) {
-			best = m
+	if st.canon.id != a.ID {
+		for _, c := range changes.Compare(st.canon.claims, a.Claims, len(a.Claims)+len(st.canon.claims)) {
+			if c.Kind == events.ChangeShared && c.Canonical != nil {
+				st.shared[c.Canonical.ID]++
+			}
 		}
 	}
-	return best
 }
 
-func better(a, b *member) bool {
-	aw, bw := a.article.Wire != "" && a.dateline != "", b.article.Wire != "" && b.dateline != ""
-	if aw != bw {
-		return aw
+// better reports whether a is a likelier original than b: a wire story with
+// its dateline first, then the earlier published, then the more complete.
+func better(a, b canon) bool {
+	if a.wire != b.wire {
+		return a.wire
 	}
-	ap, bp := a.article.PublishedAt, b.article.PublishedAt
-	if ap != nil && bp != nil && !ap.Equal(*bp) {
-		return ap.Before(*bp)
+	if a.published != 0 && b.published != 0 && a.published != b.published {
+		return a.published < b.published
+	}
+	if (a.published != 0) != (b.published != 0) {
+		return a.published != 0
 	}
 	return a.textLen > b.textLen
 }
 
-func (c *Clusterer) update(st *state) *events.ClusterUpdate {
-	if st == nil || len(st.members) == 0 {
-		return nil
+func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimChange) {
+	for _, c := range chs {
+		if c.Kind == events.ChangeShared || c.Kind == events.ChangeOnlyCanonical {
+			continue
+		}
+		c.MemberID = memberID
+		st.changes = append(st.changes, c)
 	}
-	canon := canonical(st)
+	if over := len(st.changes) - e.opts.MaxChanges; over > 0 {
+		st.changes = append([]events.ClaimChange(nil), st.changes[over:]...)
+	}
+}
+
+// merge folds src into dst.
+func (e *Engine) merge(dst, src *state, now time.Time) {
+	e.model.Merge(&dst.centroid, &src.centroid)
+	for _, m := range src.members {
+		if len(dst.members) < maxMembersListed {
+			dst.members = append(dst.members, m)
+		}
+	}
+	dst.live += src.live
+	if better(src.canon, dst.canon) {
+		dst.canon, dst.title = src.canon, src.title
+	}
+	if src.firstSeen.Before(dst.firstSeen) {
+		dst.firstSeen = src.firstSeen
+	}
+	dst.changes = append(dst.changes, src.changes...)
+	src.mergedTo = e.slotOf[dst.id]
+	src.version++
+	src.updated = now.UTC()
+}
+
+// drop removes an article from the index (an older revision, or evicted).
+func (e *Engine) drop(seq uint32) {
+	a := e.art(seq)
+	if a == nil {
+		return
+	}
+	a.alive = false
+	e.sims.Remove(seq, a.fp)
+	if e.byHash[a.hash] == seq {
+		delete(e.byHash, a.hash)
+	}
+	if e.byDoc[a.id] == seq {
+		delete(e.byDoc, a.id)
+	}
+	if st := e.find(a.slot); st != nil {
+		st.live--
+		if st.live <= 0 {
+			e.forget(st)
+		}
+	}
+}
+
+// forget removes a cluster with no live members, and the clusters merged
+// into it.
+func (e *Engine) forget(st *state) {
+	slot := e.slotOf[st.id]
+	for s, other := range e.clusters {
+		if other.mergedTo == slot {
+			delete(e.clusters, s)
+			delete(e.slotOf, other.id)
+		}
+	}
+	delete(e.clusters, slot)
+	delete(e.slotOf, st.id)
+}
+
+// evict drops the articles that fell out of the window.
+func (e *Engine) evict(now time.Time) {
+	cutoff := now.Add(-e.opts.Window).Unix()
+	n := 0
+	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {
+		if e.arts[n].alive {
+			e.drop(e.arts[n].seq)
+		}
+		n++
+	}
+	if n > 0 {
+		e.arts = append(e.arts[:0:0], e.arts[n:]...)
+		e.head += uint32(n)
+	}
+}
+
+// update renders the state of a cluster.
+func (e *Engine) update(st *state) *events.ClusterUpdate {
 	u := &events.ClusterUpdate{
 		Schema:      events.SchemaClusterUpdate,
 		ID:          st.id,
 		Version:     st.version,
 		Language:    st.language,
-		CanonicalID: canon.article.ID,
-		Title:       canon.article.Title,
-		FirstSeen:   st.firstSeen.UTC(),
-		UpdatedAt:   st.updatedAt,
+		CanonicalID: st.canon.id,
+		Title:       st.title,
+		Members:     append([]events.Member(nil), st.members...),
+		Changes:     append([]events.ClaimChange(nil), st.changes...),
+		FirstSeen:   st.firstSeen,
+		UpdatedAt:   st.updated,
 	}
-	for _, m := range st.members {
-		u.Members = append(u.Members, m.article)
+	if st.mergedTo >= 0 {
+		if dst := e.find(st.mergedTo); dst != nil {
+			u.MergedInto = dst.id
+		}
 	}
+	for _, c := range st.canon.claims {
+		if n := st.shared[c.ID]; n > 0 {
+			u.SharedClaims = append(u.SharedClaims, events.SharedClaim{Claim: c, Members: n})
+		}
+	}
+	sort.SliceStable(u.SharedClaims, func(i, j int) bool { return u.SharedClaims[i].Members > u.SharedClaims[j].Members })
 	return u
+}
+
+// Restore replays a decision the deduper made before (read back from its
+// output stream), so that a restarted engine continues with the same clusters,
+// ids and versions. Decisions must be restored in the order they were made.
+func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
+	e.evict(now)
+	a := &ca.Article
+	if seq, ok := e.byDoc[a.ID]; ok {
+		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
+			return
+		}
+	}
+	asg := ca.Cluster
+	var target *state
+	if slot, ok := e.slotOf[asg.ID]; ok {
+		target = e.find(slot)
+	}
+	if target == nil {
+		target = e.newCluster(asg.ID, a.Language, now)
+	}
+	for _, id := range asg.Merged {
+		if slot, ok := e.slotOf[id]; ok {
+			if src := e.find(slot); src != nil && src != target {
+				e.merge(target, src, now)
+			}
+		}
+	}
+	var vec story.Vector
+	if asg.Relation == events.RelationNew || asg.Relation == events.RelationRewrite {
+		vec = e.model.Vectorize(a.Title, a.Text, true)
+	}
+	e.join(target, a, asg, hashKey(a.ContentHash), simhash.Fingerprint(a.Text), vec, now)
+	if asg.Version > target.version {
+		target.version = asg.Version
+	}
+	e.recordChanges(target, a.ID, asg.Changes)
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,77 +9,141 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
-func article(path, text string) *events.Article {
+func newArticle(path, title, text string) *events.Article {
 	src := events.Source{Kind: events.SourceFile, Path: path}
-	return &events.Article{Schema: events.SchemaArticle, ID: events.DocumentID(src), Source: src, Title: path,
+	return &events.Article{Schema: events.SchemaArticle, ID: events.DocumentID(src), Source: src, Title: title,
 		Language: "en", Text: text, ContentHash: events.TextHash(text)}
 }
 
-const base = `Witkoff flew to Moscow on a last-minute mission to seek a breakthrough in the war that began with
-Russia's full-scale invasion. Russian state TV showed a brief clip of him shaking hands with Putin at the start of
-their meeting. Trump, increasingly frustrated with Putin over the lack of progress towards peace, has threatened
-to impose heavy tariffs on countries that buy Russian exports. He is exerting particular pressure on India, which
-along with China is a huge buyer of Russian oil. The Kremlin says threats to penalise countries that trade with
-Russia are illegal. It was not clear what Russia might offer to Witkoff in order to stave off the threat. Reports
-said the Kremlin might propose a moratorium on air strikes by Russia and Ukraine, an idea mentioned last week by
-the Belarusian president during a meeting with Putin. Such a move would fall well short of a full ceasefire.`
+const base = `Dock workers at the port of Halden walked off the job on Monday for 72 hours after talks with terminal
+operators over pay and shift patterns broke down overnight. About 2,300 workers joined the stoppage, the Harbour
+Workers' Union said, leaving at least 41 container ships waiting at anchor outside the breakwater by midday. The union
+is asking for a 9 percent pay rise over two years and an end to twelve-hour night shifts, which it says have led to a
+sharp rise in injuries since the terminal was automated in 2021. Halden Terminal Operators, which runs four of the
+port's six berths, said its final offer of 5.5 percent was fair given rising energy costs, and accused the union of
+putting regional supply chains at risk. Freight forwarders said shippers had begun diverting cargo to the smaller port
+of Kessby, about 90 kilometres to the north, where waiting times rose to two days.`
+
+const rewrite = `More than forty container ships were left idling off Port Halden on Monday after roughly 2,300 dock
+workers downed tools in a three-day strike. The walkout began hours after negotiations between the Harbour Workers'
+Union and Halden Terminal Operators ended without a deal. Workers want a nine percent raise over two years and the end
+of twelve-hour night shifts. The operator is sticking to its 5.5 percent offer. Some cargo is already heading north to
+Kessby, where shippers now face waits of up to two days.`
+
+const other = `The central library in Kessby reopened its doors on Saturday, two years after a spring flood filled its
+basement archive with river water. The restoration cost 14 million crowns and added a raised archive room, a children's
+reading hall and a repair cafe where volunteers fix bicycles on weekends, head librarian Sofie Dahl said.`
+
+var t0 = time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
 
 func TestAssignTiers(t *testing.T) {
-	now := time.Date(2025, 8, 6, 12, 0, 0, 0, time.UTC)
-	c := New(Options{})
+	e := New(Options{})
 	tests := []struct {
 		name     string
 		a        *events.Article
 		relation events.Relation
 		rule     string
-		sameAs   int // index of the earlier case whose cluster it joins, -1 for a new one
+		sameAs   int // index of the earlier case whose cluster it joins; -1 for a new one
 	}{
-		{"first", article("/a.txt", base), events.RelationNew, RuleNew, -1},
-		{"verbatim copy", article("/b.txt", strings.ToUpper(base)), events.RelationDuplicate, RuleContentHash, 0},
-		{"light edit", article("/c.txt", strings.Replace(base, "brief clip", "short clip", 1)), events.RelationNearDuplicate, RuleSimHash, 0},
-		{"other story", article("/d.txt", "The city council approved a budget for public libraries after a long debate on opening hours."), events.RelationNew, RuleNew, -1},
+		{"first", newArticle("/a.txt", "Halden dockers strike", base), events.RelationNew, RuleNew, -1},
+		{"verbatim copy", newArticle("/b.txt", "Copy", strings.ToUpper(base)), events.RelationDuplicate, RuleContentHash, 0},
+		{"light edit", newArticle("/c.txt", "Edit", strings.Replace(base, "Halden walked off", "Halden walked out", 1)), events.RelationNearDuplicate, RuleSimHash, 0},
+		{"rewrite", newArticle("/d.txt", "Ships stack up off Halden as dockers strike", rewrite), events.RelationRewrite, RuleStory, 0},
+		{"other story", newArticle("/e.txt", "Kessby library reopens", other), events.RelationNew, RuleNew, -1},
 	}
 	var ids []string
-	for _, tt := range tests {
-		asg, upd := c.Assign(tt.a, now)
+	for i, tt := range tests {
+		dec := e.Assign(tt.a, t0.Add(time.Duration(i)*time.Minute))
+		asg := dec.Assignment
 		ids = append(ids, asg.ID)
 		if asg.Relation != tt.relation || asg.Rule != tt.rule {
-			t.Errorf("%s: relation %s by %s, want %s by %s", tt.name, asg.Relation, asg.Rule, tt.relation, tt.rule)
+			t.Errorf("%s: %s by %s (scores %v), want %s by %s", tt.name, asg.Relation, asg.Rule, asg.Scores, tt.relation, tt.rule)
 		}
 		if tt.sameAs >= 0 && asg.ID != ids[tt.sameAs] {
 			t.Errorf("%s: cluster %s, want %s", tt.name, asg.ID, ids[tt.sameAs])
 		}
 		if tt.sameAs < 0 && asg.ID != events.ClusterID(tt.a.ID) {
-			t.Errorf("%s: new cluster id %s, want one derived from the article", tt.name, asg.ID)
+			t.Errorf("%s: new cluster %s, want the id derived from the article", tt.name, asg.ID)
 		}
-		if upd == nil || upd.Version != asg.Version || upd.Validate() != nil {
-			t.Errorf("%s: update %+v does not match assignment version %d", tt.name, upd, asg.Version)
+		last := dec.Updates[len(dec.Updates)-1]
+		if last.ID != asg.ID || last.Version != asg.Version || last.Validate() != nil {
+			t.Errorf("%s: state %s v%d does not match the assignment %s v%d", tt.name, last.ID, last.Version, asg.ID, asg.Version)
 		}
-	}
-	if ids[3] == ids[0] {
-		t.Error("unrelated story joined the first cluster")
+		if asg.Relation != events.RelationNew && (len(asg.Scores) == 0 || len(asg.Thresholds) == 0) && asg.Rule != RuleContentHash {
+			t.Errorf("%s: decision without scores or thresholds: %+v", tt.name, asg)
+		}
 	}
 }
 
 func TestAssignIsIdempotent(t *testing.T) {
-	now := time.Now()
-	c := New(Options{})
-	a := article("/a.txt", base)
-	first, u1 := c.Assign(a, now)
-	again, u2 := c.Assign(a, now.Add(time.Minute))
-	if first.ID != again.ID || first.Version != again.Version || u1.Version != u2.Version || len(u2.Members) != 1 {
-		t.Errorf("second assignment %+v (v%d, %d members), want the first %+v", again, u2.Version, len(u2.Members), first)
+	e := New(Options{})
+	a := newArticle("/a.txt", "T", base)
+	first := e.Assign(a, t0)
+	again := e.Assign(a, t0.Add(time.Minute))
+	if first.Assignment.ID != again.Assignment.ID || again.Assignment.Version != first.Assignment.Version ||
+		again.Assignment.Rule != first.Assignment.Rule ||
+		len(again.Updates[0].Members) != 1 || e.Len() != 1 {
+		t.Errorf("second assignment %+v, want the first %+v with nothing added", again.Assignment, first.Assignment)
 	}
 }
 
-func TestCanonicalPrefersWireStory(t *testing.T) {
-	c := New(Options{})
-	rewrite := article("/rewrite.txt", base)
-	wire := article("/wire.txt", base+" ")
-	wire.Wire, wire.Dateline = "Reuters", "MOSCOW"
-	c.Assign(rewrite, time.Now())
-	asg, upd := c.Assign(wire, time.Now())
-	if asg.CanonicalID != wire.ID || upd.CanonicalID != wire.ID {
-		t.Errorf("canonical %s, want the wire story %s", asg.CanonicalID, wire.ID)
+func TestCanonicalPrefersWireThenEarliest(t *testing.T) {
+	e := New(Options{})
+	copyA := newArticle("/copy.txt", "Copy", base)
+	wire := newArticle("/wire.txt", "Wire", base+" Reuters.")
+	wire.Wire, wire.Dateline = "Reuters", "PORT HALDEN"
+	e.Assign(copyA, t0)
+	dec := e.Assign(wire, t0.Add(time.Minute))
+	if dec.Assignment.CanonicalID != wire.ID {
+		t.Errorf("canonical %s, want the wire story %s", dec.Assignment.CanonicalID, wire.ID)
+	}
+}
+
+func TestEvictionBoundsTheWindow(t *testing.T) {
+	e := New(Options{Window: time.Hour})
+	first := e.Assign(newArticle("/a.txt", "T", base), t0)
+	dec := e.Assign(newArticle("/b.txt", "T", base), t0.Add(2*time.Hour))
+	if dec.Assignment.Relation != events.RelationNew || dec.Assignment.ID == first.Assignment.ID {
+		t.Errorf("copy after the window: %s in %s, want a new cluster", dec.Assignment.Relation, dec.Assignment.ID)
+	}
+	if e.Len() != 1 || e.Clusters() != 1 {
+		t.Errorf("after eviction: %d articles in %d clusters, want 1 in 1", e.Len(), e.Clusters())
+	}
+}
+
+// TestRestoreContinuesTheSameClusters rebuilds an engine from the decisions
+// of another and checks that both decide the rest alike.
+func TestRestoreContinuesTheSameClusters(t *testing.T) {
+	var arts []*events.Article
+	for i := range 40 {
+		switch i % 4 {
+		case 0:
+			arts = append(arts, newArticle(fmt.Sprintf("/%d.txt", i), "Halden strike", base+fmt.Sprintf(" Update %d.", i)))
+		case 1:
+			arts = append(arts, newArticle(fmt.Sprintf("/%d.txt", i), "Ships off Halden", rewrite))
+		case 2:
+			arts = append(arts, newArticle(fmt.Sprintf("/%d.txt", i), "Library", other+fmt.Sprintf(" Note %d.", i)))
+		default:
+			arts = append(arts, newArticle(fmt.Sprintf("/%d.txt", i), fmt.Sprintf("Story %d", i),
+				fmt.Sprintf("A unique report number %d about topic %d with words w%d x%d y%d z%d.", i, i*7, i, i+1, i+2, i+3)))
+		}
+	}
+	live := New(Options{})
+	var decisions []Decision
+	for i, a := range arts {
+		decisions = append(decisions, live.Assign(a, t0.Add(time.Duration(i)*time.Second)))
+	}
+	restored := New(Options{})
+	for i, a := range arts[:25] {
+		restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: decisions[i].Assignment},
+			t0.Add(time.Duration(i)*time.Second))
+	}
+	for i := 25; i < len(arts); i++ {
+		got := restored.Assign(arts[i], t0.Add(time.Duration(i)*time.Second)).Assignment
+		want := decisions[i].Assignment
+		if got.ID != want.ID || got.Relation != want.Relation || got.Version != want.Version || got.CanonicalID != want.CanonicalID {
+			t.Errorf("article %d after restore: %s %s v%d canonical %s; live engine said %s %s v%d canonical %s",
+				i, got.ID, got.Relation, got.Version, got.CanonicalID, want.ID, want.Relation, want.Version, want.CanonicalID)
+		}
 	}
 }

@@ -1,0 +1,159 @@
+package deduper_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+	"github.com/wirewatch/wirewatch/services/deduper"
+)
+
+func publishArticles(t *testing.T, js jetstream.JetStream, arts ...*events.Article) {
+	t.Helper()
+	for _, a := range arts {
+		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.PublishMsg(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type running struct {
+	svc  *deduper.Service
+	stop func()
+}
+
+func startDeduper(t *testing.T, js jetstream.JetStream, cfg deduper.Config) running {
+	t.Helper()
+	d, err := deduper.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return running{d, stop}
+}
+
+// clustered reads every decision stored so far, keyed by document id.
+func clustered(t *testing.T, js jetstream.JetStream, want int) map[string]events.Assignment {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out := map[string]events.Assignment{}
+		c, err := js.OrderedConsumer(context.Background(), events.StreamClustered, jetstream.OrderedConsumerConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch, _ := c.Fetch(1000, jetstream.FetchMaxWait(300*time.Millisecond))
+		for m := range batch.Messages() {
+			var ca events.ClusteredArticle
+			if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
+				t.Fatal(err)
+			}
+			out[ca.ID] = ca.Cluster
+		}
+		if len(out) >= want {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d decisions stored, want %d", len(out), want)
+		}
+	}
+}
+
+// series returns n articles about unrelated things, with no vocabulary in
+// common with each other or with the story.
+func series(prefix string, n int) []*events.Article {
+	var out []*events.Article
+	for i := range n {
+		var words []string
+		for j := range 40 {
+			words = append(words, fmt.Sprintf("%s%dq%d", prefix, i, j))
+		}
+		out = append(out, article(fmt.Sprintf("/%s/%d.txt", prefix, i), strings.Join(words, " ")+"."))
+	}
+	return out
+}
+
+func TestRestartContinuesWithTheSameClusters(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	publishArticles(t, js, series("alpha", 5)...)
+	d := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	before := clustered(t, js, 6)
+	d.stop()
+
+	// A new deduper process: copies of the first article must join its
+	// cluster, with the version counting on.
+	copy1 := article("/in/copy.txt", strings.ToUpper(story))
+	copy2 := article("/in/copy2.txt", strings.ToLower(story))
+	publishArticles(t, js, copy1, copy2)
+	startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	after := clustered(t, js, 8)
+	want := before[first.ID]
+	for _, c := range []*events.Article{copy1, copy2} {
+		got := after[c.ID]
+		if got.ID != want.ID || got.Relation != events.RelationDuplicate {
+			t.Errorf("copy after restart: %s in %s, want a duplicate in %s", got.Relation, got.ID, want.ID)
+		}
+	}
+	if v := after[copy2.ID].Version; v != 3 {
+		t.Errorf("cluster version after restart = %d, want 3", v)
+	}
+}
+
+func TestStandbyReplicaTakesOver(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	a := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	clustered(t, js, 1)
+	b := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	publishArticles(t, js, series("beta", 3)...)
+	clustered(t, js, 4)
+	if got := b.svc.Stats().Acked; got != 0 {
+		t.Errorf("standby processed %d articles while the leader ran, want 0", got)
+	}
+	a.stop() // the leader goes away; the standby must take over
+	dup := article("/in/dup.txt", strings.ToUpper(story))
+	publishArticles(t, js, dup)
+	got := clustered(t, js, 5)[dup.ID]
+	if want := clustered(t, js, 5)[first.ID]; got.ID != want.ID || got.Relation != events.RelationDuplicate {
+		t.Errorf("after failover: %s in %s, want a duplicate in %s", got.Relation, got.ID, want.ID)
+	}
+	if b.svc.Stats().Acked != 1 {
+		t.Errorf("standby acked %d after taking over, want 1", b.svc.Stats().Acked)
+	}
+}
