@@ -7,7 +7,7 @@ GO ?= go
 BIN := bin
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract clean
+.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster clean
 
 all: build
 
@@ -46,6 +46,9 @@ DATASETS ?= $(abspath ../shared/datasets)
 
 eval-extract: ## measure extraction on ../shared/datasets (text P/R/F1, title, author, date, pages/s)
 	cd services/extractor && $(GO) run ./cmd/eval-extract --datasets $(DATASETS)
+
+eval-cluster: ## cluster ECB+ through the whole pipeline in 5 random orders (B-cubed and pairwise P/R/F1)
+	$(GO) run ./cmd/eval-cluster --docs $(DATASETS)/ecbplus-dev/docs.jsonl
 
 bench: ## run the benchmarks of every module
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem ./...) || exit 1; done

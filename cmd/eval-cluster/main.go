@@ -1,0 +1,51 @@
+// Command eval-cluster measures wirewatch's story clustering end to end on
+// the ECB+ development topics: see package clustereval.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"go.uber.org/zap"
+
+	"github.com/wirewatch/wirewatch/internal/clustereval"
+)
+
+func main() {
+	docs := flag.String("docs", "../shared/datasets/ecbplus-dev/docs.jsonl", "ECB+ docs.jsonl")
+	shuffles := flag.Int("shuffles", 5, "random orders to average over")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *docs, *shuffles); err != nil {
+		fmt.Fprintln(os.Stderr, "eval-cluster:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, path string, shuffles int) error {
+	docs, err := clustereval.Load(path)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ECB+ dev: %d documents, through the whole pipeline, %d random orders\n", len(docs), shuffles)
+	var results []clustereval.Result
+	for s := range shuffles {
+		tmp, err := os.MkdirTemp("", "wirewatch-eval-")
+		if err != nil {
+			return err
+		}
+		r, err := clustereval.Shuffle(ctx, docs, uint64(s+1), tmp, zap.NewNop())
+		os.RemoveAll(tmp)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "shuffle %d done in %.1fs\n", s+1, r.Seconds)
+	}
+	fmt.Print(clustereval.Report(results))
+	return nil
+}
