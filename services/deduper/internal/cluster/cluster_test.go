@@ -147,3 +147,40 @@ func TestRestoreContinuesTheSameClusters(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.Threshold = 0.05 // let the bridging article match both stories
+	e := New(opts)
+	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
+	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
+	bridge := newArticle("/c.txt", "Halden and Kessby", "Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books.")
+	da := e.Assign(a, t0)
+	db := e.Assign(b, t0.Add(time.Minute))
+	if da.Assignment.ID == db.Assignment.ID {
+		t.Skip("the two stories already share a cluster; nothing to merge")
+	}
+	dc := e.Assign(bridge, t0.Add(2*time.Minute))
+	if len(dc.Assignment.Merged) != 1 {
+		t.Fatalf("bridging article merged %v, want one cluster", dc.Assignment.Merged)
+	}
+	into := dc.Assignment.ID
+	var announced bool
+	for _, u := range dc.Updates {
+		if u.ID == dc.Assignment.Merged[0] && u.MergedInto == into {
+			announced = true
+		}
+	}
+	if !announced {
+		t.Errorf("the merged cluster does not announce merged_into %s: %+v", into, dc.Updates)
+	}
+	if last := dc.Updates[len(dc.Updates)-1]; last.ID != into || len(last.Members) != 3 {
+		t.Errorf("merged state %s has %d members, want %s with 3", last.ID, len(last.Members), into)
+	}
+	// A copy of either original now lands in the merged cluster.
+	dup := e.Assign(newArticle("/d.txt", "Copy", strings.ToUpper(b.Text)), t0.Add(3*time.Minute))
+	if dup.Assignment.ID != into || dup.Assignment.Relation != events.RelationDuplicate {
+		t.Errorf("copy after merge: %s in %s, want a duplicate in %s", dup.Assignment.Relation, dup.Assignment.ID, into)
+	}
+}
