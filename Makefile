@@ -1,13 +1,14 @@
 # wirewatch — build, test and run. Every module is listed here: a bare
 # `go test ./...` at the root does not reach the nested modules.
 MODULES := . pkg/events pkg/stage pkg/embedded pkg/natstest \
-	services/fetcher services/extractor services/deduper services/sink
+	services/fetcher services/extractor services/deduper services/sink \
+	bench/extract
 SERVICES := fetcher extractor deduper sink
 GO ?= go
 BIN := bin
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster clean
+.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster bench-extract clean
 
 all: build
 
@@ -49,6 +50,16 @@ eval-extract: ## measure extraction on ../shared/datasets (text P/R/F1, title, a
 
 eval-cluster: ## cluster ECB+ through the whole pipeline in 5 random orders (B-cubed and pairwise P/R/F1)
 	$(GO) run ./cmd/eval-cluster --docs $(DATASETS)/ecbplus-dev/docs.jsonl
+
+BENCHCOUNT ?= 5
+
+bench-extract: ## compare wirewatch's extractor with go-trafilatura on the ScrapingHub pages (pages/s, B/op, allocs/op) and their heap per page
+	@mkdir -p out
+	cd bench/extract && $(GO) test -run='^$$' -bench='^BenchmarkExtract$$' -benchmem -count=$(BENCHCOUNT) -timeout 30m . > ../../out/bench-extract.txt; \
+	  status=$$?; cat ../../out/bench-extract.txt; exit $$status
+	@if $(GO) run golang.org/x/perf/cmd/benchstat@latest out/bench-extract.txt 2>/dev/null; then :; \
+	  else echo "(benchstat not available: the raw output is above)"; fi
+	cd bench/extract && $(GO) run ./cmd/peakmem
 
 bench: ## run the benchmarks of every module
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem ./...) || exit 1; done
