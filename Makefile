@@ -2,13 +2,13 @@
 # `go test ./...` at the root does not reach the nested modules.
 MODULES := . pkg/events pkg/stage pkg/embedded pkg/natstest \
 	services/fetcher services/extractor services/deduper services/sink \
-	bench/extract
+	bench/extract examples/subscriber
 SERVICES := fetcher extractor deduper sink
 GO ?= go
 BIN := bin
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster bench-extract clean
+.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster bench-extract bench-fetch bench-sink clean
 
 all: build
 
@@ -39,6 +39,9 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	cd services/extractor && for f in $$($(GO) test -list 'Fuzz.*' ./internal/... | grep ^Fuzz); do \
 	  pkg=$$(grep -rl "func $$f(" --include='*_test.go' internal | head -1 | xargs dirname); \
 	  $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done
+	cd services/fetcher && for pkg in $$(grep -rl '^func Fuzz' --include='*_test.go' internal | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -d' ' -f2); do \
+	    $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./$$pkg || exit 1; done; done
 
 demo: ## run the pipeline once over the example articles into out/demo
 	$(GO) run ./cmd/wirewatch run --input examples/articles --out out/demo --data .wirewatch/demo --once
@@ -60,6 +63,14 @@ bench-extract: ## compare wirewatch's extractor with go-trafilatura on the Scrap
 	@if $(GO) run golang.org/x/perf/cmd/benchstat@latest out/bench-extract.txt 2>/dev/null; then :; \
 	  else echo "(benchstat not available: the raw output is above)"; fi
 	cd bench/extract && $(GO) run ./cmd/peakmem
+
+bench-fetch: ## items/s and peak heap of the fetcher polling 1,000 local feeds of 50 items (pages fetched, and full-text feeds)
+	cd services/fetcher && $(GO) test -run='^$$' -bench='^BenchmarkFetch$$' -benchtime=1x -benchmem -timeout 30m .
+
+SINKBENCH ?= 5000x
+
+bench-sink: ## sink events/s into JSONL files with fsync batching, against the deduper's events/s, in one run
+	$(GO) test -run='^$$' -bench='^BenchmarkSinkAgainstDeduper$$' -benchtime=$(SINKBENCH) -count=$(BENCHCOUNT) -timeout 30m ./bench/sink
 
 bench: ## run the benchmarks of every module
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem ./...) || exit 1; done

@@ -16,6 +16,7 @@ replace (
 require (
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/wirewatch/wirewatch/pkg/embedded v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/pkg/stage v0.0.0-00010101000000-000000000000
@@ -33,6 +34,8 @@ require (
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/minio/highwayhash v1.0.4 // indirect
+	github.com/mmcdole/gofeed v1.4.2 // indirect
+	github.com/mmcdole/goxpp/v2 v2.0.0 // indirect
 	github.com/nats-io/jwt/v2 v2.8.2 // indirect
 	github.com/nats-io/nkeys v0.4.16 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect

@@ -31,8 +31,13 @@ const usage = `wirewatch ingests news articles, extracts their text and metadata
 versions of each story and delivers them as JSON events.
 
 Usage:
-  wirewatch run [--input DIR]... [--out DIR] [--data DIR] [--nats URL] [--once]
+  wirewatch run [--input DIR]... [--feed URL]... [--feeds FILE] [--out DIR] [--data DIR] [--nats URL] [--once]
+                [--output KIND[:TARGET] [--filter EXPR]]...
   wirewatch extract PATH...
+  wirewatch tail [SUBJECT] [--json]
+  wirewatch record --stream NAME [RANGE] --file FILE
+  wirewatch replay (--stream NAME [RANGE] | --file FILE) [--to stdout|jsonl:DIR|pipeline:DIR]
+  wirewatch dlq list|replay [--stage S] [--reason R] [--id ID]...
   wirewatch version
 
 Run 'wirewatch VERB -h' for a verb's flags.
@@ -53,6 +58,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = runVerb(ctx, args[1:], env)
 	case "extract":
 		err = extractVerb(ctx, args[1:], env)
+	case "tail":
+		err = tailVerb(ctx, args[1:], env)
+	case "record":
+		err = recordVerb(ctx, args[1:], env)
+	case "replay":
+		err = replayVerb(ctx, args[1:], env)
+	case "dlq":
+		err = dlqVerb(ctx, args[1:], env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "wirewatch", Version)
 	case "help", "-h", "--help":
@@ -92,11 +105,20 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	if v := env.Getenv("WIREWATCH_INPUTS"); v != "" {
 		in = filepath.SplitList(v)
 	}
-	fs.Var(&in, "input", "input `directory` of .html, .htm, .txt (and .gz) files; repeatable (env WIREWATCH_INPUTS)")
+	fs.Var(&in, "input", "input `directory` of .html, .htm, .txt (and .gz) files and .xml, .rss, .atom, .json feed files; repeatable (env WIREWATCH_INPUTS)")
+	var feeds paths
+	feeds = strings.Fields(env.Getenv("WIREWATCH_FEED_URLS"))
+	fs.Var(&feeds, "feed", "RSS, Atom or JSON feed `URL` to poll; repeatable (env WIREWATCH_FEED_URLS, space-separated)")
+	fs.StringVar(&cfg.FeedsFile, "feeds", env.Getenv("WIREWATCH_FEEDS_FILE"), "`file` listing feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
+	fs.BoolVar(&cfg.AllowPrivate, "allow-private", env.Getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let the fetcher reach private and loopback addresses, for local feeds (env WIREWATCH_ALLOW_PRIVATE=true)")
+	contact := fs.String("contact", envOr(env.Getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` the fetcher's User-Agent names (env WIREWATCH_CONTACT)")
+	fs.StringVar(&cfg.UserAgent, "user-agent", env.Getenv("WIREWATCH_USER_AGENT"), "the fetcher's User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
 	fs.StringVar(&cfg.OutDir, "out", envOr(env.Getenv, "WIREWATCH_OUT", "./out"), "output `directory` for the JSONL files (env WIREWATCH_OUT)")
 	fs.StringVar(&cfg.DataDir, "data", envOr(env.Getenv, "WIREWATCH_DATA", "./.wirewatch"), "`directory` of the embedded server's store (env WIREWATCH_DATA)")
 	fs.StringVar(&cfg.NATSURL, "nats", env.Getenv("WIREWATCH_NATS_URL"), "use the NATS server at `url` instead of an embedded one (env WIREWATCH_NATS_URL)")
 	fs.StringVar(&cfg.Listen, "listen", env.Getenv("WIREWATCH_LISTEN"), "let clients connect to the embedded server at `host:port`, e.g. 127.0.0.1:4222 (env WIREWATCH_LISTEN)")
+	cfg.Sink.RegisterFlags(fs, env.Getenv)
+	cfg.Sink.Stdout = env.Stdout
 	fs.BoolVar(&cfg.Once, "once", false, "ingest the inputs, wait until everything is delivered, print a summary and exit")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "with --once, how long to wait for the pipeline")
 	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level: debug, info, warn, error")
@@ -108,6 +130,10 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
 	}
 	cfg.Inputs = in
+	cfg.Feeds = feeds
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = fetcher.UserAgent(Version, *contact)
+	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

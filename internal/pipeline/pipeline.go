@@ -28,8 +28,17 @@ import (
 
 // Config configures a pipeline run.
 type Config struct {
-	// Inputs are directories of article files.
+	// Inputs are directories of article files (and feed files).
 	Inputs []string
+	// Feeds are feed URLs to poll; FeedsFile names a file listing more, one
+	// a line, or OPML.
+	Feeds     []string
+	FeedsFile string
+	// AllowPrivate lets the fetcher reach private and loopback addresses
+	// (local feeds, tests).
+	AllowPrivate bool
+	// UserAgent is the fetcher's User-Agent. Empty: the fetcher's default.
+	UserAgent string
 	// OutDir is where the sink writes its JSONL files.
 	OutDir string
 	// DataDir holds the embedded server's store. Ignored with NATSURL.
@@ -47,19 +56,26 @@ type Config struct {
 	Timeout time.Duration
 	// Stream options for the streams the run creates.
 	Streams events.StreamOptions
+	// Sink chooses the sink's outputs; Run sets its OutDir and OnDelivered.
+	Sink sink.Config
 }
 
 // Validate reports every problem with c at once.
 func (c Config) Validate() error {
 	var errs []error
-	if len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("no --input directory"))
+	if len(c.Inputs) == 0 && len(c.Feeds) == 0 && c.FeedsFile == "" && c.Once {
+		// A watching run with neither follows the fetcher's run-time feed
+		// list (the WIREWATCH_FEEDS bucket).
+		errs = append(errs, errors.New("no --input directory, --feed or --feeds"))
 	}
 	if c.OutDir == "" {
 		errs = append(errs, errors.New("--out is empty"))
 	}
 	if c.NATSURL == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("--data is empty"))
+	}
+	if err := c.sinkConfig(nil).Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.NATSURL != "" && c.Listen != "" {
 		errs = append(errs, errors.New("--listen applies to the embedded server only, not with --nats"))
@@ -123,12 +139,14 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	snk, err := sink.New(js, sink.Config{OutDir: cfg.OutDir, OnDelivered: tr.delivered}, log)
+	snk, err := sink.New(js, cfg.sinkConfig(tr.delivered), log)
 	if err != nil {
 		return Summary{}, err
 	}
 	fet, err := fetcher.New(js, fetcher.Config{
 		Inputs: cfg.Inputs, Watch: !cfg.Once, OnPublished: tr.published, OnFailed: tr.fetchFailed,
+		Feeds: cfg.Feeds, FeedsFile: cfg.FeedsFile, AllowPrivate: cfg.AllowPrivate, UserAgent: cfg.UserAgent,
+		KVReplicas: cfg.Streams.Replicas,
 	}, log)
 	if err != nil {
 		return Summary{}, err
@@ -155,7 +173,9 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 		// Upstream first, so each stage drains what the one before it sent.
 		for i := len(stages) - 1; i >= 0; i-- {
 			stages[i].cancel()
-			if err := <-stages[i].done; err != nil {
+			// A stage stopped while still starting (a run with nothing new
+			// ends at once) reports the cancellation: not a failure.
+			if err := <-stages[i].done; err != nil && !errors.Is(err, context.Canceled) {
 				errs = append(errs, fmt.Errorf("%s: %w", stages[i].name, err))
 			}
 		}

@@ -71,6 +71,7 @@ func TestSubjects(t *testing.T) {
 		{events.ClusteredSubject("pt-BR"), "news.clustered.pt-br"},
 		{events.ClusterSubject("c1.2*>"), "news.cluster.c1_2__"},
 		{events.DLQSubject(events.StageSink), "news.dlq.sink"},
+		{events.FeedHealthSubject("f0a1"), "news.feed.health.f0a1"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -142,7 +143,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema":"wirewatch.raw_document.v1","body":"!!"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, ev := range []events.Event{&events.RawDocument{}, &events.Article{}, &events.ClusteredArticle{}, &events.ClusterUpdate{}, &events.DeadLetter{}} {
+		for _, ev := range []events.Event{&events.RawDocument{}, &events.Article{}, &events.ClusteredArticle{}, &events.ClusterUpdate{}, &events.DeadLetter{}, &events.FeedHealth{}} {
 			if err := events.Decode(data, ev); err == nil {
 				if verr := ev.Validate(); verr != nil {
 					t.Fatalf("Decode accepted an event that does not validate: %v", verr)
@@ -152,4 +153,40 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFeedIDIsStableTokenSafeAndURLNormalised(t *testing.T) {
+	a := events.FeedID("HTTPS://News.example:443/feed.xml#x")
+	b := events.FeedID("https://news.example/feed.xml")
+	c := events.FeedID("https://news.example/other.xml")
+	if a != b {
+		t.Errorf("ids %s and %s differ for the same feed", a, b)
+	}
+	if a == c {
+		t.Errorf("two feeds share the id %s", a)
+	}
+	if len(a) != 24 || a[0] != 'f' || events.Token(a) != a {
+		t.Errorf("feed id %q is not 'f' and 23 token-safe hex digits", a)
+	}
+}
+
+func TestFeedHealthRoundTrip(t *testing.T) {
+	url := "https://news.example/feed.xml"
+	h := &events.FeedHealth{Schema: events.SchemaFeedHealth, ID: events.FeedID(url), FeedURL: url, Polls: 4, NotModified: 3,
+		NotModifiedRatio: 0.75, LastAttempt: time.Date(2025, 8, 6, 12, 0, 0, 0, time.UTC)}
+	msg, err := events.Encode(events.StageFetcher, events.FeedHealthSubject(h.ID), h, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back events.FeedHealth
+	if err := events.DecodeMsg(msg.Header, msg.Data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.NotModifiedRatio != 0.75 || back.ID != h.ID || back.Revision() != "p4" {
+		t.Errorf("round trip = %+v", back)
+	}
+	if err := (&events.FeedHealth{Schema: events.SchemaFeedHealth}).Validate(); err == nil ||
+		!strings.Contains(err.Error(), "feed_url is empty") {
+		t.Errorf("Validate of an empty report = %v, want it to name the missing fields", err)
+	}
 }

@@ -108,6 +108,12 @@ func ClusterID(foundingDocID string) string {
 	return "c" + digest("cluster", foundingDocID)[:idLen-1]
 }
 
+// FeedID derives a feed's id from its URL (normalised as by NormalizeURL):
+// "f" followed by 23 hex digits, usable as a subject token and a KV key.
+func FeedID(feedURL string) string {
+	return "f" + digest("feed", NormalizeURL(feedURL))[:idLen-1]
+}
+
 // DeadLetterID is the id of the dead letter for one delivery of a stream
 // message, so that dead-lettering the same message again publishes nothing
 // new.

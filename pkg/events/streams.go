@@ -34,6 +34,9 @@ const (
 	// ClusterHistory is how many states of one cluster NEWS_CLUSTERS keeps;
 	// the last is the current one.
 	ClusterHistory = 16
+	// FeedHealthHistory is how many health reports of one feed NEWS_FEEDS
+	// keeps; the last is the current one.
+	FeedHealthHistory = 16
 )
 
 func (o StreamOptions) withDefaults() StreamOptions {
@@ -71,11 +74,14 @@ func Streams(opts StreamOptions) []jetstream.StreamConfig {
 	}
 	clusters := base(StreamClusters, SubjectClusterPrefix+">", "cluster state; the last message per subject is the current state", o.MaxAge)
 	clusters.MaxMsgsPerSubject = ClusterHistory
+	feeds := base(StreamFeeds, SubjectFeedPrefix+">", "feed health; the last message per subject is the current state", o.MaxAge)
+	feeds.MaxMsgsPerSubject = FeedHealthHistory
 	return []jetstream.StreamConfig{
 		base(StreamRaw, SubjectRawPrefix+">", "fetched documents", o.MaxAge),
 		base(StreamArticles, SubjectArticlePrefix+">", "extracted articles", o.MaxAge),
 		base(StreamClustered, SubjectClusteredPrefix+">", "articles with their cluster assignment", o.MaxAge),
 		clusters,
+		feeds,
 		base(StreamDLQ, SubjectDLQPrefix+">", "dead letters of every stage", 4*o.MaxAge),
 	}
 }

@@ -23,6 +23,10 @@ const (
 	SubjectClusteredPrefix = "news.clustered."
 	SubjectClusterPrefix   = "news.cluster."
 	SubjectDLQPrefix       = "news.dlq."
+	// SubjectFeedPrefix starts every subject about feeds themselves (not
+	// their items); SubjectFeedHealthPrefix is followed by a feed id.
+	SubjectFeedPrefix       = "news.feed."
+	SubjectFeedHealthPrefix = "news.feed.health."
 )
 
 // Stream names.
@@ -32,6 +36,7 @@ const (
 	StreamClustered = "NEWS_CLUSTERED"
 	StreamClusters  = "NEWS_CLUSTERS"
 	StreamDLQ       = "NEWS_DLQ"
+	StreamFeeds     = "NEWS_FEEDS"
 )
 
 // RawSubject is the subject a fetched document of the given source kind is
@@ -52,6 +57,10 @@ func ClusterSubject(clusterID string) string { return SubjectClusterPrefix + Tok
 
 // DLQSubject is the subject the dead letters of a stage are published on.
 func DLQSubject(s Stage) string { return SubjectDLQPrefix + Token(string(s)) }
+
+// FeedHealthSubject is the subject the health of feed id (see FeedID) is
+// published on. The last message on it is the feed's current health.
+func FeedHealthSubject(feedID string) string { return SubjectFeedHealthPrefix + Token(feedID) }
 
 // LanguageUndetermined is the BCP 47 tag for an undetermined language.
 const LanguageUndetermined = "und"

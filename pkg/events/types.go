@@ -13,6 +13,7 @@ const (
 	SchemaClusteredArticle = "wirewatch.clustered_article.v1"
 	SchemaClusterUpdate    = "wirewatch.cluster_update.v1"
 	SchemaDeadLetter       = "wirewatch.dead_letter.v1"
+	SchemaFeedHealth       = "wirewatch.feed_health.v1"
 )
 
 // SourceKind says how a document reached wirewatch.
@@ -516,4 +517,58 @@ func (d *DeadLetter) Validate() error {
 		p.addf("failed_at is missing")
 	}
 	return p.err(SchemaDeadLetter)
+}
+
+// FeedHealth is how one feed has fared: published by the fetcher on
+// news.feed.health.<feed-id> after every poll, so that the last message on the
+// subject is the feed's current health.
+type FeedHealth struct {
+	Schema string `json:"schema"`
+	// ID is FeedID(FeedURL).
+	ID      string `json:"id"`
+	FeedURL string `json:"feed_url"`
+	Title   string `json:"title,omitempty"`
+	// Polls counts every poll of the feed; NotModified those answered 304;
+	// Errors those that failed.
+	Polls       uint64 `json:"polls"`
+	NotModified uint64 `json:"not_modified"`
+	Errors      uint64 `json:"errors"`
+	// NotModifiedRatio is NotModified / Polls.
+	NotModifiedRatio float64 `json:"not_modified_ratio"`
+	// ErrorStreak counts the polls that failed since the last success.
+	ErrorStreak int    `json:"error_streak"`
+	LastError   string `json:"last_error,omitempty"`
+	LastStatus  int    `json:"last_status,omitempty"`
+	// Items counts the new items the feed brought; ItemsPerDay is its
+	// publishing rate, estimated from the dates of its items.
+	Items       uint64     `json:"items"`
+	ItemsPerDay float64    `json:"items_per_day"`
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	LastAttempt time.Time  `json:"last_attempt"`
+	NextPoll    time.Time  `json:"next_poll"`
+}
+
+// SchemaName implements Event.
+func (h *FeedHealth) SchemaName() string { return SchemaFeedHealth }
+
+// DocID implements Event: a health report is about its feed.
+func (h *FeedHealth) DocID() string { return h.ID }
+
+// Revision implements Event: each poll of a feed is a revision of its health.
+func (h *FeedHealth) Revision() string { return fmt.Sprintf("p%d", h.Polls) }
+
+// Validate reports every problem with h at once.
+func (h *FeedHealth) Validate() error {
+	var p problems
+	checkSchema(&p, h.Schema, SchemaFeedHealth)
+	if h.ID == "" {
+		p.addf("id is empty")
+	}
+	if h.FeedURL == "" {
+		p.addf("feed_url is empty")
+	}
+	if h.LastAttempt.IsZero() {
+		p.addf("last_attempt is missing")
+	}
+	return p.err(SchemaFeedHealth)
 }

@@ -1,7 +1,16 @@
-// Package fetcher is the wirewatch stage that brings documents in: it reads
-// its sources (input directories now; feeds over HTTP plug in as another
-// source) and publishes each document once on news.raw.<kind>. A source that
-// cannot be read is dead-lettered on news.dlq.fetcher with the reason.
+// Package fetcher is the wirewatch stage that brings documents in: article
+// files from input directories, and the items of RSS, Atom and JSON feeds
+// polled over HTTP (or read from feed files in the input directories). It
+// publishes each document once on news.raw.<kind>, the health of every feed
+// after each poll on news.feed.health.<feed-id>, and dead-letters what cannot
+// become a document on news.dlq.fetcher with the reason.
+//
+// Feed polling is polite (conditional requests, a schedule per feed, per-host
+// limits, robots.txt for article pages, backoff that never gives a feed up)
+// and safe (no private addresses, capped bodies, bounded time). Its state —
+// validators and schedule per feed, the items already handled, which replica
+// is polling which feed — lives in JetStream KV, so it survives restarts and
+// is shared by replicas.
 package fetcher
 
 import (
@@ -9,7 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,20 +28,79 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
+	"golang.org/x/time/rate"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/stage"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/feed"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/fetch"
 	"github.com/wirewatch/wirewatch/services/fetcher/internal/files"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/lease"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/poller"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/schedule"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/seen"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/state"
 )
 
-// DefaultMaxBytes is the largest document the fetcher publishes.
-const DefaultMaxBytes = 4 << 20
+// Defaults.
+const (
+	// DefaultMaxBytes is the largest document the fetcher publishes.
+	DefaultMaxBytes = 4 << 20
+	// DefaultMaxFeedBytes is the largest feed document read.
+	DefaultMaxFeedBytes = 8 << 20
+	// DefaultContact is the contact URL the default User-Agent names.
+	DefaultContact = "https://github.com/wirewatch/wirewatch"
 
-// Config configures the fetcher.
+	DefaultMinInterval     = 5 * time.Minute
+	DefaultMaxInterval     = 6 * time.Hour
+	DefaultJitter          = 0.1
+	DefaultMaxRetryAfter   = 24 * time.Hour
+	DefaultFeedConcurrency = 16
+	DefaultItemConcurrency = 4
+	DefaultHostConcurrency = 2
+	DefaultHostRate        = rate.Limit(2)
+	DefaultRequestTimeout  = 30 * time.Second
+	DefaultStallTimeout    = 10 * time.Second
+	DefaultItemAttempts    = 3
+	DefaultFullTextWords   = 150
+	DefaultMaxItems        = 200
+	DefaultSeenTTL         = 30 * 24 * time.Hour
+	DefaultLeaseTTL        = 30 * time.Second
+)
+
+// KV buckets the fetcher keeps its state in.
+const (
+	// FeedsBucket lists feeds added at run time: any key, a feed URL as
+	// the value. Deleting the key removes the feed. See AddFeed.
+	FeedsBucket = "WIREWATCH_FEEDS"
+	// StateBucket holds each feed's validators, schedule and counters.
+	StateBucket = state.Bucket
+	// SeenBucket is the seen-registry of feed items.
+	SeenBucket = seen.Bucket
+	// LeaseBucket holds which replica is polling which feed.
+	LeaseBucket = lease.Bucket
+)
+
+// UserAgent is the fetcher's User-Agent: "wirewatch/<version> (+<contact>)".
+func UserAgent(version, contact string) string {
+	if version == "" {
+		version = "dev"
+	}
+	if contact == "" {
+		contact = DefaultContact
+	}
+	return "wirewatch/" + version + " (+" + contact + ")"
+}
+
+// Config configures the fetcher. Zero values take the defaults above.
 type Config struct {
-	// Inputs are directories of article files (.html, .htm, .txt, .gz).
+	// Inputs are directories of article files (.html, .htm, .txt, .gz) and
+	// feed files (.xml, .rss, .atom, .json).
 	Inputs []string
-	// Watch keeps watching the inputs for new and changed files.
+	// Watch keeps watching the inputs for new and changed files and keeps
+	// polling feeds on their schedules, following the feed list in
+	// FeedsBucket. Without it every input is read once, every feed polled
+	// once, and Run returns.
 	Watch bool
 	// PollInterval is how often watched inputs are scanned. Default 2s.
 	PollInterval time.Duration
@@ -41,26 +111,152 @@ type Config struct {
 	OnPublished func(docID string, duplicate bool)
 	// OnFailed, if set, is called for each document dead-lettered.
 	OnFailed func(docID string)
+
+	// Feeds are feed URLs to poll.
+	Feeds []string
+	// FeedsFile names a file listing feed URLs: one a line, or OPML.
+	FeedsFile string
+	// AllowPrivate lets the fetcher reach private, loopback and link-local
+	// addresses: for tests and local demos only.
+	AllowPrivate bool
+	// UserAgent is sent with every request. Default UserAgent("dev",
+	// DefaultContact).
+	UserAgent string
+	// MinInterval and MaxInterval clamp the time between two polls of a
+	// feed; Jitter is the largest fraction added at random; MaxRetryAfter
+	// caps how long a server's Retry-After is honoured.
+	MinInterval, MaxInterval, MaxRetryAfter time.Duration
+	Jitter                                  float64
+	// FeedConcurrency bounds the feeds polled at once, ItemConcurrency the
+	// items of one feed handled at once.
+	FeedConcurrency, ItemConcurrency int
+	// HostConcurrency bounds the requests in flight to one host, HostRate
+	// those started per second (rate.Inf: no limit).
+	HostConcurrency int
+	HostRate        rate.Limit
+	// RequestTimeout bounds a whole HTTP exchange; StallTimeout aborts one
+	// whose body sends nothing for that long.
+	RequestTimeout, StallTimeout time.Duration
+	// MaxFeedBytes caps a feed document. Default DefaultMaxFeedBytes.
+	MaxFeedBytes int64
+	// ItemAttempts is how many polls an article page that fails
+	// temporarily is tried in before its item is published from the feed's
+	// own text (or dead-lettered when the feed has none).
+	ItemAttempts int
+	// FullTextWords is how many words an item's content needs for the feed
+	// to stand in for the article page.
+	FullTextWords int
+	// MaxItems bounds the items read from one feed document.
+	MaxItems int
+	// SeenTTL is how long a handled item is remembered after its feed last
+	// listed it.
+	SeenTTL time.Duration
+	// LeaseTTL is how long a replica that died keeps the feeds it was
+	// polling; leases are renewed every third of it.
+	LeaseTTL time.Duration
+	// KVReplicas is the replica count of the KV buckets. Default 1.
+	KVReplicas int
+	// Replica names this fetcher in leases. Default host/pid/start time.
+	Replica string
+}
+
+func (c Config) withDefaults() Config {
+	set := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setInt := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if c.MaxBytes == 0 {
+		c.MaxBytes = DefaultMaxBytes
+	}
+	if c.MaxFeedBytes == 0 {
+		c.MaxFeedBytes = DefaultMaxFeedBytes
+	}
+	if c.UserAgent == "" {
+		c.UserAgent = UserAgent("dev", DefaultContact)
+	}
+	set(&c.MinInterval, DefaultMinInterval)
+	set(&c.MaxInterval, max(DefaultMaxInterval, c.MinInterval))
+	set(&c.MaxRetryAfter, DefaultMaxRetryAfter)
+	set(&c.RequestTimeout, DefaultRequestTimeout)
+	set(&c.StallTimeout, DefaultStallTimeout)
+	set(&c.SeenTTL, DefaultSeenTTL)
+	set(&c.LeaseTTL, DefaultLeaseTTL)
+	if c.Jitter == 0 {
+		c.Jitter = DefaultJitter
+	}
+	setInt(&c.FeedConcurrency, DefaultFeedConcurrency)
+	setInt(&c.ItemConcurrency, DefaultItemConcurrency)
+	setInt(&c.HostConcurrency, DefaultHostConcurrency)
+	setInt(&c.ItemAttempts, DefaultItemAttempts)
+	setInt(&c.FullTextWords, DefaultFullTextWords)
+	setInt(&c.MaxItems, DefaultMaxItems)
+	setInt(&c.KVReplicas, 1)
+	if c.HostRate == 0 {
+		c.HostRate = DefaultHostRate
+	}
+	if c.Replica == "" {
+		host, _ := os.Hostname()
+		c.Replica = host + "/" + strconv.Itoa(os.Getpid()) + "/" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	return c
 }
 
 // Validate reports every problem with c at once.
 func (c Config) Validate() error {
 	var errs []error
-	if len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("fetcher: no inputs"))
+	if len(c.Inputs) == 0 && len(c.Feeds) == 0 && c.FeedsFile == "" && !c.Watch {
+		errs = append(errs, errors.New("fetcher: no inputs and no feeds"))
 	}
-	if c.MaxBytes < 0 {
-		errs = append(errs, fmt.Errorf("fetcher: max bytes %d is negative", c.MaxBytes))
+	for _, u := range c.Feeds {
+		if err := feed.CheckURL(u); err != nil {
+			errs = append(errs, fmt.Errorf("fetcher: feed: %w", err))
+		}
 	}
-	if c.PollInterval < 0 {
-		errs = append(errs, fmt.Errorf("fetcher: poll interval %s is negative", c.PollInterval))
+	for name, v := range map[string]int64{"max bytes": c.MaxBytes, "max feed bytes": c.MaxFeedBytes} {
+		if v < 0 {
+			errs = append(errs, fmt.Errorf("fetcher: %s %d is negative", name, v))
+		}
+	}
+	for name, v := range map[string]time.Duration{
+		"poll interval": c.PollInterval, "min interval": c.MinInterval, "max interval": c.MaxInterval,
+		"max retry-after": c.MaxRetryAfter, "request timeout": c.RequestTimeout, "stall timeout": c.StallTimeout,
+		"seen TTL": c.SeenTTL,
+	} {
+		if v < 0 {
+			errs = append(errs, fmt.Errorf("fetcher: %s %s is negative", name, v))
+		}
+	}
+	if c.MinInterval > 0 && c.MaxInterval > 0 && c.MinInterval > c.MaxInterval {
+		errs = append(errs, fmt.Errorf("fetcher: min interval %s is over max interval %s", c.MinInterval, c.MaxInterval))
+	}
+	if c.LeaseTTL != 0 && c.LeaseTTL < time.Second {
+		errs = append(errs, fmt.Errorf("fetcher: lease TTL %s is under a second", c.LeaseTTL))
+	}
+	if c.Jitter < 0 || c.Jitter > 1 {
+		errs = append(errs, fmt.Errorf("fetcher: jitter %v is not within [0, 1]", c.Jitter))
+	}
+	for name, v := range map[string]int{
+		"feed concurrency": c.FeedConcurrency, "item concurrency": c.ItemConcurrency,
+		"host concurrency": c.HostConcurrency, "item attempts": c.ItemAttempts, "full-text words": c.FullTextWords,
+		"max items": c.MaxItems, "KV replicas": c.KVReplicas,
+	} {
+		if v < 0 {
+			errs = append(errs, fmt.Errorf("fetcher: %s %d is negative", name, v))
+		}
+	}
+	if c.HostRate < 0 {
+		errs = append(errs, fmt.Errorf("fetcher: host rate %v is negative", c.HostRate))
+	}
+	if strings.ContainsAny(c.UserAgent, "\r\n") {
+		errs = append(errs, errors.New("fetcher: user agent holds a line break"))
 	}
 	return errors.Join(errs...)
-}
-
-// source is one origin of documents; each runs until done or ctx ends.
-type source interface {
-	Run(ctx context.Context, out files.Output) error
 }
 
 // Stats counts what the fetcher did.
@@ -68,61 +264,215 @@ type Stats struct {
 	Published  uint64 // new documents stored
 	Duplicates uint64 // documents the stream already had
 	Failed     uint64 // documents dead-lettered
+
+	Polls       uint64 // feed polls
+	NotModified uint64 // feed polls answered 304 Not Modified
+	FeedErrors  uint64 // feed polls that failed
+	Items       uint64 // feed items published
+	KnownItems  uint64 // feed items skipped as already handled
+	Pages       uint64 // article pages fetched
+	PageErrors  uint64 // article pages that could not be fetched
+	Fallbacks   uint64 // items published from the feed's text for want of their page
 }
 
 // Service is a running fetcher.
 type Service struct {
-	cfg     Config
-	sources []source
-	pub     *stage.Publisher
-	log     *zap.Logger
-	now     func() time.Time
+	cfg    Config
+	js     jetstream.JetStream
+	feeds  []string
+	pub    *stage.Publisher
+	log    *zap.Logger
+	now    func() time.Time
+	client *fetch.Client
+
+	mu     sync.Mutex
+	poller *poller.Poller
 
 	published, duplicates, failed atomic.Uint64
 }
 
-// New returns a fetcher publishing to js.
+// New returns a fetcher publishing to js. It reads the feeds file, if any;
+// the KV buckets are opened by Run.
 func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.MaxBytes == 0 {
-		cfg.MaxBytes = DefaultMaxBytes
+	cfg = cfg.withDefaults()
+	feeds := append([]string(nil), cfg.Feeds...)
+	if cfg.FeedsFile != "" {
+		f, err := os.Open(cfg.FeedsFile)
+		if err != nil {
+			return nil, fmt.Errorf("fetcher: opening the feeds file: %w", err)
+		}
+		listed, err := feed.ReadList(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("fetcher: %s: %w", cfg.FeedsFile, err)
+		}
+		feeds = append(feeds, listed...)
 	}
 	s := &Service{
-		cfg: cfg,
-		pub: stage.NewPublisher(js, 10*time.Second, 5),
-		log: log.With(zap.String("stage", string(events.StageFetcher))),
-		now: time.Now,
+		cfg:   cfg,
+		js:    js,
+		feeds: feeds,
+		pub:   stage.NewPublisher(js, 10*time.Second, 5),
+		log:   log.With(zap.String("stage", string(events.StageFetcher))),
+		now:   time.Now,
 	}
-	s.sources = append(s.sources, files.New(files.Options{
-		Dirs: cfg.Inputs, Watch: cfg.Watch, Interval: cfg.PollInterval, MaxBytes: cfg.MaxBytes,
-	}))
+	s.client = fetch.New(fetch.Options{
+		UserAgent:       cfg.UserAgent,
+		AllowPrivate:    cfg.AllowPrivate,
+		MaxFeedBytes:    cfg.MaxFeedBytes,
+		MaxPageBytes:    cfg.MaxBytes,
+		Timeout:         cfg.RequestTimeout,
+		StallTimeout:    cfg.StallTimeout,
+		HostConcurrency: cfg.HostConcurrency,
+		HostRate:        cfg.HostRate,
+	})
 	return s, nil
 }
 
 // Stats reports what the fetcher has done so far.
 func (s *Service) Stats() Stats {
-	return Stats{Published: s.published.Load(), Duplicates: s.duplicates.Load(), Failed: s.failed.Load()}
+	st := Stats{Published: s.published.Load(), Duplicates: s.duplicates.Load(), Failed: s.failed.Load()}
+	s.mu.Lock()
+	p := s.poller
+	s.mu.Unlock()
+	if p != nil {
+		ps := p.Stats()
+		st.Polls, st.NotModified, st.FeedErrors = ps.Polls, ps.NotModified, ps.FeedErrors
+		st.Items, st.KnownItems, st.Pages, st.PageErrors, st.Fallbacks = ps.Items, ps.Known, ps.Pages, ps.PageErrors, ps.Fallbacks
+	}
+	return st
 }
 
-// Run reads every source; without watching it returns when all have been
-// read once, else when ctx ends.
+// FeedHealth returns the last health report of every feed this fetcher
+// polled.
+func (s *Service) FeedHealth() []events.FeedHealth {
+	s.mu.Lock()
+	p := s.poller
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.Health()
+}
+
+// Run reads every input and polls every feed. Without Watch it returns when
+// all have been read and polled once, else when ctx ends.
 func (s *Service) Run(ctx context.Context) error {
+	defer s.client.Close()
+	p, err := s.openPoller(ctx)
+	if err != nil {
+		return err
+	}
+	var sources []func(context.Context) error
+	if len(s.cfg.Inputs) > 0 {
+		sc := files.New(files.Options{
+			Dirs: s.cfg.Inputs, Watch: s.cfg.Watch, Interval: s.cfg.PollInterval,
+			MaxBytes: s.cfg.MaxBytes, MaxFeedBytes: s.cfg.MaxFeedBytes,
+		})
+		sources = append(sources, func(ctx context.Context) error { return sc.Run(ctx, s) })
+	}
+	sources = append(sources, p.Run)
 	var wg sync.WaitGroup
-	errs := make([]error, len(s.sources))
-	for i, src := range s.sources {
-		wg.Go(func() { errs[i] = src.Run(ctx, s) })
+	errs := make([]error, len(sources))
+	for i, run := range sources {
+		wg.Go(func() { errs[i] = run(ctx) })
 	}
 	wg.Wait()
-	err := errors.Join(errs...)
+	err = errors.Join(errs...)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		err = nil
 	}
 	st := s.Stats()
 	s.log.Info("fetcher stopped", zap.Uint64("published", st.Published),
-		zap.Uint64("duplicates", st.Duplicates), zap.Uint64("failed", st.Failed))
+		zap.Uint64("duplicates", st.Duplicates), zap.Uint64("failed", st.Failed),
+		zap.Uint64("polls", st.Polls), zap.Uint64("not_modified", st.NotModified), zap.Uint64("feed_errors", st.FeedErrors))
 	return err
+}
+
+// openPoller opens the KV buckets and makes the feed poller.
+func (s *Service) openPoller(ctx context.Context) (*poller.Poller, error) {
+	octx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	st, err := state.Open(octx, s.js, s.cfg.KVReplicas)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	sn, err := seen.Open(octx, s.js, s.cfg.SeenTTL, s.cfg.KVReplicas)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	ls, err := lease.Open(octx, s.js, s.cfg.LeaseTTL, s.cfg.KVReplicas, s.cfg.Replica)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	list, err := OpenFeedList(octx, s.js, s.cfg.KVReplicas)
+	if err != nil {
+		return nil, err
+	}
+	p := poller.New(poller.Options{
+		Feeds: s.feeds,
+		Watch: s.cfg.Watch,
+		Schedule: schedule.Policy{
+			Min: s.cfg.MinInterval, Max: s.cfg.MaxInterval, Jitter: s.cfg.Jitter, MaxRetryAfter: s.cfg.MaxRetryAfter,
+		},
+		FeedConcurrency: s.cfg.FeedConcurrency,
+		ItemConcurrency: s.cfg.ItemConcurrency,
+		ItemAttempts:    s.cfg.ItemAttempts,
+		FullTextWords:   s.cfg.FullTextWords,
+		MaxItems:        s.cfg.MaxItems,
+		LeaseRetry:      min(s.cfg.LeaseTTL/3, s.cfg.MinInterval),
+	}, s.client, poller.Stores{State: st, Seen: sn, Leases: ls, List: list}, s, s.log)
+	s.mu.Lock()
+	s.poller = p
+	s.mu.Unlock()
+	return p, nil
+}
+
+// OpenFeedList opens (creating it if needed) the bucket of feeds added at
+// run time.
+func OpenFeedList(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      FeedsBucket,
+		Description: "wirewatch fetcher: feeds added at run time (any key, a feed URL as the value)",
+		History:     1,
+		Storage:     jetstream.FileStorage,
+		Replicas:    max(replicas, 1),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: creating bucket %s: %w", FeedsBucket, err)
+	}
+	return kv, nil
+}
+
+// AddFeed adds a feed to the run-time feed list: every watching fetcher
+// starts polling it, without a restart. Its key is events.FeedID(url).
+func AddFeed(ctx context.Context, js jetstream.JetStream, url string) error {
+	if err := feed.CheckURL(url); err != nil {
+		return fmt.Errorf("fetcher: adding feed: %w", err)
+	}
+	kv, err := OpenFeedList(ctx, js, 1)
+	if err != nil {
+		return err
+	}
+	if _, err := kv.Put(ctx, events.FeedID(url), []byte(url)); err != nil {
+		return fmt.Errorf("fetcher: adding feed %s: %w", url, err)
+	}
+	return nil
+}
+
+// RemoveFeed removes a feed AddFeed added; watching fetchers stop polling it.
+func RemoveFeed(ctx context.Context, js jetstream.JetStream, url string) error {
+	kv, err := OpenFeedList(ctx, js, 1)
+	if err != nil {
+		return err
+	}
+	if err := kv.Delete(ctx, events.FeedID(url)); err != nil {
+		return fmt.Errorf("fetcher: removing feed %s: %w", url, err)
+	}
+	return nil
 }
 
 // Document publishes a fetched document. A document that breaks the contract
@@ -151,6 +501,27 @@ func (s *Service) Document(ctx context.Context, d *events.RawDocument) error {
 	return nil
 }
 
+// FeedFile reads a feed file found in an input directory like a fetched
+// feed.
+func (s *Service) FeedFile(ctx context.Context, path string, body []byte) error {
+	s.mu.Lock()
+	p := s.poller
+	s.mu.Unlock()
+	return p.FeedFile(ctx, path, body)
+}
+
+// Health publishes a feed's health report on news.feed.health.<feed-id>.
+func (s *Service) Health(ctx context.Context, h *events.FeedHealth) error {
+	msg, err := events.Encode(events.StageFetcher, events.FeedHealthSubject(h.ID), h, s.now())
+	if err != nil {
+		return err
+	}
+	if _, err := s.pub.Publish(ctx, msg); err != nil {
+		return fmt.Errorf("fetcher: publishing the health of %s: %w", h.FeedURL, err)
+	}
+	return nil
+}
+
 // Failure dead-letters a source that could not become a document.
 func (s *Service) Failure(ctx context.Context, src events.Source, reason string, cause error) error {
 	now := s.now()
@@ -169,6 +540,9 @@ func (s *Service) Failure(ctx context.Context, src events.Source, reason string,
 		Subject:  events.RawSubject(src.Kind),
 		Headers:  map[string][]string{"source": {where}},
 		FailedAt: now.UTC(),
+	}
+	if src.FeedURL != "" {
+		dl.Headers["feed"] = []string{src.FeedURL}
 	}
 	msg, err := stage.DeadLetterMsg(dl, now)
 	if err != nil {

@@ -1,18 +1,22 @@
 // Package story finds the story an article tells among the stories seen
 // before, whatever its wording. An article becomes a vector of salient terms
-// in three fields — content words, names, numbers — weighed by how rare each
-// term is in the stream so far. Candidate stories come from an inverted index
-// of the most salient terms; each candidate is verified by the cosine
-// similarity of the article to the story's centroid, field by field.
+// in four fields — content words, names, numbers and the lead (headline and
+// first sentences) — weighed by how rare each term is in the stream so far.
+// Candidate stories come from an inverted index of the most salient terms;
+// each candidate is verified by a handful of similarities between the
+// article and the story's centroid (per-field cosines, how much of each
+// side's cast the other mentions) combined by a logistic model, as in
+// Miranda et al. (2018), "Multilingual clustering of streaming news".
 package story
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
 // Fields of a vector. Every term belongs to one.
@@ -20,96 +24,241 @@ const (
 	FieldWords = iota
 	FieldNames
 	FieldNumbers
+	FieldDates
+	FieldLead
+	FieldPhrases
 	NumFields
 )
 
-var fieldPrefix = [NumFields]string{"w:", "n:", "#:"}
+var fieldNames = [NumFields]string{"words", "names", "numbers", "dates", "lead", "phrases"}
 
-// Options tune a Model and its Index.
+// A term id holds its field in its top bits and a hash of its text in the
+// others, so ids need no vocabulary table and are the same in every process.
+const (
+	fieldShift = 29
+	hashMask   = 1<<fieldShift - 1
+)
+
+func fieldOf(t uint32) int { return int(t >> fieldShift) }
+
+// Options tune a Model.
 type Options struct {
 	// TopTerms is how many of its most salient terms an article keeps.
 	TopTerms int
 	// QueryTerms is how many of them retrieve candidate stories.
 	QueryTerms int
-	// CentroidTerms bounds the terms a story's centroid keeps.
+	// CentroidTerms bounds the terms a story's centroid keeps, and
+	// MemberTerms the terms it keeps for each of its members.
 	CentroidTerms int
+	MemberTerms   int
 	// PriorDocs is a pseudo-count of documents in which every term is
 	// assumed absent, so that term weights are sane before the stream has
 	// taught them.
 	PriorDocs float64
 	// MaxPostings bounds each term's list of stories (the most recent are kept).
 	MaxPostings int
-	// TitleBoost multiplies the count of a title word.
-	TitleBoost float64
-	// FieldWeights weigh each field's similarity in the combined score.
-	FieldWeights [NumFields]float64
-	// Threshold is the combined score from which an article tells the
-	// same story as a candidate.
-	Threshold float64
 	// Candidates is how many candidate stories are verified per article.
 	Candidates int
+	// TitleBoost multiplies the count of a title word, LeadBoost that of a
+	// word in the first LeadSentences sentences of the text.
+	TitleBoost    float64
+	LeadBoost     float64
+	LeadSentences int
+	// NoLeadField leaves the lead field out.
+	NoLeadField bool
+	// LeadDecay, when positive, makes the boost fade with the place of the
+	// sentence instead: 1 + LeadBoost·exp(-place/LeadDecay).
+	LeadDecay float64
+	// Weights and Bias are the logistic model over Features that gives
+	// Match.Score; Threshold is the score from which an article tells the
+	// same story as a candidate.
+	Weights   [NumFeatures]float64
+	Bias      float64
+	Threshold float64
+	// MergeWeights, MergeBias and MergeThreshold are the logistic model
+	// of SameStory, which compares two stories.
+	MergeWeights   [NumFeatures]float64
+	MergeBias      float64
+	MergeThreshold float64
+	// IDFPower raises term rarity to a power: above 1 favours rare terms.
+	IDFPower float64
+	// TFSaturation, when positive, replaces the sublinear term frequency by
+	// BM25's saturation tf(k+1)/(tf+k) with k = TFSaturation.
+	TFSaturation float64
+	// TFPower, when positive, replaces the sublinear term frequency by
+	// tf to this power.
+	TFPower float64
+	// Scorer, when set, replaces the logistic model.
+	Scorer func(features [NumFeatures]float64) float64
+	// KeepText keeps the text of every term so that Term can show it; for
+	// tools, it costs memory.
+	KeepText bool
 }
 
 // DefaultOptions are tuned on the ECB+ development topics.
-var DefaultOptions = Options{TopTerms: 64, QueryTerms: 12, CentroidTerms: 200, PriorDocs: 200, MaxPostings: 512,
-	TitleBoost: 2, FieldWeights: [NumFields]float64{1, 1, 0.5}, Threshold: 0.2, Candidates: 32}
+var DefaultOptions = Options{
+	TopTerms: 64, QueryTerms: 12, CentroidTerms: 200, PriorDocs: 200, MaxPostings: 512, Candidates: 32,
+	TitleBoost: 2, LeadBoost: 1, LeadSentences: 2,
+	Weights:   [NumFeatures]float64{FeatCosine + FieldWords: 4, FeatCosine + FieldNames: 4, FeatCosine + FieldLead: 2},
+	Bias:      -3,
+	Threshold: 0.5,
+}
 
-// Vector is an article's salient terms with their weights (sublinear term
-// frequency, normalised per field, before term rarity is applied).
+// Vector is an article's salient terms, sorted by id, with their weights:
+// sublinear term frequency times rarity (as the model knew it when it made
+// the vector), normalised to unit length per field.
 type Vector struct {
 	Terms   []uint32
 	Weights []float32
 }
 
-// Model holds the vocabulary and document frequencies learned from the stream.
+// Model holds the document frequencies learned from the stream. It is not
+// safe for concurrent use.
 type Model struct {
-	opts  Options
-	ids   map[string]uint32
-	df    []uint32
-	field []uint8
-	terms []string
-	docs  float64
+	opts Options
+	df   map[uint32]uint32
+	docs float64
+	text map[uint32]string
 }
 
 // NewModel returns an empty model.
 func NewModel(opts Options) *Model {
-	return &Model{opts: opts, ids: map[string]uint32{}}
+	m := &Model{opts: opts, df: map[uint32]uint32{}}
+	if opts.KeepText {
+		m.text = map[uint32]string{}
+	}
+	return m
+}
+
+// Clone returns a copy of m that learns apart from it.
+func (m *Model) Clone() *Model {
+	c := *m
+	c.df = maps.Clone(m.df)
+	if m.text != nil {
+		c.text = maps.Clone(m.text)
+	}
+	return &c
 }
 
 // Options returns the model's options.
 func (m *Model) Options() Options { return m.opts }
 
+// Docs returns how many documents the model has learned from.
+func (m *Model) Docs() int { return int(m.docs) }
+
 // idf is the rarity weight of a term.
 func (m *Model) idf(t uint32) float64 {
-	return math.Log((m.docs + m.opts.PriorDocs) / (float64(m.df[t]) + 1))
+	x := math.Log((m.docs + m.opts.PriorDocs) / (float64(m.df[t]) + 1))
+	if m.opts.IDFPower != 0 && m.opts.IDFPower != 1 && x > 0 {
+		x = math.Pow(x, m.opts.IDFPower)
+	}
+	return x
 }
 
+// IDF returns the rarity weight of a term.
+func (m *Model) IDF(t uint32) float64 { return m.idf(t) }
+
+// Numbers and dates carry what they count in the id: the unit's hash in
+// the high bits of the hash part, the value's in the low bits, so that the
+// terms of one unit are adjacent in a sorted vector and two texts that give
+// the same unit different values can be told.
+const (
+	valueBits = 13
+	valueMask = 1<<valueBits - 1
+)
+
+// unitOf returns the unit key of a number or date term.
+func unitOf(t uint32) uint32 { return t >> valueBits }
+
+// bareUnit is the unit hash of a number that counts nothing named.
+var bareUnit = fnv32("") & (hashMask >> valueBits)
+
 func (m *Model) id(field int, term string) uint32 {
-	key := fieldPrefix[field] + term
-	if id, ok := m.ids[key]; ok {
-		return id
+	var id uint32
+	switch field {
+	case FieldNumbers, FieldDates:
+		value, unit, _ := strings.Cut(term, " ")
+		if field == FieldDates {
+			value, unit = term, "day"
+			if len(term) == 4 {
+				unit = "year"
+			}
+		}
+		id = uint32(field)<<fieldShift | (fnv32(unit)&(hashMask>>valueBits))<<valueBits | fnv32(value)&valueMask
+	default:
+		id = uint32(field)<<fieldShift | fnv32(term)&hashMask
 	}
-	id := uint32(len(m.terms))
-	m.ids[key] = id
-	m.terms = append(m.terms, key)
-	m.df = append(m.df, 0)
-	m.field = append(m.field, uint8(field))
+	if m.text != nil {
+		m.text[id] = term
+	}
 	return id
 }
 
-// Term returns the text of a term id, prefixed by its field.
-func (m *Model) Term(id uint32) string { return m.terms[id] }
+// fnv32 is the 32-bit FNV-1a hash: fixed, so ids survive restarts.
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// Term returns the text of a term id, prefixed by its field, when the model
+// keeps text (Options.KeepText), and the field alone otherwise.
+func (m *Model) Term(id uint32) string {
+	return fieldNames[fieldOf(id)] + ":" + m.text[id]
+}
+
+// Field returns the field of a term id.
+func Field(id uint32) int { return fieldOf(id) }
 
 // Vectorize turns an article into its vector, and counts it in the document
 // frequencies when learn is set.
 func (m *Model) Vectorize(title, text string, learn bool) Vector {
 	counts := map[uint32]float64{}
-	add := func(boost float64) func(field int, term string) {
-		return func(field int, term string) { counts[m.id(field, term)] += boost }
-	}
-	features(title, add(m.opts.TitleBoost))
-	features(text, add(1))
+	analyze(title, text, m.counter(counts))
+	return m.vector(counts, learn)
+}
 
+// VectorizeArticle is Vectorize for an extracted article: it also counts
+// the article's entities as names and the numbers of its claims.
+func (m *Model) VectorizeArticle(a *events.Article, learn bool) Vector {
+	counts := map[uint32]float64{}
+	analyze(a.Title, a.Text, m.counter(counts))
+	for _, e := range a.Entities {
+		name := strings.ToLower(strings.TrimSpace(e.Name))
+		if name == "" {
+			continue
+		}
+		id := m.id(FieldNames, name)
+		if counts[id] == 0 {
+			counts[id] = float64(max(1, e.Mentions))
+		}
+	}
+	return m.vector(counts, learn)
+}
+
+// counter returns an emitter that counts terms into counts, the earlier
+// sentences more: news puts the facts of its story first and background
+// after. Terms of the lead also count in the lead field.
+func (m *Model) counter(counts map[uint32]float64) emitter {
+	return func(field int, term string, pos int) {
+		w := 1.0
+		switch {
+		case m.opts.LeadDecay > 0:
+			w += m.opts.LeadBoost * math.Exp(-float64(pos)/m.opts.LeadDecay)
+		case pos <= m.opts.LeadSentences:
+			w = m.opts.LeadBoost
+		}
+		counts[m.id(field, term)] += w
+		if !m.opts.NoLeadField && pos <= m.opts.LeadSentences && (field == FieldWords || field == FieldNames) {
+			counts[m.id(FieldLead, term)]++
+		}
+	}
+}
+
+func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {
 	type tw struct {
 		id   uint32
 		w, s float64
@@ -119,7 +268,14 @@ func (m *Model) Vectorize(title, text string, learn bool) Vector {
 		if learn {
 			m.df[id]++
 		}
-		all = append(all, tw{id: id, w: 1 + math.Log(c)})
+		w := 1 + math.Log(c)
+		if m.opts.TFPower > 0 {
+			w = math.Pow(c, m.opts.TFPower)
+		}
+		if m.opts.TFSaturation > 0 {
+			w = c * (1 + m.opts.TFSaturation) / (c + m.opts.TFSaturation)
+		}
+		all = append(all, tw{id: id, w: w})
 	}
 	if learn {
 		m.docs++
@@ -138,403 +294,55 @@ func (m *Model) Vectorize(title, text string, learn bool) Vector {
 	}
 	var norm [NumFields]float64
 	for _, x := range all {
-		norm[m.field[x.id]] += x.w * x.w
+		norm[fieldOf(x.id)] += x.s * x.s
 	}
+	slices.SortFunc(all, func(a, b tw) int { return cmpU32(a.id, b.id) })
 	v := Vector{Terms: make([]uint32, len(all)), Weights: make([]float32, len(all))}
 	for i, x := range all {
 		v.Terms[i] = x.id
-		v.Weights[i] = float32(x.w / math.Sqrt(norm[m.field[x.id]]))
+		v.Weights[i] = float32(x.s / math.Sqrt(norm[fieldOf(x.id)]))
 	}
 	return v
 }
 
-type token struct {
-	word      string
-	capital   bool
-	number    bool
-	sentStart bool
-	joined    bool // only spaces or a hyphen separate it from the token before
-}
-
-// scan splits text into word tokens, noting capitals and sentence starts.
-func scan(text string) []token {
-	var toks []token
-	sentenceStart, joined := true, false
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			switch r {
-			case ' ', '-', '\u00a0':
-			case '.', '!', '?', '\n', '"', '“', '‘', ':', '`', '|':
-				sentenceStart, joined = true, false
-			default:
-				joined = false
-			}
-			i += size
-			continue
-		}
-		j := i
-		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r2) && !unicode.IsDigit(r2) {
-				break
-			}
-			j += s2
-		}
-		toks = append(toks, token{word: text[i:j], capital: unicode.IsUpper(r), number: unicode.IsDigit(r),
-			sentStart: sentenceStart, joined: joined && len(toks) > 0})
-		sentenceStart, joined = false, true
-		i = j
-	}
-	return toks
-}
-
-// features emits the terms of text: every content word, every name (a
-// capitalised word inside a sentence, and runs of capitalised words as one
-// name), and every number.
-func features(text string, emit func(field int, term string)) {
-	toks := scan(text)
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		if t.number {
-			emit(FieldNumbers, strings.TrimLeft(t.word, "0"))
-			continue
-		}
-		if w := normalize(t.word); w != "" {
-			emit(FieldWords, w)
-		}
-		if !t.capital {
-			continue
-		}
-		// A run of capitalised words is one name: "Tara Reid",
-		// "Betty Ford Center".
-		j := i + 1
-		for j < len(toks) && toks[j].capital && !toks[j].number && toks[j].joined {
-			j++
-		}
-		run := toks[i:j]
-		if run[0].sentStart && len(run) > 1 && stopwords[strings.ToLower(run[0].word)] {
-			run = run[1:]
-		}
-		if len(run) == 1 && (run[0].sentStart || stopwords[strings.ToLower(run[0].word)]) {
-			continue
-		}
-		parts := make([]string, len(run))
-		for k, r := range run {
-			parts[k] = strings.ToLower(r.word)
-		}
-		emit(FieldNames, strings.Join(parts, " "))
-		if len(run) > 1 {
-			// The last word alone too: later mentions use the surname.
-			emit(FieldNames, parts[len(parts)-1])
-		}
-		for k := i + 1; k < j; k++ {
-			if w := normalize(toks[k].word); w != "" {
-				emit(FieldWords, w)
-			}
-		}
-		i = j - 1
-	}
-}
-
-// normalize lower-cases a word, drops stop words and one-letter words, and
-// strips plural endings.
-func normalize(word string) string {
-	w := strings.ToLower(word)
-	if len(w) < 2 || stopwords[w] {
-		return ""
-	}
+func cmpU32(a, b uint32) int {
 	switch {
-	case len(w) > 4 && strings.HasSuffix(w, "ies"):
-		w = w[:len(w)-3] + "y"
-	case len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us"):
-		w = w[:len(w)-1]
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return w
+	return 0
 }
-
-// Centroid is the sum of the vectors of a story's members, pruned to its
-// heaviest terms. Terms are kept sorted so that comparisons are merge joins
-// and a centroid costs eight bytes a term.
-type Centroid struct {
-	Terms   []uint32
-	Weights []float32
-	N       int
-}
-
-// Add adds v to the centroid.
-func (m *Model) Add(c *Centroid, v Vector) {
-	terms := make([]uint32, len(v.Terms))
-	weights := make([]float32, len(v.Terms))
-	copy(terms, v.Terms)
-	copy(weights, v.Weights)
-	sortPairs(terms, weights)
-	m.merge(c, terms, weights, 1)
-}
-
-// Merge adds the members of src to dst.
-func (m *Model) Merge(dst, src *Centroid) { m.merge(dst, src.Terms, src.Weights, src.N) }
-
-func (m *Model) merge(c *Centroid, terms []uint32, weights []float32, n int) {
-	outT := make([]uint32, 0, len(c.Terms)+len(terms))
-	outW := make([]float32, 0, len(c.Terms)+len(terms))
-	i, j := 0, 0
-	for i < len(c.Terms) || j < len(terms) {
-		switch {
-		case j >= len(terms) || (i < len(c.Terms) && c.Terms[i] < terms[j]):
-			outT, outW = append(outT, c.Terms[i]), append(outW, c.Weights[i])
-			i++
-		case i >= len(c.Terms) || terms[j] < c.Terms[i]:
-			outT, outW = append(outT, terms[j]), append(outW, weights[j])
-			j++
-		default:
-			outT, outW = append(outT, c.Terms[i]), append(outW, c.Weights[i]+weights[j])
-			i++
-			j++
-		}
-	}
-	c.Terms, c.Weights, c.N = outT, outW, c.N+n
-	if limit := m.opts.CentroidTerms; len(c.Terms) > limit {
-		m.prune(c, limit)
-	}
-}
-
-// prune keeps the limit heaviest terms of c by weight and rarity.
-func (m *Model) prune(c *Centroid, limit int) {
-	idx := make([]int, len(c.Terms))
-	for i := range idx {
-		idx[i] = i
-	}
-	score := func(i int) float64 { return float64(c.Weights[i]) * m.idf(c.Terms[i]) }
-	sort.Slice(idx, func(a, b int) bool {
-		sa, sb := score(idx[a]), score(idx[b])
-		if sa != sb {
-			return sa > sb
-		}
-		return c.Terms[idx[a]] < c.Terms[idx[b]]
-	})
-	idx = idx[:limit]
-	sort.Ints(idx)
-	terms := make([]uint32, limit)
-	weights := make([]float32, limit)
-	for k, i := range idx {
-		terms[k], weights[k] = c.Terms[i], c.Weights[i]
-	}
-	c.Terms, c.Weights = terms, weights
-}
-
-func sortPairs(terms []uint32, weights []float32) {
-	sort.Sort(pairs{terms, weights})
-}
-
-type pairs struct {
-	t []uint32
-	w []float32
-}
-
-func (p pairs) Len() int           { return len(p.t) }
-func (p pairs) Less(i, j int) bool { return p.t[i] < p.t[j] }
-func (p pairs) Swap(i, j int) {
-	p.t[i], p.t[j] = p.t[j], p.t[i]
-	p.w[i], p.w[j] = p.w[j], p.w[i]
-}
-
-// weight returns the weight of term t in c, or 0.
-func (c *Centroid) weight(t uint32) (float32, bool) {
-	i := sort.Search(len(c.Terms), func(i int) bool { return c.Terms[i] >= t })
-	if i < len(c.Terms) && c.Terms[i] == t {
-		return c.Weights[i], true
-	}
-	return 0, false
-}
-
-// Scores are the per-field cosines of an article and a story, and their
-// weighted combination.
-type Scores struct {
-	Fields   [NumFields]float64
-	Combined float64
-}
-
-// Similarity scores v against c, field by field, each term weighed by its
-// rarity. A field that either side lacks does not count.
-func (m *Model) Similarity(v Vector, c *Centroid) Scores {
-	var dot, nv, nc [NumFields]float64
-	for i, t := range v.Terms {
-		f := m.field[t]
-		idf := m.idf(t)
-		x := float64(v.Weights[i]) * idf
-		nv[f] += x * x
-		if w, ok := c.weight(t); ok {
-			dot[f] += x * float64(w) * idf
-		}
-	}
-	for i, t := range c.Terms {
-		y := float64(c.Weights[i]) * m.idf(t)
-		nc[m.field[t]] += y * y
-	}
-	var s Scores
-	var wsum float64
-	for f := range NumFields {
-		if nv[f] == 0 || nc[f] == 0 {
-			continue
-		}
-		s.Fields[f] = dot[f] / math.Sqrt(nv[f]*nc[f])
-		s.Combined += m.opts.FieldWeights[f] * s.Fields[f]
-		wsum += m.opts.FieldWeights[f]
-	}
-	if wsum > 0 {
-		s.Combined /= wsum
-	}
-	return s
-}
-
-// Match is the verdict of comparing an article with a story, with the
-// measurements behind it.
-type Match struct {
-	Score     float64
-	Scores    map[string]float64
-	Threshold float64
-	Same      bool
-}
-
-var fieldNames = [NumFields]string{"words", "names", "numbers"}
-
-// Compare decides whether v tells the story c holds.
-func (m *Model) Compare(v Vector, c *Centroid) Match {
-	s := m.Similarity(v, c)
-	scores := make(map[string]float64, NumFields+1)
-	for f := range NumFields {
-		scores[fieldNames[f]] = round(s.Fields[f])
-	}
-	return Match{Score: round(s.Combined), Scores: scores, Threshold: m.opts.Threshold, Same: s.Combined >= m.opts.Threshold}
-}
-
-func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // QueryTerms returns the terms of v that retrieve candidates: its most
-// salient ones by weight and rarity.
+// salient ones by weight and rarity, leaving out the lead field, which
+// repeats the others.
 func (m *Model) QueryTerms(v Vector) []uint32 {
 	type tw struct {
 		t uint32
 		s float64
 	}
-	all := make([]tw, len(v.Terms))
+	all := make([]tw, 0, len(v.Terms))
 	for i, t := range v.Terms {
-		all[i] = tw{t, float64(v.Weights[i]) * m.idf(t)}
+		if fieldOf(t) == FieldLead {
+			continue
+		}
+		all = append(all, tw{t, float64(v.Weights[i])})
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].s > all[j].s })
+	slices.SortFunc(all, func(a, b tw) int {
+		if a.s != b.s {
+			if a.s > b.s {
+				return -1
+			}
+			return 1
+		}
+		return cmpU32(a.t, b.t)
+	})
 	n := min(m.opts.QueryTerms, len(all))
 	out := make([]uint32, n)
 	for i := range n {
 		out[i] = all[i].t
 	}
 	return out
-}
-
-// Postings maps terms to the stories that contain them.
-type Postings struct {
-	max  int
-	list map[uint32][]int32
-}
-
-// NewPostings returns an empty inverted index keeping at most max stories per term.
-func NewPostings(max int) *Postings { return &Postings{max: max, list: map[uint32][]int32{}} }
-
-// Add records that story contains terms.
-func (p *Postings) Add(story int32, terms []uint32) {
-	for _, t := range terms {
-		l := p.list[t]
-		if slices.Contains(l[max(0, len(l)-8):], story) {
-			continue
-		}
-		if len(l) >= p.max {
-			l = l[1:]
-		}
-		p.list[t] = append(l, story)
-	}
-}
-
-// Candidates returns up to limit stories that share terms with the query,
-// those sharing the most (by rarity) first.
-func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
-	score := map[int32]float64{}
-	for _, t := range terms {
-		w := m.idf(t)
-		for _, s := range p.list[t] {
-			score[s] += w
-		}
-	}
-	out := make([]int32, 0, len(score))
-	for s := range score {
-		out = append(out, s)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if score[out[i]] != score[out[j]] {
-			return score[out[i]] > score[out[j]]
-		}
-		return out[i] > out[j]
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out
-}
-
-// keyNames returns up to k names of a weighted term set, the most salient
-// first.
-func (m *Model) keyNames(terms []uint32, weight func(i int) float64, k int) []uint32 {
-	type tw struct {
-		t uint32
-		s float64
-	}
-	var all []tw
-	for i, t := range terms {
-		if m.field[t] == FieldNames {
-			all = append(all, tw{t, weight(i) * m.idf(t)})
-		}
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].s != all[j].s {
-			return all[i].s > all[j].s
-		}
-		return all[i].t < all[j].t
-	})
-	out := make([]uint32, 0, k)
-	for _, x := range all[:min(k, len(all))] {
-		out = append(out, x.t)
-	}
-	return out
-}
-
-// KeyNameMiss measures how much the protagonists of the article and of the
-// story disagree: the share of the article's k most salient names the story
-// never mentions, and the share of the story's k most salient names the
-// article does not mention. Rewrites keep the cast; another story of the same
-// topic brings a new one.
-func (m *Model) KeyNameMiss(v Vector, c *Centroid, k int) (articleMiss, storyMiss float64) {
-	vk := m.keyNames(v.Terms, func(i int) float64 { return float64(v.Weights[i]) }, k)
-	if len(vk) > 0 {
-		n := 0
-		for _, t := range vk {
-			if _, ok := c.weight(t); !ok {
-				n++
-			}
-		}
-		articleMiss = float64(n) / float64(len(vk))
-	}
-	ck := m.keyNames(c.Terms, func(i int) float64 { return float64(c.Weights[i]) }, k)
-	if len(ck) > 0 {
-		in := make(map[uint32]bool, len(v.Terms))
-		for _, t := range v.Terms {
-			in[t] = true
-		}
-		n := 0
-		for _, t := range ck {
-			if !in[t] {
-				n++
-			}
-		}
-		storyMiss = float64(n) / float64(len(ck))
-	}
-	return articleMiss, storyMiss
 }

@@ -79,46 +79,102 @@ var attrWords = []string{
 	"cookie", "newsletter", "subscribe", "subscription", "promo", "advert",
 	"footer", "sidebar", "breadcrumb", "popup", "modal", "sponsor",
 	"outbrain", "taboola", "paywall", "signup", "masthead", "toolbar",
+	"disqus", "caption", "gallery", "slideshow", "carousel",
 }
+
+// attrWordsByInitial holds attrWords by their first byte, so that a token
+// is compared only with the words it could start with.
+var attrWordsByInitial = func() (m [256][]string) {
+	for _, w := range attrWords {
+		m[w[0]] = append(m[w[0]], w)
+	}
+	return m
+}()
+
+// commentWords are the attrWords that name readers' comments.
+var commentWords = map[string]bool{"comment": true, "disqus": true}
 
 // attrTokens must equal a whole token to match: they are too short or too
 // common to match as prefixes.
 var attrTokens = map[string]bool{
 	"ad": true, "ads": true, "adv": true, "banner": true,
-	"disqus": true, "tags": true, "author-bio": true, "recirc": true,
+	"tags": true, "author-bio": true, "recirc": true,
 	"most-read": true, "mostread": true, "more-stories": true,
+	"credit": true, "credits": true,
 }
+
+// embedTokens name content embedded in an article, such as a quoted post:
+// "social-media-embed" is not a share bar. Its caption or credit is still
+// furniture.
+var embedTokens = map[string]bool{"embed": true, "embedded": true}
+
+// mediaWords are the attrWords and attrTokens that name the furniture of
+// pictures and videos.
+var mediaWords = map[string]bool{"caption": true, "credit": true, "credits": true, "gallery": true, "slideshow": true, "carousel": true}
+
+// Region is the kind of page region a class or id names.
+type Region int
+
+// Regions.
+const (
+	// NoRegion is not a name of boilerplate.
+	NoRegion Region = iota
+	// Furniture is navigation, menus, share bars, related links, cookie
+	// notices, newsletter boxes, promotions, adverts, footers, sidebars
+	// and breadcrumbs.
+	Furniture
+	// Comments are readers' comments, which read like article text.
+	Comments
+)
 
 // Attr reports whether a class or id attribute value names a boilerplate
-// region: navigation, menus, share bars, related links, comments, cookie
-// notices, newsletter and subscribe boxes, promotions, adverts, footers,
-// sidebars, breadcrumbs.
+// region: see AttrRegion.
 func Attr(v string) bool {
-	if v == "" {
-		return false
-	}
-	for _, tok := range attrTokenize(v) {
-		if attrTokens[tok] {
-			return true
-		}
-		for _, w := range attrWords {
-			if strings.HasPrefix(tok, w) {
-				return true
-			}
-		}
-	}
-	return false
+	return AttrRegion(v) != NoRegion
 }
 
-// attrTokenize splits a class or id value into lower-case tokens at spaces,
-// hyphens, underscores and lower-to-upper case changes ("shareBar" is
-// "share", "bar"). Compound forms such as "most-read" are kept as well.
-func attrTokenize(v string) []string {
-	var toks []string
-	for _, field := range strings.Fields(v) {
-		lf := strings.ToLower(field)
-		if attrTokens[lf] {
-			toks = append(toks, lf)
+// AttrRegion returns the kind of boilerplate region a class or id attribute
+// value names, if any. Comments win over other furniture.
+func AttrRegion(v string) Region {
+	r := NoRegion
+	embed, media := false, false
+	eachAttrToken(v, func(tok string) bool {
+		if embedTokens[tok] {
+			embed = true
+			return true
+		}
+		if attrTokens[tok] {
+			r = Furniture
+			media = media || mediaWords[tok]
+			return true
+		}
+		for _, w := range attrWordsByInitial[tok[0]] {
+			if strings.HasPrefix(tok, w) {
+				if commentWords[w] {
+					r = Comments
+					return false
+				}
+				r = Furniture
+				media = media || mediaWords[w]
+				break
+			}
+		}
+		return true
+	})
+	if embed && r == Furniture && !media {
+		return NoRegion
+	}
+	return r
+}
+
+// eachAttrToken calls fn with the lower-case tokens of a class or id value,
+// split at spaces, hyphens, underscores and lower-to-upper case changes
+// ("shareBar" is "share", "bar"), and with each whole space-separated field
+// that is an attrToken itself, such as "most-read", until fn returns false.
+func eachAttrToken(v string, fn func(tok string) bool) {
+	for field := range strings.FieldsSeq(v) {
+		if lf := strings.ToLower(field); attrTokens[lf] && !fn(lf) {
+			return
 		}
 		start := 0
 		prev := rune(0)
@@ -126,8 +182,8 @@ func attrTokenize(v string) []string {
 			split := r == '-' || r == '_' || r == ':' || r == '.'
 			camel := unicode.IsUpper(r) && unicode.IsLower(prev)
 			if split || camel {
-				if i > start {
-					toks = append(toks, strings.ToLower(field[start:i]))
+				if i > start && !fn(strings.ToLower(field[start:i])) {
+					return
 				}
 				start = i
 				if split {
@@ -136,9 +192,8 @@ func attrTokenize(v string) []string {
 			}
 			prev = r
 		}
-		if start < len(field) {
-			toks = append(toks, strings.ToLower(field[start:]))
+		if start < len(field) && !fn(strings.ToLower(field[start:])) {
+			return
 		}
 	}
-	return toks
 }

@@ -103,28 +103,50 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 	return out, nil
 }
 
-// fromFeedItem fills what the document lacked from what its feed said.
+// maxFeedLag is how much earlier than its feed item a page may date
+// itself: an older date is an archive or template date, not the story's.
+const maxFeedLag = 365 * 24 * time.Hour
+
+// fromFeedItem fills what the document lacked from what its feed said, and
+// checks the page's dates against the feed's: a page dated more than a
+// year before its feed item takes the item's date, and a modification
+// date before the publication date is dropped.
 func fromFeedItem(a *events.Article, item *events.FeedItem, now time.Time) {
-	if item == nil {
-		return
+	if item != nil {
+		fillFromFeedItem(a, item, now)
 	}
+	if a.ModifiedAt != nil && a.PublishedAt != nil && a.ModifiedAt.Before(*a.PublishedAt) {
+		a.ModifiedAt = nil
+		delete(a.Provenance, "modified_at")
+	}
+}
+
+func fillFromFeedItem(a *events.Article, item *events.FeedItem, now time.Time) {
 	set(a, "title", &a.Title, textnorm.Line(item.Title), events.FromFeedItem)
 	if len(a.Authors) == 0 {
 		var names []string
 		for _, n := range item.Authors {
-			names = append(names, textnorm.Line(n))
+			found, wire := attribution.ParseAuthors(textnorm.Line(n), attribution.Structured)
+			names = append(names, found...)
+			if wire != "" && a.Wire == "" {
+				a.Wire = wire
+				a.Provenance["wire"] = events.FromFeedItem
+			}
 		}
 		if a.Authors = dedupe(names, maxAuthors); len(a.Authors) > 0 {
 			a.Provenance["authors"] = events.FromFeedItem
 		}
 	}
-	if a.PublishedAt == nil && item.Published != nil && !item.Published.IsZero() && !item.Published.After(now) {
-		t := item.Published.UTC()
-		a.PublishedAt = &t
-		a.Provenance["published_at"] = events.FromFeedItem
+	if item.Published != nil && !item.Published.IsZero() && !item.Published.After(now) {
+		stale := a.PublishedAt != nil && a.PublishedAt.Before(item.Published.Add(-maxFeedLag))
+		if a.PublishedAt == nil || stale {
+			t := *item.Published
+			a.PublishedAt = &t
+			a.Provenance["published_at"] = events.FromFeedItem
+		}
 	}
 	if a.ModifiedAt == nil && item.Updated != nil && !item.Updated.IsZero() && !item.Updated.After(now) {
-		t := item.Updated.UTC()
+		t := *item.Updated
 		a.ModifiedAt = &t
 		a.Provenance["modified_at"] = events.FromFeedItem
 	}

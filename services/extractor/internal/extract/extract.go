@@ -180,10 +180,11 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	var (
 		blocks   []block
 		pageWire wireClaim
+		credit   wireClaim
 	)
 	switch kind {
 	case kindHTML:
-		blocks, pageWire, err = fromHTML(ctx, a, raw, opts, now)
+		blocks, pageWire, credit, err = fromHTML(ctx, a, raw, opts, now)
 	default:
 		blocks, err = fromText(ctx, a, raw)
 	}
@@ -197,6 +198,12 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 		return nil, ErrNoText
 	}
 	fromFeedItem(a, raw.Item, now)
+	// An organisation or team the page credits is its author only when
+	// no one is named anywhere: not in metadata, bylines or the feed.
+	if len(a.Authors) == 0 && credit.name != "" {
+		a.Authors = []string{credit.name}
+		a.Provenance["authors"] = credit.from
+	}
 	if a.Title == "" {
 		set(a, "title", &a.Title, titleFromText(blocks), events.FromText)
 	}
@@ -213,12 +220,16 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	if len(a.Provenance) == 0 {
 		a.Provenance = nil
 	}
+	enrich(a)
 	return a, nil
 }
 
 // fromText reads a plain-text document.
 func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) ([]block, error) {
 	res, err := transcode.Text(raw.Body, raw.ContentType, raw.Charset)
+	if errors.Is(err, transcode.ErrBinary) {
+		return nil, fmt.Errorf("%w: %w", ErrUnsupportedType, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("decoding text: %w", err)
 	}
@@ -237,12 +248,17 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) (
 	return blocks, nil
 }
 
-// fromHTML reads an HTML document. It returns the wire the page's metadata
-// names apart: what the text says (a dateline, a byline) overrides it.
-func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, opts Options, now time.Time) ([]block, wireClaim, error) {
+// fromHTML reads an HTML document. It returns apart the wire the page's
+// metadata names, which what the text says (a dateline, a byline)
+// overrides, and the organisation or team it credits as author, which is
+// taken only when no person is named.
+func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, opts Options, now time.Time) ([]block, wireClaim, wireClaim, error) {
 	res, err := transcode.HTML(raw.Body, raw.ContentType, raw.Charset)
+	if errors.Is(err, transcode.ErrBinary) {
+		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("%w: %w", ErrUnsupportedType, err)
+	}
 	if err != nil {
-		return nil, wireClaim{}, fmt.Errorf("decoding html: %w", err)
+		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("decoding html: %w", err)
 	}
 	pageURL := raw.Source.URL
 	if pageURL == "" && raw.Item != nil {
@@ -251,9 +267,9 @@ func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, o
 	doc, err := htmltext.Parse(ctx, res.Text, htmltext.Options{URL: pageURL, Now: now, MaxNodes: opts.MaxNodes})
 	if err != nil {
 		if errors.Is(err, htmltext.ErrTooManyNodes) || errors.Is(err, htmltext.ErrTooDeep) {
-			return nil, wireClaim{}, fmt.Errorf("%w: %w", ErrTooComplex, err)
+			return nil, wireClaim{}, wireClaim{}, fmt.Errorf("%w: %w", ErrTooComplex, err)
 		}
-		return nil, wireClaim{}, fmt.Errorf("reading html: %w", err)
+		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("reading html: %w", err)
 	}
 	m := doc.Meta
 	a.Title = m.Title
@@ -268,7 +284,7 @@ func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, o
 	a.PublishedAt = m.PublishedAt
 	a.ModifiedAt = m.ModifiedAt
 	for k, v := range m.Provenance {
-		if k != "wire" {
+		if k != "wire" && k != "credit" {
 			a.Provenance[k] = v
 		}
 	}
@@ -276,7 +292,7 @@ func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, o
 	for i, b := range doc.Blocks {
 		blocks[i] = block{kind: b.Kind, text: b.Text}
 	}
-	return blocks, wireClaim{name: m.Wire, from: m.Provenance["wire"]}, nil
+	return blocks, wireClaim{name: m.Wire, from: m.Provenance["wire"]}, wireClaim{name: m.Credit, from: m.Provenance["credit"]}, nil
 }
 
 // set sets *dst to v and records where v came from, unless *dst is already

@@ -87,35 +87,121 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 	}
 	root := body.Nodes[0]
 	if err := removeNodes(ctx, root, func(n *html.Node) bool {
-		return dropAtoms[n.DataAtom] || hidden(n)
+		return dropAtoms[n.DataAtom]
 	}); err != nil {
 		return nil, err
 	}
-	weights := make(map[*html.Node]int)
-	total := weigh(root, false, false, false, false, weights)
+	m := measure(root, true)
+	total, shown := m.stat(root).weight, m.stat(root).shown
+	top := bestCandidate(m, markedBody(doc, root, m))
+	// Parts of the article that are named like furniture are kept, and so
+	// are their siblings styled alike: the rest of the article.
+	articleClasses := map[string]bool{}
+	for n := top; n != nil; n = n.Parent {
+		if c := attrValue(n, "class"); c != "" && furniture(n) == namedFurniture {
+			articleClasses[c] = true
+		}
+	}
 	if err := removeNodes(ctx, root, func(n *html.Node) bool {
-		return furniture(n) && (total < minProtected || float64(weights[n]) < protectShare*float64(total))
+		if hidden(n) {
+			// Some pages hide the article until a script shows it.
+			return !protected(m.stat(n).weight, total)
+		}
+		switch furniture(n) {
+		case namedFurniture:
+			return top == nil || !isUnder(top, n) && !articleClasses[attrValue(n, "class")]
+		case sureFurniture:
+			// Comments and sidebars can outscore a short article: only
+			// holding most of the page's text makes them the article.
+			return top == nil || !isUnder(top, n) || !protected(m.stat(n).shown, shown)
+		}
+		return false
 	}); err != nil {
 		return nil, err
 	}
-	clear(weights)
-	total = weigh(root, false, false, false, false, weights)
-	container := pickContainer(doc, root, weights, total)
+	m = measure(root, false)
+	container, keep := pickRegion(doc, root, m)
 
 	w := textWalker{ctx: ctx, kind: events.BlockParagraph}
-	w.walk(container, false)
+	if keep == nil {
+		w.walk(container, false)
+	} else {
+		for c := container.FirstChild; c != nil && w.err == nil; c = c.NextSibling {
+			if keep[c] {
+				w.element(c, false)
+			}
+		}
+	}
 	w.flush()
 	if w.err != nil {
 		return nil, w.err
 	}
-	blocks := w.blocks[:0]
-	for _, b := range w.blocks {
-		if b.Kind == events.BlockHeading && title != "" && sameText(b.Text, title) {
+	return dropFurnitureBlocks(w.blocks, title), nil
+}
+
+// minBodyPara is the length in runes from which a paragraph is surely
+// article text: stamps and labels before the first such paragraph and
+// after the last one are the page's, not the story's.
+const minBodyPara = 80
+
+// dropFurnitureBlocks drops from blocks a heading that repeats the title,
+// lines that are only a web address, and date stamps ("Updated 1:39 am EST,
+// Wednesday, November 20, 2019") before the story's first paragraph or
+// after its last. A date in the middle of a story is kept: it is likely an
+// event's, or a quoted post's.
+func dropFurnitureBlocks(blocks []Block, title string) []Block {
+	first, last := len(blocks), -1
+	for i, b := range blocks {
+		if b.Kind == events.BlockParagraph && utf8.RuneCountInString(b.Text) >= minBodyPara {
+			first = min(first, i)
+			last = i
+		}
+	}
+	stamp := make([]bool, len(blocks))
+	for i, b := range blocks {
+		stamp[i] = b.Kind == events.BlockParagraph && (i < first || i > last) && boilerplate.DateLine(b.Text)
+	}
+	out := blocks[:0]
+	for i, b := range blocks {
+		switch {
+		case b.Kind == events.BlockHeading && title != "" && sameText(b.Text, title):
+			continue
+		case b.Kind == events.BlockParagraph && isAddress(b.Text):
+			continue
+		case stamp[i] && !schedule(stamp, i):
 			continue
 		}
-		blocks = append(blocks, b)
+		out = append(out, b)
 	}
-	return blocks, nil
+	return out
+}
+
+// schedule reports whether the date stamp at i is one of three or more in a
+// row: a list of dates, such as a schedule, is content.
+func schedule(stamp []bool, i int) bool {
+	lo, hi := i, i
+	for lo > 0 && stamp[lo-1] {
+		lo--
+	}
+	for hi < len(stamp)-1 && stamp[hi+1] {
+		hi++
+	}
+	return hi-lo >= 2
+}
+
+// isAddress reports whether s is a web address and nothing else.
+func isAddress(s string) bool {
+	if strings.ContainsAny(s, " \t") {
+		return false
+	}
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
+}
+
+// protected reports whether an element holding weight of a page's total
+// paragraph text holds so much of it that it must be the article, whatever
+// it looks like.
+func protected(weight, total int) bool {
+	return total >= minProtected && float64(weight) >= protectShare*float64(total)
 }
 
 // removeNodes removes from the tree under root every element drop selects,
@@ -171,67 +257,49 @@ func hidden(n *html.Node) bool {
 	return false
 }
 
-// furniture reports whether n looks like a page region that is not the
-// article: navigation, header, footer, share bars, comments, adverts...
-func furniture(n *html.Node) bool {
+// Kinds of page furniture, by how sure its marks are.
+const (
+	notFurniture = iota
+	// namedFurniture is named like furniture in its class or id, a name
+	// that can be wrong.
+	namedFurniture
+	// sureFurniture is marked as furniture by its element or its role, or
+	// named as comments: it is the article only if it holds most of it.
+	sureFurniture
+)
+
+// furniture returns how surely n is a page region other than the article:
+// navigation, header, footer, share bars, adverts, comments...
+func furniture(n *html.Node) int {
 	switch n.DataAtom {
 	case atom.Html, atom.Body, atom.Main, atom.Article:
-		return false
+		return notFurniture
 	}
 	if structuralAtoms[n.DataAtom] {
-		return true
+		return sureFurniture
 	}
 	for _, a := range n.Attr {
-		switch a.Key {
-		case "itemprop":
-			if strings.EqualFold(a.Val, "articleBody") {
-				return false
-			}
+		if a.Key == "itemprop" && strings.EqualFold(a.Val, "articleBody") {
+			return notFurniture
 		}
 	}
+	k := notFurniture
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "class", "id":
-			if boilerplate.Attr(a.Val) {
-				return true
+			switch boilerplate.AttrRegion(a.Val) {
+			case boilerplate.Comments:
+				return sureFurniture
+			case boilerplate.Furniture:
+				k = namedFurniture
 			}
 		case "role":
 			if furnitureRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
-				return true
+				return sureFurniture
 			}
 		}
 	}
-	return false
-}
-
-// weigh returns the paragraph text under n, in runes, and records it for
-// every element in w: text in paragraph elements, half the text of list
-// items, and runs of text elsewhere of at least minLooseText runes. Link
-// and heading text does not count.
-func weigh(n *html.Node, inPara, inLink, inList, inHeading bool, w map[*html.Node]int) int {
-	sum := 0
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case html.TextNode:
-			if inLink || inHeading {
-				continue
-			}
-			k := letters(c.Data)
-			switch {
-			case inPara:
-				sum += k
-			case inList:
-				sum += k / 2
-			case k >= minLooseText:
-				sum += k
-			}
-		case html.ElementNode:
-			a := c.DataAtom
-			sum += weigh(c, inPara || paraAtoms[a], inLink || a == atom.A, inList || a == atom.Li, inHeading || headingAtoms[a], w)
-		}
-	}
-	w[n] = sum
-	return sum
+	return k
 }
 
 // letters counts the runes of s that are not white space.
@@ -243,45 +311,6 @@ func letters(s string) int {
 		}
 	}
 	return k
-}
-
-// pickContainer returns the element that holds the article: an articleBody,
-// <article> or <main> holding most of the paragraph text, else the body;
-// then, while one child holds nearly all of its paragraph text, that child.
-func pickContainer(doc *goquery.Document, body *html.Node, weights map[*html.Node]int, total int) *html.Node {
-	if total == 0 {
-		return body
-	}
-	cur := body
-	for _, sel := range []string{"[itemprop=articleBody]", "article", "[role=main]", "main"} {
-		var best *html.Node
-		doc.Find(sel).Each(func(_ int, s *goquery.Selection) {
-			n := s.Nodes[0]
-			if best == nil || weights[n] > weights[best] {
-				best = n
-			}
-		})
-		if best != nil && float64(weights[best]) >= semanticShare*float64(total) {
-			if sel == "[itemprop=articleBody]" {
-				return best
-			}
-			cur = best
-			break
-		}
-	}
-	for {
-		var best *html.Node
-		for c := cur.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && (best == nil || weights[c] > weights[best]) {
-				best = c
-			}
-		}
-		if best == nil || !blockAtoms[best.DataAtom] || weights[best] == 0 ||
-			float64(weights[best]) < descendShare*float64(weights[cur]) {
-			return cur
-		}
-		cur = best
-	}
 }
 
 // textWalker collects the blocks of a subtree in document order.

@@ -2,9 +2,14 @@ package htmltext
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
 // dateLayouts are the forms machine-readable dates take in meta tags,
@@ -148,15 +153,22 @@ func findDates(s string, monthFirst bool) []textDate {
 		}
 		out = append(out, textDate{t: t, start: start})
 	}
-	for _, m := range monthDayYear.FindAllStringSubmatchIndex(s, 4) {
-		if mo, ok := months[strings.ToLower(s[m[2]:m[3]])]; ok {
-			add(m[2], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[4]:m[5]]))
+	words := strings.IndexFunc(s, unicode.IsLetter) >= 0
+	numeric := strings.ContainsAny(s, "-/.")
+	if words {
+		for _, m := range monthDayYear.FindAllStringSubmatchIndex(s, 4) {
+			if mo, ok := months[strings.ToLower(s[m[2]:m[3]])]; ok {
+				add(m[2], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[4]:m[5]]))
+			}
+		}
+		for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, 4) {
+			if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
+				add(m[2], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[2]:m[3]]))
+			}
 		}
 	}
-	for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, 4) {
-		if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
-			add(m[2], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[2]:m[3]]))
-		}
+	if !numeric {
+		return sortDates(s, out)
 	}
 	for _, m := range yearMonthDay.FindAllStringSubmatchIndex(s, 4) {
 		if s[m[4]:m[5]] == s[m[8]:m[9]] {
@@ -180,8 +192,12 @@ func findDates(s string, monthFirst bool) []textDate {
 			add(m[2], y, b, a)
 		}
 	}
-	// Order by position, and give each date the text since the one
-	// before.
+	return sortDates(s, out)
+}
+
+// sortDates orders the dates found in s by position, and gives each the
+// text since the one before.
+func sortDates(s string, out []textDate) []textDate {
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].start < out[j-1].start; j-- {
 			out[j], out[j-1] = out[j-1], out[j]
@@ -247,4 +263,298 @@ func labelKind(label string) dateKind {
 		return datePublished
 	}
 	return dateUnknown
+}
+
+// dateCand is a date found in a page, with where and what it is.
+type dateCand struct {
+	t    time.Time
+	from string
+	kind dateKind
+	// pos is the position in the page of a date shown to readers, or -1
+	// for metadata.
+	pos int
+}
+
+// publishedMetas and modifiedMetas are the meta tags that give the dates
+// of an article, best first.
+var (
+	publishedMetas = []struct{ key, from string }{
+		{"article:published_time", events.FromOpenGraph},
+		{"datepublished", events.FromMeta},
+		{"parsely-pub-date", events.FromMeta},
+		{"sailthru.date", events.FromMeta},
+		{"dc.date.issued", events.FromMeta},
+		{"dcterms.issued", events.FromMeta},
+		{"dc.date", events.FromMeta},
+		{"dcterms.date", events.FromMeta},
+		{"dcterms.created", events.FromMeta},
+		{"citation_publication_date", events.FromMeta},
+		{"citation_date", events.FromMeta},
+		{"date", events.FromMeta},
+		{"pubdate", events.FromMeta},
+		{"publishdate", events.FromMeta},
+		{"publish-date", events.FromMeta},
+		{"publish_date", events.FromMeta},
+		{"article.published", events.FromMeta},
+		{"og:published_time", events.FromOpenGraph},
+		{"datecreated", events.FromMeta},
+	}
+	modifiedMetas = []struct{ key, from string }{
+		{"article:modified_time", events.FromOpenGraph},
+		{"og:updated_time", events.FromOpenGraph},
+		{"datemodified", events.FromMeta},
+		{"dcterms.modified", events.FromMeta},
+		{"article.updated", events.FromMeta},
+		{"last-modified", events.FromMeta},
+	}
+)
+
+// Windows around the headline, in nodes, in which a shown date is the
+// article's: a byline's date sits a few nodes from the headline, while
+// dates further on belong to related stories, comments or the text.
+const (
+	nearAfter  = 50
+	nearBefore = 40
+	farAfter   = 600
+	farBefore  = 120
+)
+
+// metaDates returns the publication and modification dates the page's
+// metadata gives, best first.
+func (p *page) metaDates() (published, modified []dateCand) {
+	add := func(list *[]dateCand, v, from string, kind dateKind) {
+		if t, ok := parseDate(unescape(v), p.now); ok {
+			*list = append(*list, dateCand{t: t, from: from, kind: kind, pos: -1})
+		}
+	}
+	tags := p.facts.metas
+	add(&published, p.ld.datePublished, events.FromJSONLD, datePublished)
+	for _, k := range publishedMetas {
+		add(&published, tags.get(k.key), k.from, datePublished)
+	}
+	// Sites name their own tags ("published-date", "article_publish_time"):
+	// any tag whose name says it holds a publication date is read last.
+	var extra []string
+	for k := range tags {
+		if strings.Contains(k, "publish") && !strings.Contains(k, "publisher") && (strings.Contains(k, "date") || strings.Contains(k, "time") || strings.HasSuffix(k, "published")) {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	for _, k := range extra {
+		add(&published, tags.get(k), events.FromMeta, datePublished)
+	}
+	add(&published, p.ld.dateCreated, events.FromJSONLD, datePublished)
+	add(&modified, p.ld.dateModified, events.FromJSONLD, dateModified)
+	for _, k := range modifiedMetas {
+		add(&modified, tags.get(k.key), k.from, dateModified)
+	}
+	return published, modified
+}
+
+// shownDates returns the dates the page shows its readers outside its
+// furniture: <time> elements and short texts that hold a date, in page
+// order.
+func (p *page) shownDates(monthFirst bool, from int) []dateCand {
+	var out []dateCand
+	f := p.facts
+	ti, di := 0, 0
+	for ti < len(f.times) || di < len(f.dates) {
+		if ti < len(f.times) && (di >= len(f.dates) || f.times[ti].pos < f.dates[di].pos) {
+			tf := f.times[ti]
+			ti++
+			if tf.zone&zoneFurniture != 0 {
+				continue
+			}
+			if t, ok := timeDate(tf, monthFirst, p.now); ok {
+				kind := tf.kind
+				if kind == dateUnknown {
+					// <time>Last Updated: Dec 17, 2025</time>
+					if ds := findDates(tf.text, monthFirst); len(ds) > 0 {
+						kind = labelKind(ds[0].prefix)
+					}
+				}
+				out = append(out, dateCand{t: t, from: events.FromTimeElem, kind: kind, pos: tf.pos})
+			}
+			continue
+		}
+		df := f.dates[di]
+		di++
+		if df.pos < from {
+			continue
+		}
+		for _, d := range findDates(df.text, monthFirst) {
+			if !plausible(d.t, p.now) {
+				continue
+			}
+			kind := labelKind(d.prefix)
+			if kind == dateUnknown && d.prefix == "" {
+				kind = labelKind(df.label)
+			}
+			if kind == dateUnknown && isProse(d.prefix) {
+				continue
+			}
+			out = append(out, dateCand{t: d.t, from: events.FromText, kind: kind, pos: df.pos})
+		}
+	}
+	return out
+}
+
+// maxDatePrefixWords is how many words may come before a date in a text
+// that shows it: more make a sentence that mentions a date ("The
+// nomination process runs through July 31, 2025"), not the article's.
+const maxDatePrefixWords = 4
+
+// isProse reports whether the text before a date is a sentence rather
+// than a label or a byline: several words, none of a byline's separators,
+// and a lower-case word just before the date ("runs through").
+func isProse(prefix string) bool {
+	words := strings.Fields(prefix)
+	if len(words) <= maxDatePrefixWords || strings.ContainsAny(prefix, "|•·—") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(words[len(words)-1])
+	return unicode.IsLower(r)
+}
+
+// timeDate reads the date of a <time> element: its datetime attribute,
+// unless the text it shows gives another day. Sites often write the
+// attribute in UTC and show the local day; the day shown is the page's.
+func timeDate(tf timeFact, monthFirst bool, now time.Time) (time.Time, bool) {
+	t, ok := parseDate(tf.datetime, now)
+	ds := findDates(tf.text, monthFirst)
+	if len(ds) > 0 && plausible(ds[0].t, now) && (!ok || ds[0].t.Format(time.DateOnly) != t.Format(time.DateOnly)) {
+		return ds[0].t, true
+	}
+	return t, ok
+}
+
+// readDates sets the publication and modification dates.
+//
+// The date shown next to the headline is the article's date as its
+// readers see it, and wins over the metadata when it is not marked as an
+// update (metadata dates are often those of a first draft, or of the
+// template). A shown date is taken as an update when it is labelled so
+// ("Updated ...") or when it is the day the metadata gives as modified.
+// Without a shown date, the metadata's publication date is taken; failing
+// that a date labelled as published anywhere after the headline, any date
+// shown near it, the modification date, and last the date in the URL.
+func (m *Meta) readDates(p *page) {
+	published, modified := p.metaDates()
+	anchor := p.anchor
+	if anchor < 0 {
+		anchor = max(p.facts.firstArticle, 0)
+	}
+	// Texts before the far window are not read: no rule takes them.
+	shown := p.shownDates(p.monthFirst(m.Language), anchor-farBefore)
+	pubDays, modDays := days(published), days(modified)
+	for i := range shown {
+		d := shown[i].t.Format(time.DateOnly)
+		switch {
+		case shown[i].kind == dateUnknown && modDays[d] && !pubDays[d]:
+			shown[i].kind = dateModified
+		case shown[i].kind == dateModified && pubDays[d] && len(pubDays) > 1:
+			// Where the metadata's publication dates disagree, the
+			// one the page shows is its date, however labelled.
+			shown[i].kind = dateUnknown
+		}
+	}
+	var pub *dateCand
+	if c := pickShown(shown, anchor, nearAfter, nearBefore, false); c != nil {
+		pub = c
+		// The metadata's time of the same day is more precise.
+		for i := range published {
+			if published[i].t.Format(time.DateOnly) == c.t.Format(time.DateOnly) {
+				pub = &published[i]
+				break
+			}
+		}
+	}
+	if pub == nil && len(published) > 0 {
+		pub = &published[0]
+	}
+	if pub == nil {
+		for i := range shown {
+			if shown[i].kind == datePublished && shown[i].pos >= anchor {
+				pub = &shown[i]
+				break
+			}
+		}
+	}
+	if pub == nil {
+		pub = pickShown(shown, anchor, farAfter, farBefore, true)
+	}
+	if pub == nil && len(modified) > 0 {
+		pub = &modified[0]
+	}
+	if pub == nil {
+		if t, ok := dateFromURL(p.url, p.now); ok {
+			pub = &dateCand{t: t, from: events.FromURL}
+		}
+	}
+	if pub != nil {
+		t := pub.t
+		m.PublishedAt = &t
+		m.Provenance["published_at"] = pub.from
+	}
+	mod := pickShown(shown, anchor, nearAfter, nearBefore, true)
+	if mod != nil && mod.kind != dateModified {
+		mod = nil
+	}
+	if len(modified) > 0 {
+		mod = &modified[0]
+	}
+	if mod != nil && m.PublishedAt != nil && mod.t.Before(*m.PublishedAt) {
+		mod = nil
+	}
+	if mod != nil {
+		t := mod.t
+		m.ModifiedAt = &t
+		m.Provenance["modified_at"] = mod.from
+	}
+}
+
+func days(cs []dateCand) map[string]bool {
+	out := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		out[c.t.Format(time.DateOnly)] = true
+	}
+	return out
+}
+
+// pickShown returns the shown date nearest the anchor: nearest after it,
+// within after nodes, or nearest before it, within before nodes. One
+// marked as published comes first, then one not marked, then, when
+// updates is set, any.
+func pickShown(shown []dateCand, anchor, after, before int, updates bool) *dateCand {
+	var near, prior []int
+	for i, c := range shown {
+		switch {
+		case c.pos >= anchor && c.pos <= anchor+after:
+			near = append(near, i)
+		case c.pos < anchor && c.pos >= anchor-before:
+			prior = append([]int{i}, prior...)
+		}
+	}
+	kinds := []dateKind{datePublished, dateUnknown}
+	if updates {
+		kinds = append(kinds, dateModified)
+	}
+	for _, k := range kinds {
+		for _, group := range [][]int{near, prior} {
+			for _, i := range group {
+				if shown[i].kind == k {
+					return &shown[i]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// monthFirst reports whether numeric dates on the page are likely written
+// month first, as in American English.
+func (p *page) monthFirst(language string) bool {
+	tag := strings.ToLower(p.facts.htmlLang)
+	return (language == "en" || language == "") && !strings.HasPrefix(tag, "en-gb") && !strings.HasPrefix(tag, "en-au") && !strings.HasPrefix(tag, "en-in") && !strings.HasPrefix(tag, "en-ie") && !strings.HasPrefix(tag, "en-nz")
 }

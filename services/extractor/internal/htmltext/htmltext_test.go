@@ -89,7 +89,9 @@ func TestMainText(t *testing.T) {
 }
 
 func TestMeta(t *testing.T) {
-	published := time.Date(2025, 8, 6, 2, 12, 0, 0, time.UTC)
+	// The page's own offset is kept: the day a page gives is the day in
+	// its zone.
+	published := time.Date(2025, 8, 6, 5, 12, 0, 0, time.FixedZone("", 3*3600))
 	tests := []struct {
 		name  string
 		head  string
@@ -102,8 +104,13 @@ func TestMeta(t *testing.T) {
 			check: func(t *testing.T, m Meta) {
 				want := Meta{Title: "Story", SiteName: "The Daily Planet", CanonicalURL: "https://www.dailyplanet.example/news/story", Language: "en", PublishedAt: &published,
 					Provenance: map[string]string{"title": events.FromOpenGraph, "site_name": events.FromOpenGraph, "canonical_url": events.FromOpenGraph, "language": events.FromOpenGraph, "published_at": events.FromOpenGraph}}
-				if !reflect.DeepEqual(m, want) {
-					t.Errorf("meta = %+v\nwant %+v", m, want)
+				got := m
+				if got.PublishedAt == nil || !got.PublishedAt.Equal(published) || got.PublishedAt.Format(time.RFC3339) != "2025-08-06T05:12:00+03:00" {
+					t.Errorf("published = %v, want %v in its own offset", got.PublishedAt, published)
+				}
+				got.PublishedAt, want.PublishedAt = nil, nil
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("meta = %+v\nwant %+v", got, want)
 				}
 			},
 		},
@@ -188,6 +195,10 @@ func TestParseDate(t *testing.T) {
 		ok   bool
 	}{
 		{"2025-08-06T05:12:00+03:00", time.Date(2025, 8, 6, 2, 12, 0, 0, time.UTC), true},
+		{"4 Aug 2025", time.Date(2025, 8, 4, 0, 0, 0, 0, time.UTC), true},
+		{"2025/08/04", time.Date(2025, 8, 4, 0, 0, 0, 0, time.UTC), true},
+		{"Monday, August 4, 2025 10:00 AM", time.Date(2025, 8, 4, 0, 0, 0, 0, time.UTC), true},
+		{"1970-01-01T00:00:00Z", time.Time{}, false},
 		{"2025-08-06T05:12:00.123Z", time.Date(2025, 8, 6, 5, 12, 0, 123e6, time.UTC), true},
 		{"2025-08-06T05:12:00+0300", time.Date(2025, 8, 6, 2, 12, 0, 0, time.UTC), true},
 		{"2025-08-06 05:12:00", time.Date(2025, 8, 6, 5, 12, 0, 0, time.UTC), true},

@@ -45,12 +45,16 @@ type ldArticle struct {
 	dateModified  string
 	authors       []ldAuthor
 	publisher     string
-	siteName      string
-	image         string
-	url           string
-	language      string
-	section       string
-	keywords      []string
+	// sources are the organisations the article credits as its source
+	// (sourceOrganization, provider): a news agency among them is the
+	// wire.
+	sources  []string
+	siteName string
+	image    string
+	url      string
+	language string
+	section  string
+	keywords []string
 }
 
 // ldAuthor is one author of a JSON-LD article: a person or an
@@ -60,7 +64,7 @@ type ldAuthor struct {
 	org  bool
 }
 
-// ldObject is a JSON-LD object with its rank among article candidates.
+// ldObject is a JSON-LD object as decoded.
 type ldObject = map[string]any
 
 // ldGraph holds the objects of a page's JSON-LD scripts and an index of the
@@ -291,11 +295,26 @@ func (g *ldGraph) toArticle(o ldObject, isArticle bool) ldArticle {
 	if a.image == "" {
 		a.image = urlOf(g.deref(o["thumbnailUrl"]))
 	}
-	for _, p := range list(o["publisher"]) {
-		if p, ok := g.deref(p).(map[string]any); ok && a.publisher == "" {
-			a.publisher = text(p["name"])
-		} else if s, ok := p.(string); ok && a.publisher == "" {
-			a.publisher = text(s)
+	for _, v := range list(o["publisher"]) {
+		switch p := g.deref(v).(type) {
+		case map[string]any:
+			if a.publisher == "" {
+				a.publisher = text(firstString(p["name"]))
+			}
+		case string:
+			if a.publisher == "" && !strings.Contains(p, "://") {
+				a.publisher = text(p)
+			}
+		}
+	}
+	for _, k := range []string{"sourceOrganization", "provider"} {
+		for _, v := range list(o[k]) {
+			switch x := g.deref(v).(type) {
+			case map[string]any:
+				a.sources = append(a.sources, text(firstString(x["name"])))
+			case string:
+				a.sources = append(a.sources, text(x))
+			}
 		}
 	}
 	if p, ok := g.deref(o["isPartOf"]).(map[string]any); ok && hasType(p, "WebSite") {
@@ -317,9 +336,9 @@ func (g *ldGraph) toArticle(o ldObject, isArticle bool) ldArticle {
 			}
 		}
 	}
-	authors := list(o["author"])
+	authors := flatten(o["author"])
 	if len(authors) == 0 {
-		authors = list(o["creator"])
+		authors = flatten(o["creator"])
 	}
 	for _, au := range authors {
 		switch x := g.deref(au).(type) {
@@ -338,7 +357,10 @@ func (g *ldGraph) toArticle(o ldObject, isArticle bool) ldArticle {
 
 // fill sets what a lacks from b.
 func (a *ldArticle) fill(b ldArticle) {
-	for _, f := range []struct{ dst *string; src string }{
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
 		{&a.headline, b.headline}, {&a.description, b.description},
 		{&a.datePublished, b.datePublished}, {&a.dateCreated, b.dateCreated},
 		{&a.dateModified, b.dateModified}, {&a.publisher, b.publisher},
@@ -355,6 +377,9 @@ func (a *ldArticle) fill(b ldArticle) {
 	if len(a.keywords) == 0 {
 		a.keywords = b.keywords
 	}
+	if len(a.sources) == 0 {
+		a.sources = b.sources
+	}
 }
 
 // list returns v as a list: v itself when it is an array, else a list of
@@ -367,6 +392,19 @@ func list(v any) []any {
 		return nil
 	}
 	return []any{v}
+}
+
+// flatten returns v as a list, with the items of arrays nested in it.
+func flatten(v any) []any {
+	var out []any
+	for _, e := range list(v) {
+		if inner, ok := e.([]any); ok {
+			out = append(out, inner...)
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // str returns v when it is a string, else "".

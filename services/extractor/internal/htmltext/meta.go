@@ -1,11 +1,11 @@
 package htmltext
 
 import (
+	"html"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -21,9 +21,6 @@ const (
 	maxAuthorRunes = 100
 	maxTags        = 20
 	maxAuthors     = 10
-	// maxTimeElements caps the <time> elements of one kind tried as the
-	// publication date.
-	maxTimeElements = 20
 )
 
 // Meta is the metadata of a page. Provenance maps each field found (by its
@@ -36,10 +33,14 @@ type Meta struct {
 	SiteName     string
 	Image        string
 	// Language is a primary language subtag ("en") declared by the page.
-	Language    string
-	Section     string
-	Tags        []string
-	Authors     []string
+	Language string
+	Section  string
+	Tags     []string
+	Authors  []string
+	// Credit is the organisation or team the page credits as its author
+	// ("Everfit Team", "Newsdesk"): the author when no person is named.
+	// Provenance["credit"] says where it was found.
+	Credit      string
 	PublishedAt *time.Time
 	ModifiedAt  *time.Time
 	// Wire is a news agency the page's metadata names as author or site.
@@ -51,7 +52,9 @@ func (m *Meta) set(field string, dst *string, v, from string) {
 	if *dst != "" {
 		return
 	}
-	v = clip(textnorm.Line(v), maxMetaRunes)
+	// A backslash left at the end is an escaped quote that ended the
+	// attribute early ("from \"Title\"").
+	v = strings.TrimRight(clip(textnorm.Line(v), maxMetaRunes), `\ `)
 	if v == "" {
 		return
 	}
@@ -59,204 +62,117 @@ func (m *Meta) set(field string, dst *string, v, from string) {
 	m.Provenance[field] = from
 }
 
-// metaTags holds the content of a page's <meta> elements by lower-case
-// property, name, itemprop or http-equiv, in document order.
-type metaTags map[string][]string
-
-func (t metaTags) get(key string) string {
-	for _, v := range t[key] {
-		if v = strings.TrimSpace(v); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func readMetaTags(doc *goquery.Document) metaTags {
-	tags := make(metaTags)
-	doc.Find("meta").Each(func(_ int, s *goquery.Selection) {
-		content, ok := s.Attr("content")
-		if !ok {
-			return
-		}
-		for _, attr := range []string{"property", "name", "itemprop", "http-equiv"} {
-			if k, ok := s.Attr(attr); ok {
-				k = strings.ToLower(strings.TrimSpace(k))
-				tags[k] = append(tags[k], content)
-			}
-		}
-	})
-	// <time itemprop="datePublished" datetime="..."> and the like.
-	doc.Find("[itemprop][datetime]").Each(func(_ int, s *goquery.Selection) {
-		k := strings.ToLower(s.AttrOr("itemprop", ""))
-		tags[k] = append(tags[k], s.AttrOr("datetime", ""))
-	})
-	return tags
+// page is what the metadata readers share about one page.
+type page struct {
+	facts *pageFacts
+	ld    ldArticle
+	url   string
+	host  string
+	// sites are the names the page gives itself: site name, publisher,
+	// application name.
+	sites []string
+	// anchor is the position of the headline in the page, or of the
+	// article when no headline was found, or -1: bylines and dates are
+	// looked for near it.
+	anchor int
+	now    time.Time
 }
 
 // readMeta reads the metadata of doc.
 func readMeta(doc *goquery.Document, opts Options) Meta {
 	m := Meta{Provenance: make(map[string]string)}
-	tags := readMetaTags(doc)
-	var scripts []string
-	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-		if strings.Contains(strings.ToLower(s.AttrOr("type", "")), "ld+json") {
-			scripts = append(scripts, s.Text())
-		}
-	})
-	ld, _ := parseJSONLD(scripts)
+	if len(doc.Nodes) == 0 {
+		return m
+	}
+	f := scanPage(doc.Nodes[0])
+	ld, _ := parseJSONLD(f.ldScripts, opts.URL)
+	p := &page{facts: f, ld: ld, url: opts.URL, now: opts.Now, anchor: -1}
+	base, _ := url.Parse(opts.URL)
+	if base != nil {
+		p.host = base.Hostname()
+	}
+	tags := f.metas
 
 	m.set("site_name", &m.SiteName, tags.get("og:site_name"), events.FromOpenGraph)
+	m.set("site_name", &m.SiteName, ld.siteName, events.FromJSONLD)
 	m.set("site_name", &m.SiteName, ld.publisher, events.FromJSONLD)
 	m.set("site_name", &m.SiteName, tags.get("application-name"), events.FromMeta)
+	for _, s := range []string{m.SiteName, ld.siteName, ld.publisher, tags.get("application-name"), tags.get("og:site_name")} {
+		if s = textnorm.Line(unescape(s)); plausibleSiteName(s) {
+			p.sites = append(p.sites, s)
+		}
+	}
 
 	m.set("section", &m.Section, tags.get("article:section"), events.FromOpenGraph)
 	m.set("section", &m.Section, ld.section, events.FromJSONLD)
+	m.set("section", &m.Section, tags.get("parsely-section"), events.FromMeta)
 
-	m.readTitle(doc, tags, ld, opts.URL)
+	m.readTitle(p)
 
-	m.set("description", &m.Description, tags.get("og:description"), events.FromOpenGraph)
-	m.set("description", &m.Description, tags.get("description"), events.FromMeta)
+	m.set("description", &m.Description, unescape(tags.get("og:description")), events.FromOpenGraph)
+	m.set("description", &m.Description, unescape(tags.get("description")), events.FromMeta)
 	m.set("description", &m.Description, ld.description, events.FromJSONLD)
-	m.set("description", &m.Description, tags.get("twitter:description"), events.FromMeta)
+	m.set("description", &m.Description, unescape(tags.get("twitter:description")), events.FromMeta)
+	m.set("description", &m.Description, unescape(tags.get("dc.description")), events.FromMeta)
 
-	base, _ := url.Parse(opts.URL)
-	canonical := ""
-	doc.Find("link[rel]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		for _, rel := range strings.Fields(strings.ToLower(s.AttrOr("rel", ""))) {
-			if rel == "canonical" {
-				canonical = s.AttrOr("href", "")
-				return false
-			}
-		}
-		return true
-	})
-	m.set("canonical_url", &m.CanonicalURL, resolve(base, canonical), events.FromMeta)
+	m.set("canonical_url", &m.CanonicalURL, resolve(base, f.canonical), events.FromMeta)
 	m.set("canonical_url", &m.CanonicalURL, resolve(base, tags.get("og:url")), events.FromOpenGraph)
 	m.set("canonical_url", &m.CanonicalURL, resolve(base, ld.url), events.FromJSONLD)
 
 	m.set("image", &m.Image, resolve(base, tags.get("og:image")), events.FromOpenGraph)
 	m.set("image", &m.Image, resolve(base, tags.get("og:image:url")), events.FromOpenGraph)
+	m.set("image", &m.Image, resolve(base, tags.get("og:image:secure_url")), events.FromOpenGraph)
 	m.set("image", &m.Image, resolve(base, ld.image), events.FromJSONLD)
 	m.set("image", &m.Image, resolve(base, tags.get("twitter:image")), events.FromMeta)
+	m.set("image", &m.Image, resolve(base, tags.get("twitter:image:src")), events.FromMeta)
 
-	htmlTag := doc.Find("html").First()
-	m.set("language", &m.Language, lang.Normalize(htmlTag.AttrOr("lang", "")), events.FromMeta)
-	m.set("language", &m.Language, lang.Normalize(htmlTag.AttrOr("xml:lang", "")), events.FromMeta)
+	m.set("language", &m.Language, lang.Normalize(f.htmlLang), events.FromMeta)
 	m.set("language", &m.Language, lang.Normalize(tags.get("content-language")), events.FromMeta)
 	m.set("language", &m.Language, lang.Normalize(tags.get("og:locale")), events.FromOpenGraph)
 	m.set("language", &m.Language, lang.Normalize(ld.language), events.FromJSONLD)
+	m.set("language", &m.Language, lang.Normalize(tags.get("dc.language")), events.FromMeta)
 
 	m.readTags(tags, ld)
-	m.readAuthors(doc, tags, ld)
-	m.readDates(doc, tags, ld, opts.Now)
+	m.readAuthors(p)
+	m.readDates(p)
 
-	if m.Wire == "" {
-		if w, ok := attribution.WireName(m.SiteName); ok {
-			m.Wire = w
-			m.Provenance["wire"] = m.Provenance["site_name"]
+	for _, src := range ld.sources {
+		if w, ok := attribution.WireName(src); ok {
+			m.noteWire(w, events.FromJSONLD)
 		}
+	}
+	if w, ok := attribution.WireName(m.SiteName); ok {
+		m.noteWire(w, m.Provenance["site_name"])
+	}
+	if w, ok := attribution.WireName(ld.publisher); ok {
+		m.noteWire(w, events.FromJSONLD)
 	}
 	return m
 }
 
-// readTitle takes the first of og:title, the JSON-LD headline, <title> and
-// the first <h1>, with a site name suffix or prefix stripped.
-func (m *Meta) readTitle(doc *goquery.Document, tags metaTags, ld ldArticle, pageURL string) {
-	h1 := textnorm.Line(doc.Find("h1").First().Text())
-	host := ""
-	if u, err := url.Parse(pageURL); err == nil {
-		host = u.Hostname()
-	}
-	candidates := []struct{ v, from string }{
-		{tags.get("og:title"), events.FromOpenGraph},
-		{ld.headline, events.FromJSONLD},
-		{doc.Find("title").First().Text(), events.FromTitleTag},
-		{tags.get("twitter:title"), events.FromMeta},
-		{h1, events.FromHeading},
-	}
-	for _, c := range candidates {
-		t := stripSite(textnorm.Line(c.v), m.SiteName, host, h1, m.Section)
-		if t == "" || (m.SiteName != "" && sameText(t, m.SiteName)) {
-			continue
-		}
-		m.set("title", &m.Title, t, c.from)
-		return
-	}
-}
+// maxSiteWords caps the words of a site name used to clean titles and
+// authors: a longer one is a page title put in the wrong tag.
+const maxSiteWords = 6
 
-// titleSeparators split a title from the site name or section around it.
-var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / "}
-
-// stripSite removes from title a site name suffix ("Envoy visits Moscow |
-// The Daily Planet") or prefix, when it matches site or the page's host, or
-// when the rest matches the page's h1. A section suffix left over is removed
-// as well.
-func stripSite(title, site, host, h1, section string) string {
-	for range 2 {
-		stripped := false
-		for _, sep := range titleSeparators {
-			i := strings.LastIndex(title, sep)
-			if i <= 0 {
-				continue
-			}
-			head, tail := strings.TrimSpace(title[:i]), strings.TrimSpace(title[i+len(sep):])
-			if head == "" || tail == "" {
-				continue
-			}
-			if matchesSite(tail, site, host) || (section != "" && sameText(tail, section)) || (h1 != "" && sameText(head, h1)) {
-				title, stripped = head, true
-				break
-			}
-			j := strings.Index(title, sep)
-			head, tail = strings.TrimSpace(title[:j]), strings.TrimSpace(title[j+len(sep):])
-			if head != "" && tail != "" && matchesSite(head, site, host) {
-				title, stripped = tail, true
-				break
-			}
-		}
-		if !stripped {
-			break
-		}
-	}
-	return title
-}
-
-// matchesSite reports whether s names the site: it equals the site name, or
-// the main label of the host ("Daily Planet" and "dailyplanet.co.uk").
-func matchesSite(s, site, host string) bool {
-	n := alnum(s)
-	if n == "" {
+func plausibleSiteName(s string) bool {
+	if s == "" || len(strings.Fields(s)) > maxSiteWords {
 		return false
 	}
-	if site != "" && n == alnum(site) {
-		return true
+	for _, sep := range titleSeparators {
+		if strings.Contains(s, sep) {
+			return false
+		}
 	}
-	if host == "" {
-		return false
-	}
-	h := strings.TrimPrefix(strings.ToLower(host), "www.")
-	if n == alnum(h) {
-		return true
-	}
-	label := mainLabel(h)
-	return len(label) >= 3 && (n == label || n == "the"+label || (len(label) >= 5 && strings.Contains(n, label) && len(n) <= len(label)+8))
+	return true
 }
 
-// mainLabel returns the longest label of host that is not a common
-// top-level or second-level domain: "dailyplanet" for "dailyplanet.co.uk".
-func mainLabel(host string) string {
-	best := ""
-	for _, l := range strings.Split(host, ".") {
-		switch l {
-		case "com", "co", "org", "net", "news", "www", "uk", "de", "fr", "es", "it", "ru", "nl", "pt", "info", "eu", "us", "au", "ca", "in", "io":
-			continue
-		}
-		if len(l) > len(best) {
-			best = l
-		}
+// unescape decodes HTML entities left in a value by a template that
+// escaped it twice ("Traveler&#8217;s" in a meta tag).
+func unescape(s string) string {
+	if strings.IndexByte(s, '&') < 0 || strings.IndexByte(s, ';') < 0 {
+		return s
 	}
-	return alnum(best)
+	return html.UnescapeString(s)
 }
 
 // alnum lower-cases s and keeps only its letters and digits.
@@ -269,6 +185,8 @@ func alnum(s string) string {
 	}, s)
 }
 
+// sameText reports whether a and b have the same letters and digits,
+// ignoring case, spaces and punctuation.
 func sameText(a, b string) bool {
 	na := alnum(a)
 	return na != "" && na == alnum(b)
@@ -282,7 +200,7 @@ func (m *Meta) readTags(tags metaTags, ld ldArticle) {
 		seen := make(map[string]bool)
 		for _, v := range vals {
 			for _, t := range strings.Split(v, ",") {
-				t = clip(textnorm.Line(t), 100)
+				t = clip(textnorm.Line(unescape(t)), 100)
 				if t == "" || seen[strings.ToLower(t)] || len(m.Tags) >= maxTags {
 					continue
 				}
@@ -296,158 +214,10 @@ func (m *Meta) readTags(tags metaTags, ld ldArticle) {
 	}
 	add(tags["article:tag"], events.FromOpenGraph)
 	add(ld.keywords, events.FromJSONLD)
+	add(tags["parsely-tags"], events.FromMeta)
+	add(tags["sailthru.tags"], events.FromMeta)
 	add(tags["news_keywords"], events.FromMeta)
 	add(tags["keywords"], events.FromMeta)
-}
-
-// bylineSelector finds the elements that hold a page's byline.
-const bylineSelector = `[rel~=author], [itemprop=author], .byline, .byline-name, .byline__name, .author-name, .article-author, .story-byline, .author, [data-testid=byline]`
-
-func (m *Meta) readAuthors(doc *goquery.Document, tags metaTags, ld ldArticle) {
-	var names []string
-	var wire string
-	for _, a := range ld.authors {
-		name := textnorm.Line(a.name)
-		if w, ok := attribution.WireName(name); ok {
-			if wire == "" {
-				wire = w
-			}
-			continue
-		}
-		if a.org || name == "" || utf8.RuneCountInString(name) > maxAuthorRunes || strings.Contains(name, "://") {
-			continue
-		}
-		if ns, _ := personNames(name); len(ns) > 0 {
-			names = append(names, ns...)
-			continue
-		}
-		names = append(names, name)
-	}
-	if wire != "" {
-		m.Wire = wire
-		m.Provenance["wire"] = events.FromJSONLD
-	}
-	if m.addAuthors(names, events.FromJSONLD) {
-		return
-	}
-	for _, src := range []struct{ key, from string }{
-		{"author", events.FromMeta},
-		{"article:author", events.FromOpenGraph},
-		{"parsely-author", events.FromMeta},
-		{"sailthru.author", events.FromMeta},
-		{"byl", events.FromMeta},
-		{"dc.creator", events.FromMeta},
-	} {
-		var found []string
-		for _, v := range tags[src.key] {
-			ns, w := personNames(v)
-			found = append(found, ns...)
-			if w != "" && m.Wire == "" {
-				m.Wire = w
-				m.Provenance["wire"] = src.from
-			}
-		}
-		if m.addAuthors(found, src.from) {
-			return
-		}
-	}
-	var found []string
-	doc.Find("body").Find(bylineSelector).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if n := s.Find("[itemprop=name]").First(); n.Length() > 0 {
-			s = n
-		}
-		ns, w := personNames(s.Text())
-		found = append(found, ns...)
-		if w != "" && m.Wire == "" {
-			m.Wire = w
-			m.Provenance["wire"] = events.FromByline
-		}
-		return len(found) < maxAuthors
-	})
-	m.addAuthors(found, events.FromByline)
-}
-
-// personNames reads the people a meta tag or byline element names, and an
-// agency if it names one.
-func personNames(v string) ([]string, string) {
-	v = textnorm.Line(v)
-	if v == "" || strings.Contains(v, "://") || utf8.RuneCountInString(v) > 200 {
-		return nil, ""
-	}
-	if w, ok := attribution.WireName(v); ok {
-		return nil, w
-	}
-	if b, ok := attribution.ParseByline(v); ok {
-		return b.Authors, b.Wire
-	}
-	if names, ok := attribution.ParseNames(v); ok {
-		return names, ""
-	}
-	return nil, ""
-}
-
-// addAuthors sets the authors from names, without duplicates, and reports
-// whether there were any.
-func (m *Meta) addAuthors(names []string, from string) bool {
-	seen := make(map[string]bool)
-	var out []string
-	for _, n := range names {
-		k := strings.ToLower(n)
-		if n == "" || seen[k] || len(out) >= maxAuthors {
-			continue
-		}
-		seen[k] = true
-		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return false
-	}
-	m.Authors = out
-	m.Provenance["authors"] = from
-	return true
-}
-
-func (m *Meta) readDates(doc *goquery.Document, tags metaTags, ld ldArticle, now time.Time) {
-	published := []struct{ v, from string }{
-		{tags.get("article:published_time"), events.FromOpenGraph},
-		{ld.datePublished, events.FromJSONLD},
-		{tags.get("datepublished"), events.FromMeta},
-		{tags.get("date"), events.FromMeta},
-		{tags.get("pubdate"), events.FromMeta},
-		{tags.get("publishdate"), events.FromMeta},
-		{tags.get("publish-date"), events.FromMeta},
-		{tags.get("parsely-pub-date"), events.FromMeta},
-		{tags.get("sailthru.date"), events.FromMeta},
-		{tags.get("dc.date.issued"), events.FromMeta},
-		{tags.get("dc.date"), events.FromMeta},
-		{tags.get("dcterms.created"), events.FromMeta},
-	}
-	for _, sel := range []string{"time[pubdate][datetime]", "article time[datetime]", "time[datetime]"} {
-		doc.Find(sel).EachWithBreak(func(i int, s *goquery.Selection) bool {
-			published = append(published, struct{ v, from string }{s.AttrOr("datetime", ""), events.FromTimeElem})
-			return i < maxTimeElements
-		})
-	}
-	for _, c := range published {
-		if t, ok := parseDate(c.v, now); ok {
-			m.PublishedAt = &t
-			m.Provenance["published_at"] = c.from
-			break
-		}
-	}
-	modified := []struct{ v, from string }{
-		{tags.get("article:modified_time"), events.FromOpenGraph},
-		{tags.get("og:updated_time"), events.FromOpenGraph},
-		{ld.dateModified, events.FromJSONLD},
-		{tags.get("datemodified"), events.FromMeta},
-	}
-	for _, c := range modified {
-		if t, ok := parseDate(c.v, now); ok {
-			m.ModifiedAt = &t
-			m.Provenance["modified_at"] = c.from
-			break
-		}
-	}
 }
 
 // resolve makes ref absolute against base and returns it when it is an

@@ -14,32 +14,93 @@ import (
 // characters) are removed, invalid UTF-8 becomes U+FFFD, and the result is
 // trimmed.
 func Line(s string) string {
+	if isLine(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+		var r rune
+		size := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
-		case unicode.IsSpace(r):
+		case isSpace(r):
 			space = true
+			i += size
 			continue
 		case Invisible(r):
+			i += size
 			continue
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(r)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
 	}
 	return b.String()
+}
+
+// isLine reports whether Line(s) is s: no white space but single spaces
+// between words, nothing invisible, nothing invalid. Most text is, and then
+// Line does not copy it.
+func isLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' || c == 0x7f || c == ' ' && prev == ' ' {
+				return false
+			}
+			prev = c
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsSpace(r) || Invisible(r) {
+			return false
+		}
+		prev = c
+		i += size
+	}
+	return true
+}
+
+// isSpace is unicode.IsSpace, quicker on ASCII.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		switch r {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			return true
+		}
+		return false
+	}
+	return unicode.IsSpace(r)
 }
 
 // Invisible reports whether r is a character that carries no text: a control
 // or format character such as a zero-width space, a soft hyphen or a byte
 // order mark. Zero-width joiners are kept: scripts and emoji need them.
 func Invisible(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < ' ' || r == 0x7f
+	}
 	switch r {
 	case '\u200C', '\u200D':
 		return false

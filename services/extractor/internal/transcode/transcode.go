@@ -13,17 +13,51 @@ import (
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
 
-// ErrDecoding is returned when bytes cannot be converted from their character
-// set.
-var ErrDecoding = errors.New("transcode: cannot decode")
+// Errors for bodies that cannot be made text.
+var (
+	// ErrDecoding is returned when bytes cannot be converted from their
+	// character set.
+	ErrDecoding = errors.New("transcode: cannot decode")
+	// ErrBinary is returned for a body that is not text whatever its
+	// declared type says: an image, an archive, random or NUL bytes.
+	ErrBinary = errors.New("transcode: binary content, not text")
+)
+
+// Binary sniffing: a body is binary when more than 1% of its first
+// sniffLen bytes are control bytes that text does not hold (the "binary
+// data bytes" of WHATWG MIME Sniffing, 7.2). Bodies under minSniff bytes are
+// not judged: too little to tell.
+const (
+	sniffLen = 8 << 10
+	minSniff = 512
+)
+
+// checkText returns ErrBinary (wrapped) when body is binary.
+func checkText(body []byte) error {
+	head := body[:min(len(body), sniffLen)]
+	if len(head) < minSniff {
+		return nil
+	}
+	n := 0
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' && c != 0x1B {
+			n++
+		}
+	}
+	if n*100 > len(head) {
+		return fmt.Errorf("%w: %d of the first %d bytes are control bytes", ErrBinary, n, len(head))
+	}
+	return nil
+}
 
 // Result is a document converted to UTF-8.
 type Result struct {
-	// Text is the document in UTF-8, without a byte order mark.
+	// Text is the document in UTF-8, without a byte order mark. It may
+	// share memory with the body converted, which must not be changed
+	// while Text is in use.
 	Text []byte
 	// Charset is the canonical name of the character set it was read as.
 	Charset string
@@ -32,29 +66,63 @@ type Result struct {
 // HTML converts an HTML document to UTF-8. The character set is, in order: a
 // byte order mark; the charset parameter of contentType, or else declared (the
 // transport's charset); a <meta> declaration in the first 1024 bytes; else
-// detection. One exception to that order: a document whose bytes are valid
-// UTF-8 with non-ASCII text is read as UTF-8 even when a transport or <meta>
-// declaration names a legacy single-byte set, since such a declaration is far
-// more often a stale template than a true statement; valid UTF-8 by accident
-// is vanishingly rare in real legacy-encoded text.
+// detection. Exceptions to that order, for declarations that the bytes
+// belie:
+//   - a document whose bytes are valid UTF-8 with non-ASCII text is read as
+//     UTF-8 even when a transport or <meta> declaration names a legacy
+//     single-byte set, since such a declaration is far more often a stale
+//     template than a true statement; valid UTF-8 by accident is vanishingly
+//     rare in real legacy-encoded text;
+//   - a document declared UTF-8 whose bytes are not is read by its <meta>
+//     declaration when that names another set, else by the legacy set its
+//     bytes read best in (see Guess);
+//   - a document declared in a legacy single-byte set whose text reads as
+//     mojibake in it, and well in another set, is read in that one.
+//
+// It returns ErrBinary (wrapped) for a body that is not text.
 func HTML(body []byte, contentType, declared string) (Result, error) {
 	if e, name, ok := bomEncoding(body); ok {
 		return decode(body, e, name)
 	}
+	if err := checkText(body); err != nil {
+		return Result{}, err
+	}
 	ct := withCharset(contentType, declared)
-	e, name, _ := charset.DetermineEncoding(body, ct)
-	if singleByte(name) && isUTF8(body) {
-		e, name = encoding.Nop, "utf-8"
+	e, name, certain := charset.DetermineEncoding(body, ct)
+	valid := utf8.Valid(body)
+	switch {
+	case valid && (name == "utf-8" || singleByte(name) && hasHighBit(body)):
+		return Result{Text: body, Charset: "utf-8"}, nil
+	case name == "utf-8":
+		if certain {
+			// The transport said UTF-8; the page may say otherwise.
+			if me, mname, _ := charset.DetermineEncoding(body, ""); mname != "utf-8" && declaresCharset(body) {
+				return decode(body, me, mname)
+			}
+		}
+		e, name = Guess(body)
+	case !certain && name == "windows-1252" && !declaresCharset(body):
+		// No declaration at all: windows-1252 is only the standard's
+		// default.
+		e, name = Guess(body)
+	case singleByte(name):
+		e, name = better(body, e, name)
 	}
 	return decode(body, e, name)
 }
 
 // Text converts a plain-text document to UTF-8: by its byte order mark, else
 // as UTF-8 when the bytes are valid UTF-8, else by the declared charset
-// (contentType's parameter, then declared), else as windows-1252.
+// (contentType's parameter, then declared) unless its text reads as mojibake
+// and reads well in another set, else by the legacy set the bytes read best
+// in (see Guess). It returns ErrBinary (wrapped) for a body that is not
+// text.
 func Text(body []byte, contentType, declared string) (Result, error) {
 	if e, name, ok := bomEncoding(body); ok {
 		return decode(body, e, name)
+	}
+	if err := checkText(body); err != nil {
+		return Result{}, err
 	}
 	if utf8.Valid(body) {
 		return Result{Text: body, Charset: "utf-8"}, nil
@@ -64,22 +132,43 @@ func Text(body []byte, contentType, declared string) (Result, error) {
 			continue
 		}
 		if e, name := charset.Lookup(label); e != nil && name != "utf-8" {
+			if singleByte(name) {
+				e, name = better(body, e, name)
+			}
 			return decode(body, e, name)
 		}
 	}
-	return decode(body, charmap.Windows1252, "windows-1252")
+	e, name := Guess(body)
+	return decode(body, e, name)
+}
+
+// declaresCharset reports whether the first 1024 bytes of an HTML document
+// mention a charset, as a <meta> declaration would.
+func declaresCharset(body []byte) bool {
+	head := body[:min(len(body), 1024)]
+	return bytes.Contains(bytes.ToLower(head), []byte("charset"))
 }
 
 func decode(body []byte, e encoding.Encoding, name string) (Result, error) {
 	body = stripBOM(body)
 	if e == nil || e == encoding.Nop || name == "utf-8" {
-		return Result{Text: bytes.ToValidUTF8(body, []byte("\uFFFD")), Charset: "utf-8"}, nil
+		return Result{Text: validUTF8(body), Charset: "utf-8"}, nil
 	}
 	out, err := e.NewDecoder().Bytes(body)
 	if err != nil {
 		return Result{}, fmt.Errorf("decoding %s: %w: %w", name, ErrDecoding, err)
 	}
-	return Result{Text: bytes.ToValidUTF8(out, []byte("\uFFFD")), Charset: name}, nil
+	return Result{Text: validUTF8(out), Charset: name}, nil
+}
+
+// validUTF8 returns b with each run of invalid UTF-8 replaced by U+FFFD:
+// b itself when it is valid, as nearly every page is, which saves a copy of
+// the page.
+func validUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	return bytes.ToValidUTF8(b, []byte("\uFFFD"))
 }
 
 var boms = []struct {
@@ -139,8 +228,12 @@ func singleByte(name string) bool {
 	return false
 }
 
-// isUTF8 reports whether b is valid UTF-8 holding at least one multi-byte
-// sequence.
-func isUTF8(b []byte) bool {
-	return utf8.Valid(b) && bytes.IndexFunc(b, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0
+// hasHighBit reports whether b holds a byte outside ASCII.
+func hasHighBit(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,10 @@
 package transcode
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 func TestHTML(t *testing.T) {
 	latin := []byte("<html><head><meta charset=\"windows-1252\"></head><body>M\xfcnchen \x80 \x93x\x94</body></html>")
@@ -85,4 +89,105 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// russian is a Russian sentence, and windows1251 and koi8r are its bytes in
+// those sets.
+const russian = "Правительство объявило о новых мерах поддержки, сообщили в Москве."
+
+func encodeIn(t *testing.T, name, s string) []byte {
+	t.Helper()
+	for _, c := range candidates {
+		if c.name == name {
+			b, err := c.cm.NewEncoder().Bytes([]byte(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("no candidate %s", name)
+	return nil
+}
+
+func TestWrongDeclarations(t *testing.T) {
+	cp1251 := encodeIn(t, "windows-1251", russian)
+	koi8 := encodeIn(t, "koi8-r", russian)
+	polish := encodeIn(t, "windows-1250", "Zażółć gęślą jaźń, powiedział minister w Warszawie.")
+	french := encodeIn(t, "windows-1252", "L'été à Paris: très chaud, déclare Météo-France.")
+	page := func(b []byte) []byte { return append(append([]byte("<html><body><p>"), b...), "</p></body></html>"...) }
+	tests := []struct {
+		name        string
+		body        []byte
+		contentType string
+		declared    string
+		wantCharset string
+		want        string
+	}{
+		{"windows-1251 declared utf-8 by the transport", page(cp1251), "text/html; charset=utf-8", "", "windows-1251", russian},
+		{"windows-1251 declared utf-8 by meta", append([]byte("<meta charset=utf-8>"), page(cp1251)...), "text/html", "", "windows-1251", russian},
+		{"windows-1251 declared utf-8, meta right", append([]byte("<meta charset=windows-1251>"), page(cp1251)...), "text/html; charset=utf-8", "", "windows-1251", russian},
+		{"koi8-r declared utf-8", page(koi8), "text/html", "utf-8", "koi8-r", russian},
+		{"windows-1251 undeclared", page(cp1251), "text/html", "", "windows-1251", russian},
+		{"windows-1251 declared latin-1", page(cp1251), "text/html; charset=iso-8859-1", "", "windows-1251", russian},
+		{"utf-8 declared windows-1251", page([]byte(russian)), "text/html; charset=windows-1251", "", "utf-8", russian},
+		{"windows-1250 undeclared", page(polish), "text/html", "", "windows-1250", "Zażółć gęślą jaźń"},
+		{"windows-1252 undeclared", page(french), "", "", "windows-1252", "L'été à Paris"},
+		{"windows-1252 declared utf-8", page(french), "text/html; charset=utf-8", "", "windows-1252", "L'été à Paris"},
+		{"windows-1252 declared windows-1250 stays", page(french), "text/html; charset=windows-1250", "", "windows-1250", "L'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := HTML(tt.body, tt.contentType, tt.declared)
+			if err != nil {
+				t.Fatalf("HTML: %v", err)
+			}
+			if got.Charset != tt.wantCharset || !contains(got.Text, tt.want) {
+				t.Errorf("HTML() = %q as %s, want it to hold %q as %s", got.Text, got.Charset, tt.want, tt.wantCharset)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name, contentType, want string
+		body                    []byte
+	}{
+		{"text windows-1251 undeclared", "text/plain", "windows-1251", cp1251},
+		{"text windows-1251 declared utf-8", "text/plain; charset=utf-8", "windows-1251", cp1251},
+		{"text koi8-r declared windows-1251", "text/plain; charset=windows-1251", "koi8-r", koi8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Text(tt.body, tt.contentType, "")
+			if err != nil {
+				t.Fatalf("Text: %v", err)
+			}
+			if got.Charset != tt.want || string(got.Text) != russian {
+				t.Errorf("Text() = %q as %s, want %q as %s", got.Text, got.Charset, russian, tt.want)
+			}
+		})
+	}
+}
+
+func TestBinary(t *testing.T) {
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 1024)...)
+	ansi := []byte(strings.Repeat("\x1b[1mbold\x1b[0m text\tand\ttabs\r\n\f", 40))
+	for _, tt := range []struct {
+		name string
+		body []byte
+		want bool
+	}{
+		{"png", png, true},
+		{"nul-filled", make([]byte, 4096), true},
+		{"short nul run", []byte("<p>a\x00\x00\x00b</p>"), false},
+		{"text with escapes and tabs", ansi, false},
+		{"utf-16 with bom", append([]byte("\xff\xfe"), []byte(strings.Repeat("a\x00", 600))...), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range []func([]byte, string, string) (Result, error){HTML, Text} {
+				_, err := f(tt.body, "", "")
+				if got := errors.Is(err, ErrBinary); got != tt.want {
+					t.Errorf("error = %v, want ErrBinary: %v", err, tt.want)
+				}
+			}
+		})
+	}
 }

@@ -10,12 +10,18 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/time/rate"
 
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/fetcher"
 )
+
+// version is the fetcher's version, set at build time with -ldflags; the
+// User-Agent names it.
+var version = "dev"
 
 func main() {
 	if err := run(os.Args[1:], os.Getenv); err != nil {
@@ -24,29 +30,62 @@ func main() {
 	}
 }
 
-// inputs is a repeatable --input flag.
-type inputs []string
+// list is a repeatable flag.
+type list []string
 
-func (i *inputs) String() string     { return strings.Join(*i, string(filepath.ListSeparator)) }
-func (i *inputs) Set(v string) error { *i = append(*i, v); return nil }
+func (l *list) String() string     { return strings.Join(*l, " ") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
+}
 
 func run(args []string, getenv func(string) string) error {
 	fs := flag.NewFlagSet("fetcher", flag.ContinueOnError)
 	var common stage.Common
 	common.Register(fs, getenv)
 	var cfg fetcher.Config
-	var in inputs
+	var in, feeds list
 	if v := getenv("WIREWATCH_INPUTS"); v != "" {
 		in = filepath.SplitList(v)
 	}
-	fs.Var(&in, "input", "input `directory`, repeatable (env WIREWATCH_INPUTS, a path list)")
-	fs.BoolVar(&cfg.Watch, "watch", getenv("WIREWATCH_WATCH") == "true", "keep watching the inputs for new and changed files (env WIREWATCH_WATCH=true)")
+	feeds = strings.Fields(getenv("WIREWATCH_FEED_URLS"))
+	fs.Var(&in, "input", "input `directory` of article and feed files, repeatable (env WIREWATCH_INPUTS, a path list)")
+	fs.Var(&feeds, "feed", "feed `URL` to poll, repeatable (env WIREWATCH_FEED_URLS, space-separated)")
+	fs.StringVar(&cfg.FeedsFile, "feeds", getenv("WIREWATCH_FEEDS_FILE"), "`file` of feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
+	fs.BoolVar(&cfg.Watch, "watch", getenv("WIREWATCH_WATCH") == "true", "keep watching the inputs and polling the feeds, following the WIREWATCH_FEEDS bucket (env WIREWATCH_WATCH=true)")
 	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "how often watched inputs are scanned (default 2s)")
 	fs.Int64Var(&cfg.MaxBytes, "max-bytes", fetcher.DefaultMaxBytes, "largest document published, in bytes")
+	fs.BoolVar(&cfg.AllowPrivate, "allow-private", getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let fetches reach private and loopback addresses, for tests and local demos (env WIREWATCH_ALLOW_PRIVATE=true)")
+	contact := fs.String("contact", envOr(getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` named in the User-Agent (env WIREWATCH_CONTACT)")
+	fs.StringVar(&cfg.UserAgent, "user-agent", getenv("WIREWATCH_USER_AGENT"), "User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
+	fs.DurationVar(&cfg.MinInterval, "min-interval", envDuration(getenv, "WIREWATCH_MIN_INTERVAL", fetcher.DefaultMinInterval), "shortest time between two polls of a feed (env WIREWATCH_MIN_INTERVAL)")
+	fs.DurationVar(&cfg.MaxInterval, "max-interval", envDuration(getenv, "WIREWATCH_MAX_INTERVAL", fetcher.DefaultMaxInterval), "longest time between two polls of a feed (env WIREWATCH_MAX_INTERVAL)")
+	fs.IntVar(&cfg.FeedConcurrency, "feed-concurrency", fetcher.DefaultFeedConcurrency, "feeds polled at once")
+	fs.IntVar(&cfg.HostConcurrency, "host-concurrency", fetcher.DefaultHostConcurrency, "requests in flight to one host")
+	hostRate := fs.Float64("host-rate", float64(fetcher.DefaultHostRate), "requests started per second to one host (inf: no limit)")
+	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", fetcher.DefaultSeenTTL, "how long a handled feed item is remembered")
+	fs.StringVar(&cfg.Replica, "replica", getenv("WIREWATCH_REPLICA"), "name of this replica in feed leases (default host/pid/start) (env WIREWATCH_REPLICA)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Inputs = in
+	cfg.Feeds = feeds
+	cfg.HostRate = rate.Limit(*hostRate)
+	cfg.KVReplicas = common.Replicas
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = fetcher.UserAgent(version, *contact)
+	}
 	if err := common.Validate(); err != nil {
 		return err
 	}

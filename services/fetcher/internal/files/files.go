@@ -1,7 +1,8 @@
 // Package files turns the article files in input directories into raw
 // documents: .html, .htm and .txt files, and the same gzip-compressed (.gz).
-// It reads each directory tree once, or keeps watching it for new and changed
-// files.
+// Feed documents (.xml, .rss, .atom, .json) are handed over whole, to be read
+// like fetched feeds. It reads each directory tree once, or keeps watching it
+// for new and changed files.
 package files
 
 import (
@@ -32,6 +33,9 @@ type Output interface {
 	// Failure is called for a file that could not be read; reason is an
 	// events.Reason* value.
 	Failure(ctx context.Context, src events.Source, reason string, err error) error
+	// FeedFile is called for each new or changed feed file, with its
+	// content.
+	FeedFile(ctx context.Context, path string, body []byte) error
 }
 
 // Options configure a Scanner.
@@ -42,8 +46,9 @@ type Options struct {
 	Watch bool
 	// Interval is the polling interval in watch mode. Default 2s.
 	Interval time.Duration
-	// MaxBytes caps a file's size after decompression.
-	MaxBytes int64
+	// MaxBytes caps a file's size after decompression; MaxFeedBytes a feed
+	// file's.
+	MaxBytes, MaxFeedBytes int64
 }
 
 // ContentType returns the media type of an input file by its name, and false
@@ -57,6 +62,17 @@ func ContentType(name string) (string, bool) {
 		return "text/plain", true
 	}
 	return "", false
+}
+
+// IsFeed reports whether a file is, by its name, a feed document: .xml,
+// .rss, .atom, .json (optionally .gz).
+func IsFeed(name string) bool {
+	name = strings.TrimSuffix(strings.ToLower(name), ".gz")
+	switch filepath.Ext(name) {
+	case ".xml", ".rss", ".atom", ".json":
+		return true
+	}
+	return false
 }
 
 // settle is how long a file must be left alone before watch mode reads it.
@@ -128,7 +144,8 @@ func (s *Scanner) scan(ctx context.Context, dir string, out Output) error {
 			return nil
 		}
 		ctype, ok := ContentType(e.Name())
-		if !ok {
+		isFeed := !ok && IsFeed(e.Name())
+		if !ok && !isFeed {
 			return nil
 		}
 		info, err := e.Info()
@@ -144,6 +161,9 @@ func (s *Scanner) scan(ctx context.Context, dir string, out Output) error {
 			return nil
 		}
 		s.seen[path] = st
+		if isFeed {
+			return s.emitFeed(ctx, path, out)
+		}
 		return s.emit(ctx, path, ctype, out)
 	})
 }
@@ -167,6 +187,18 @@ func (s *Scanner) emit(ctx context.Context, path, ctype string, out Output) erro
 		Body:        body,
 		ContentHash: events.BytesHash(body),
 	})
+}
+
+func (s *Scanner) emitFeed(ctx context.Context, path string, out Output) error {
+	body, err := Read(path, s.opts.MaxFeedBytes)
+	if err != nil {
+		reason := events.ReasonRead
+		if errors.Is(err, ErrTooLarge) {
+			reason = events.ReasonTooLarge
+		}
+		return out.Failure(ctx, events.Source{Kind: events.SourceFile, Path: path}, reason, err)
+	}
+	return out.FeedFile(ctx, path, body)
 }
 
 // Read returns a file's content, decompressed when its name ends in .gz.

@@ -1,0 +1,30 @@
+module github.com/wirewatch/wirewatch/examples/subscriber
+
+go 1.26.0
+
+replace (
+	github.com/wirewatch/wirewatch/pkg/embedded => ../../pkg/embedded
+	github.com/wirewatch/wirewatch/pkg/events => ../../pkg/events
+	github.com/wirewatch/wirewatch/pkg/natstest => ../../pkg/natstest
+)
+
+require (
+	github.com/nats-io/nats.go v1.55.0
+	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
+	github.com/wirewatch/wirewatch/pkg/natstest v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
+	github.com/google/go-tpm v0.9.8 // indirect
+	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/minio/highwayhash v1.0.4 // indirect
+	github.com/nats-io/jwt/v2 v2.8.2 // indirect
+	github.com/nats-io/nats-server/v2 v2.15.2 // indirect
+	github.com/nats-io/nkeys v0.4.16 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	github.com/wirewatch/wirewatch/pkg/embedded v0.0.0-00010101000000-000000000000 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
+)

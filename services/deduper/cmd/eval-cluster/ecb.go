@@ -1,0 +1,349 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/services/deduper/evaluate"
+	"github.com/wirewatch/wirewatch/services/deduper/internal/story"
+)
+
+// doc is one ECB+ document. The first line of its text is its headline.
+type doc struct {
+	ID    string `json:"doc_id"`
+	Topic int    `json:"topic"`
+	Event string `json:"event_id"`
+	Text  string `json:"text"`
+}
+
+func (d doc) split() (title, body string) {
+	title, body, _ = strings.Cut(d.Text, "\n")
+	return title, body
+}
+
+func loadDocs(path string) ([]doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []doc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var d doc
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", path, err)
+		}
+		out = append(out, d)
+	}
+	return out, sc.Err()
+}
+
+// shuffled returns the documents in the s-th random order.
+func shuffled(docs []doc, s int) []doc {
+	order := append([]doc(nil), docs...)
+	r := rand.New(rand.NewPCG(uint64(s+1), 42))
+	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
+}
+
+// evaluateECB clusters the documents in several orders and averages the
+// scores.
+func evaluateECB(opts story.Options, docs []doc, shuffles int, merge, explain bool) (bcubed, pairwise evaluate.PRF) {
+	gold := map[string]string{}
+	for _, d := range docs {
+		gold[d.ID] = d.Event
+	}
+	var bc, pw []evaluate.PRF
+	topicF := map[int]float64{}
+	for s := range shuffles {
+		order := shuffled(docs, s)
+		pred := cluster(opts, order, merge)
+		if perTopic {
+			for t := range 46 {
+				p, g := map[string]string{}, map[string]string{}
+				for _, d := range docs {
+					if d.Topic == t {
+						p[d.ID], g[d.ID] = pred[d.ID], gold[d.ID]
+					}
+				}
+				if len(p) > 0 {
+					topicF[t] += evaluate.BCubed(p, g).F1 / float64(shuffles)
+				}
+			}
+		}
+		if explain && s == 0 {
+			explainErrors(order, pred, gold)
+		}
+		bc = append(bc, evaluate.BCubed(pred, gold))
+		pw = append(pw, evaluate.Pairwise(pred, gold))
+	}
+	if perTopic {
+		var b strings.Builder
+		for t := range 46 {
+			if f, ok := topicF[t]; ok {
+				fmt.Fprintf(&b, " %d:%.2f", t, f)
+			}
+		}
+		fmt.Println("  B-cubed F1 by topic:" + b.String())
+	}
+	return evaluate.Mean(bc), evaluate.Mean(pw)
+}
+
+// perTopic makes evaluateECB print the B-cubed F1 of each topic.
+var perTopic bool
+
+// clusterer is the online loop of the cluster package, reduced to the
+// story tier: vectorize and learn, retrieve candidates, verify them, join
+// the best that tells the same story or found a new one.
+type clusterer struct {
+	m      *story.Model
+	post   *story.Postings
+	cents  []*story.Centroid
+	parent []int32 // union-find over merged stories
+	merge  bool
+	// oracle, when set, may overrule the decision (an experiment that
+	// measures what each kind of error costs).
+	oracle func(best int32) int32
+	// onMerge, when set, hears of every merge.
+	onMerge func(dst, src int32)
+	// major returns the event most of a story's articles report.
+	major func(s int32) string
+	// members keeps the vectors of each story's members, for the
+	// experiments with complete link.
+	members [][]story.Vector
+}
+
+// minLink, when positive, makes a story eligible only when the article's
+// mean field cosine with each of its first minLinkK members reaches it.
+var (
+	minLink  float64
+	minLinkK = 10
+	minLinkQ = 0.0
+)
+
+// memberLink is a quantile of the article's mean field cosine with the
+// story's first members.
+func (c *clusterer) memberLink(v story.Vector, s int32) float64 {
+	ms := c.members[s]
+	if len(ms) > minLinkK {
+		ms = ms[:minLinkK]
+	}
+	xs := make([]float64, 0, len(ms))
+	for _, mv := range ms {
+		var one story.Centroid
+		c.m.Add(&one, mv)
+		xs = append(xs, c.m.Features(v, &one)[story.FeatAll])
+	}
+	sort.Float64s(xs)
+	return xs[int(minLinkQ*float64(len(xs)-1))]
+}
+
+func newClusterer(opts story.Options, merge bool) *clusterer {
+	return &clusterer{m: newModel(opts), post: story.NewPostings(opts.MaxPostings), merge: merge}
+}
+
+func (c *clusterer) find(s int32) int32 {
+	for c.parent[s] != s {
+		c.parent[s] = c.parent[c.parent[s]]
+		s = c.parent[s]
+	}
+	return s
+}
+
+// assign places one article and returns its story, with its score and
+// the runner-up's.
+func (c *clusterer) assign(title, body string) (best int32, score, second float64) {
+	m := c.m
+	v := m.Vectorize(title, body, true)
+	q := m.QueryTerms(v)
+	cands := c.post.Candidates(m, q, m.Options().Candidates)
+	best, score, second = -1, -1, -1
+	bestScore := -1.0
+	seen := map[int32]bool{}
+	var others []int32
+	for _, s := range cands {
+		s = c.find(s)
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		others = append(others, s)
+		r := m.Compare(v, c.cents[s])
+		if r.Same && minLink > 0 && c.memberLink(v, s) < minLink {
+			r.Same = false
+		}
+		if r.Same && r.Score > bestScore {
+			best, bestScore = s, r.Score
+		}
+		if r.Score > score {
+			second, score = score, r.Score
+		} else if r.Score > second {
+			second = r.Score
+		}
+	}
+	if c.oracle != nil {
+		best = c.oracle(best)
+	}
+	if best < 0 {
+		best = int32(len(c.cents))
+		c.cents = append(c.cents, &story.Centroid{})
+		c.parent = append(c.parent, best)
+		c.members = append(c.members, nil)
+	}
+	c.members[best] = append(c.members[best], v)
+	m.Add(c.cents[best], v)
+	c.post.Add(best, q)
+	if c.merge {
+		for _, o := range others {
+			if o == best || c.find(o) != o {
+				continue
+			}
+			if mergeSamples != nil {
+				same := c.major(best) == c.major(o)
+				*mergeSamples = append(*mergeSamples, sample{x: m.StoryFeatures(c.cents[best], c.cents[o]), same: same})
+				continue
+			}
+			if m.SameStory(c.cents[best], c.cents[o]).Same {
+				if c.onMerge != nil {
+					c.onMerge(best, o)
+				}
+				m.Merge(c.cents[best], c.cents[o])
+				c.members[best] = append(c.members[best], c.members[o]...)
+				c.parent[o] = best
+			}
+		}
+	}
+	return best, score, second
+}
+
+// mergeSamples, when set, collects the features and truth of every merge
+// the clusterer considers, and stops it merging.
+var mergeSamples *[]sample
+
+// oracleFix names the kinds of error an oracle corrects: found (joined
+// where it should have founded), wrong (joined another event's story),
+// split (founded where its event had a story).
+var oracleFix string
+
+// trace, when set, sees every decision of cluster: the article, the
+// events of the story it joined before it joined (none for a new story),
+// and the best and second-best scores.
+var trace func(d doc, story []string, score, second float64)
+
+// cluster returns the story of every document, fed in the given order.
+func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
+	c := newClusterer(opts, merge)
+	stories := make([]int32, len(docs))
+	members := map[int32][]string{}
+	counts := map[int32]map[string]int{}
+	major := func(s int32) string {
+		best, n := "", 0
+		for e, k := range counts[s] {
+			if k > n || (k == n && e < best) {
+				best, n = e, k
+			}
+		}
+		return best
+	}
+	home := func(event string) int32 {
+		best, n := int32(-1), 0
+		for s, m := range counts {
+			if m[event] > n && major(s) == event {
+				best, n = s, m[event]
+			}
+		}
+		return best
+	}
+	c.major = major
+	c.onMerge = func(dst, src int32) {
+		if counts[dst] == nil {
+			counts[dst] = map[string]int{}
+		}
+		for e, k := range counts[src] {
+			counts[dst][e] += k
+		}
+		delete(counts, src)
+	}
+	for i, d := range docs {
+		title, body := d.split()
+		if oracleFix != "" {
+			c.oracle = func(best int32) int32 {
+				h := home(d.Event)
+				switch {
+				case best >= 0 && h < 0 && strings.Contains(oracleFix, "found"):
+					return -1
+				case best >= 0 && h >= 0 && best != h && strings.Contains(oracleFix, "wrong"):
+					return h
+				case best < 0 && h >= 0 && strings.Contains(oracleFix, "split"):
+					return h
+				}
+				return best
+			}
+		}
+		s, score, second := c.assign(title, body)
+		stories[i] = s
+		if trace != nil {
+			trace(d, members[c.find(s)], score, second)
+		}
+		members[c.find(s)] = append(members[c.find(s)], d.Event)
+		if counts[s] == nil {
+			counts[s] = map[string]int{}
+		}
+		counts[s][d.Event]++
+	}
+	pred := map[string]string{}
+	for i, d := range docs {
+		pred[d.ID] = fmt.Sprint(c.find(stories[i]))
+	}
+	return pred
+}
+
+// explainErrors prints, for each predicted cluster that mixes gold events,
+// its composition and the order in which the events arrived, and for each
+// gold event split over several clusters, the split.
+func explainErrors(order []doc, pred, gold map[string]string) {
+	byPred := map[string]map[string]int{}
+	byGold := map[string]map[string]int{}
+	for id, p := range pred {
+		g := gold[id]
+		if byPred[p] == nil {
+			byPred[p] = map[string]int{}
+		}
+		byPred[p][g]++
+		if byGold[g] == nil {
+			byGold[g] = map[string]int{}
+		}
+		byGold[g][p]++
+	}
+	var lines []string
+	for p, evs := range byPred {
+		if len(evs) > 1 {
+			var seq []string
+			for _, d := range order {
+				if pred[d.ID] == p {
+					seq = append(seq, d.ID)
+				}
+			}
+			if len(seq) > 6 {
+				seq = seq[:6]
+			}
+			lines = append(lines, fmt.Sprintf("  mixed cluster %s: %v first %v", p, evs, seq))
+		}
+	}
+	for g, ps := range byGold {
+		if len(ps) > 1 {
+			lines = append(lines, fmt.Sprintf("  split event %s: %v", g, ps))
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Println(l)
+	}
+}

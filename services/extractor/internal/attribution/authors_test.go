@@ -1,0 +1,85 @@
+package attribution
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseAuthors(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		kind     FieldKind
+		want     string
+		wantWire string
+	}{
+		{"by label and two names", "By Ann Lee and Bo Chen", Prose, "Ann Lee|Bo Chen", ""},
+		{"written by label", "Written by: Ann Lee", Marked, "Ann Lee", ""},
+		{"view all posts label", "View all posts by Ann Lee", Marked, "Ann Lee", ""},
+		{"credentials dropped", "Doris Munoz-Mantilla, MD, FOMA, DABOM", Structured, "Doris Munoz-Mantilla", ""},
+		{"e-mail dropped", "ann@example.org (Ann Lee)", Structured, "Ann Lee", ""},
+		{"social handle dropped", "Ann Lee (@annlee)", Structured, "Ann Lee", ""},
+		{"job title after a comma", "Sean Peek, Senior Analyst", Marked, "Sean Peek", ""},
+		{"job title glued to the name", "Zackery Cuevas Writer, Hardware", Marked, "Zackery Cuevas", ""},
+		{"title with and is one title", "Danielle Padula, Head of Marketing and Community Development", Marked, "Danielle Padula", ""},
+		{"role after a dash", "David Jackson - FullStack Editorial Team", Structured, "David Jackson", ""},
+		{"on behalf of", "Niko Matsakis on behalf of the Vision Doc group", Marked, "Niko Matsakis", ""},
+		{"agency staff is the wire", "Reuters Staff", Structured, "", "Reuters"},
+		{"agency in brackets", "Ann Lee (AFP)", Marked, "Ann Lee", "AFP"},
+		{"placeholder", "admin", Structured, "", ""},
+		{"staff alone", "Staff", Structured, "", ""},
+		{"user name in a structured field", "jsteinhardt", Structured, "jsteinhardt", ""},
+		{"lower-case full name in a structured field", "kirstin boatto", Structured, "kirstin boatto", ""},
+		{"lower-case words in an author element", "work, data-driven", Marked, "", ""},
+		{"page control", "Member Login", Marked, "", ""},
+		{"weekday", "Sat", Marked, "", ""},
+		{"organisation field kept whole", "Center for Drug Evaluation and Research", Structured, "Center for Drug Evaluation and Research", ""},
+		{"initials are not an agency", "CP", Marked, "", ""},
+		{"headline in an author element", "Introducing the Venteur Growth Collective: A New Way to Earn, Grow, and Make an Impact", Marked, "", ""},
+		{"prose with a sentence fails", "By the end of the year, prices had doubled", Prose, "", ""},
+		{"url", "https://example.org/ann", Structured, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, wire := ParseAuthors(tt.in, tt.kind)
+			if strings.Join(got, "|") != tt.want || wire != tt.wantWire {
+				t.Errorf("ParseAuthors(%q) = %q, %q, want %q, %q", tt.in, got, wire, tt.want, tt.wantWire)
+			}
+		})
+	}
+}
+
+func TestLooksLikeOrganisation(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Supermove", true},
+		{"USA TODAY", true},
+		{"The Commercial Appeal", true},
+		{"Help Net Security News", true},
+		{"Ann Lee", false},
+		{"Ursula von der Leyen", false},
+	}
+	for _, tt := range tests {
+		if got := LooksLikeOrganisation(tt.in); got != tt.want {
+			t.Errorf("LooksLikeOrganisation(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzParseAuthors(f *testing.F) {
+	for _, s := range []string{"By Ann Lee and Bo Chen, Reuters", "Doris Munoz, MD, FOMA", "ann@example.org (Ann Lee)", "Written by: jdoe", "(AFP)", "View all posts by Ann"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, kind := range []FieldKind{Structured, Marked, Prose} {
+			names, _ := ParseAuthors(s, kind)
+			for _, n := range names {
+				if strings.TrimSpace(n) == "" || len(n) > len(s) {
+					t.Fatalf("ParseAuthors(%q, %d) gave name %q", s, kind, n)
+				}
+			}
+		}
+	})
+}

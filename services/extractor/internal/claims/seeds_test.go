@@ -1,0 +1,203 @@
+package claims
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// seedsDir finds shared/seeds by walking up from the working directory.
+func seedsDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		seeds := filepath.Join(dir, "shared", "seeds")
+		if fi, err := os.Stat(seeds); err == nil && fi.IsDir() {
+			return seeds, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+// seedText reads the seed article whose name starts with prefix; it skips
+// the test when there are no seeds.
+func seedText(t testing.TB, prefix string) string {
+	t.Helper()
+	dir, err := seedsDir()
+	if err != nil {
+		t.Skipf("shared/seeds not found above the working directory: %v", err)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, prefix+"_*.txt"))
+	if len(matches) != 1 {
+		t.Fatalf("finding seed %s in %s: %d matches", prefix, dir, len(matches))
+	}
+	b, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatalf("reading seed: %v", err)
+	}
+	return string(b)
+}
+
+// find returns the first claim of kind k whose text starts with prefix.
+func find(cs []events.Claim, k events.ClaimKind, prefix string) (events.Claim, bool) {
+	for _, c := range cs {
+		if c.Kind == k && strings.HasPrefix(c.Text, prefix) {
+			return c, true
+		}
+	}
+	return events.Claim{}, false
+}
+
+func TestSeedQuotes(t *testing.T) {
+	tests := []struct {
+		name, seed, prefix, speaker, cue string
+	}{
+		{"Mangott on the visit", "002", "The visit of Witkoff is a last-ditch effort to find a face-saving solution", "Gerhard Mangott", "said"},
+		{"Mangott by he said", "002", "Russia will insist", "Gerhard Mangott", "said"},
+		{"Mangott carried on", "002", "Trump will be under pressure", "Gerhard Mangott", ""},
+		{"Yermak by he posted", "002", "The war must stop", "Andriy Yermak", "posted"},
+		{"Witkoff's short quotation", "002", "preposterous", "Steve Witkoff", "said"},
+		{"Mangott in the loose rewrite", "001", "last, desperate attempt", "Gerhard Mangott", "said"},
+		{"Mangott in the summary", "003", "last-ditch effort", "Gerhard Mangott", "described"},
+		{"Ushakov passive", "003", "useful and constructive", "Yuri Ushakov", "described"},
+		{"Peskov by a participle", "004", "momentous", "Dmitry Peskov", "telling"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := seedText(t, tt.seed)
+			cs := Extract(text)
+			checkSpans(t, text, cs)
+			c, ok := find(cs, events.ClaimQuote, tt.prefix)
+			if !ok {
+				t.Fatalf("no quote starting %q in:%s", tt.prefix, describe(ofKind(cs, events.ClaimQuote)))
+			}
+			if c.Speaker != tt.speaker || c.Cue != tt.cue {
+				t.Errorf("quote %q by %q (%q), want by %q (%q)", c.Text, c.Speaker, c.Cue, tt.speaker, tt.cue)
+			}
+		})
+	}
+}
+
+func TestSeedScareQuotes(t *testing.T) {
+	for _, tt := range []struct{ seed, quote string }{
+		{"002", "disgusting"}, {"002", "Russophobia"}, {"002", "LAST-DITCH EFFORT"},
+		{"001", "outrageous"}, {"001", "bugbears"}, {"003", "signals"}, {"004", "extraordinarily important"},
+	} {
+		t.Run(tt.seed+" "+tt.quote, func(t *testing.T) {
+			cs := Extract(seedText(t, tt.seed))
+			if c, ok := find(cs, events.ClaimQuote, tt.quote); ok {
+				t.Errorf("scare quote %q kept, by %q (%q)", c.Text, c.Speaker, c.Cue)
+			}
+		})
+	}
+}
+
+func TestSeedStatements(t *testing.T) {
+	tests := []struct {
+		name, seed, prefix, speaker, cue string
+	}{
+		{"sources close to the Kremlin", "002", "Putin is unlikely to bow to Trump’s sanctions ultimatum", "three sources close to the Kremlin", "told"},
+		{"Zelenskiy without that", "002", "Ukraine would never recognise", "Zelenskiy", "said"},
+		{"Kremlin says", "002", "threats to penalise countries", "The Kremlin", "says"},
+		{"Yermak on Wednesday", "002", "a full ceasefire and a leaders’ summit were required", "Andriy Yermak", "said"},
+		{"two of the sources", "002", "The Russian leader does not want to anger Trump", "two of the sources", "said"},
+		{"according to", "000", "the Russian president does not believe", "sources close to the government", "according to"},
+		{"apposition before the verb", "000", "Witkoff’s visit represents a last-ditch attempt", "Gerhard Mangot", "assessed"},
+		{"he added", "001", "the incendiary rhetoric was a sign", "Gerhard Mangott", "added"},
+		{"Kremlin said at the end", "004", "U.S. President Donald Trump’s special envoy", "the Kremlin", "said"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := seedText(t, tt.seed)
+			cs := Extract(text)
+			checkSpans(t, text, cs)
+			c, ok := find(cs, events.ClaimStatement, tt.prefix)
+			if !ok {
+				t.Fatalf("no statement starting %q in:%s", tt.prefix, describe(ofKind(cs, events.ClaimStatement)))
+			}
+			if c.Speaker != tt.speaker || c.Cue != tt.cue {
+				t.Errorf("statement %q by %q (%q), want by %q (%q)", c.Text, c.Speaker, c.Cue, tt.speaker, tt.cue)
+			}
+		})
+	}
+}
+
+func TestSeedNumbers(t *testing.T) {
+	tests := []struct {
+		name, seed, text string
+		value            float64
+		unit, counts     string
+	}{
+		{"people killed", "002", "at least 72 people", 72, "people", "killing"},
+		{"the war's length", "002", "3-1/2-year war", 3.5, "year", "war"},
+		{"years of war", "002", "3-1/2 years", 3.5, "years", "war"},
+		{"days before", "002", "two days", 2, "days", ""},
+		{"killing 72", "003", "72", 72, "", "killing"},
+		{"three-hour meeting", "003", "three-hour meeting", 3, "hour", "meeting"},
+		{"hours before the deadline", "001", "less than 48 hours", 48, "hours", ""},
+		{"years of penalties", "001", "four years", 4, "years", "economic penalties"},
+		{"years in prison", "004", "12 years", 12, "years", "sentenced"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := Extract(seedText(t, tt.seed))
+			var got *events.Claim
+			for i := range cs {
+				if cs[i].Kind == events.ClaimNumber && cs[i].Text == tt.text {
+					got = &cs[i]
+					break
+				}
+			}
+			if got == nil {
+				t.Fatalf("no number %q in:%s", tt.text, describe(ofKind(cs, events.ClaimNumber)))
+			}
+			if *got.Value != tt.value || got.Unit != tt.unit || got.Counts != tt.counts {
+				t.Errorf("number %q = %g %q %q, want %g %q %q", got.Text, *got.Value, got.Unit, got.Counts, tt.value, tt.unit, tt.counts)
+			}
+		})
+	}
+}
+
+// TestSeedIDsAcrossArticles checks that a claim two articles share has one
+// id, and that a claim a rewrite changed has another.
+func TestSeedIDsAcrossArticles(t *testing.T) {
+	wire, summary := Extract(seedText(t, "002")), Extract(seedText(t, "003"))
+	a, ok1 := find(wire, events.ClaimNumber, "3-1/2-year war")
+	b, ok2 := find(summary, events.ClaimNumber, "3-1/2-year war")
+	if !ok1 || !ok2 {
+		t.Fatalf("3-1/2-year war found in 002: %v, in 003: %v", ok1, ok2)
+	}
+	if a.ID != b.ID {
+		t.Errorf("3-1/2-year war has ids %s and %s, want one", a.ID, b.ID)
+	}
+	// The same quotation with its speaker written differently in the
+	// text: a later "Mangott said" is Gerhard Mangott.
+	quoted := seedText(t, "002")
+	echo := "Gerhard Mangott is an Austrian analyst.\n\n" +
+		"“The visit of Witkoff is a last-ditch effort to find a face-saving solution for both sides. I don't think, however, that there will be anything of a compromise between the two,” Mangott said."
+	qa, ok1 := find(Extract(quoted), events.ClaimQuote, "The visit of Witkoff")
+	qb, ok2 := find(Extract(echo), events.ClaimQuote, "The visit of Witkoff")
+	if !ok1 || !ok2 {
+		t.Fatalf("quote found in 002: %v, in the echo: %v", ok1, ok2)
+	}
+	if qa.ID != qb.ID {
+		t.Errorf("the same quote has ids %s (by %q) and %s (by %q), want one", qa.ID, qa.Speaker, qb.ID, qb.Speaker)
+	}
+	rewrite := Extract(seedText(t, "001"))
+	qc, ok := find(rewrite, events.ClaimQuote, "last, desperate attempt")
+	if !ok {
+		t.Fatal("no rewritten quote in 001")
+	}
+	if qc.ID == qa.ID {
+		t.Errorf("rewritten quote %q has the id of %q", qc.Text, qa.Text)
+	}
+}

@@ -1,0 +1,435 @@
+package htmltext
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/attribution"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/textnorm"
+)
+
+// maxBylineLines caps the lines of one byline element read.
+const maxBylineLines = 6
+
+// Windows around the headline, in nodes, where a byline is looked for
+// first.
+const (
+	bylineAfter  = 120
+	bylineBefore = 60
+)
+
+// authorMetas are the meta tags that name a page's authors, best first.
+var authorMetas = []struct{ key, from string }{
+	{"author", events.FromMeta},
+	{"article:author", events.FromOpenGraph},
+	{"parsely-author", events.FromMeta},
+	{"sailthru.author", events.FromMeta},
+	{"byl", events.FromMeta},
+	{"dc.creator", events.FromMeta},
+	{"dcterms.creator", events.FromMeta},
+	{"citation_author", events.FromMeta},
+}
+
+// authorSource is one source's list of authors.
+type authorSource struct {
+	names []string
+	from  string
+}
+
+// weak reports whether a source names its authors only vaguely: by user
+// names or first names alone ("jdoe", "Kristin"), as organisations, or by
+// the site's name. A byline that names people outranks it.
+func (p *page) weak(s authorSource) bool {
+	for _, n := range s.names {
+		if strings.ContainsRune(n, ' ') && !attribution.LooksLikeOrganisation(n) && !p.isSiteName(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// readAuthors sets the authors. The sources are, best first, the JSON-LD
+// article's people, the author meta tags, and the byline elements nearest
+// the headline; the first that names anyone is taken, unless it names
+// them only vaguely and a byline names people, or a later source names the
+// same people and more (a meta tag that gives only the first of several).
+// Organisations are dropped when they are the site itself and kept as the
+// wire when they are a news agency; another organisation is taken only
+// when no source names a person.
+func (m *Meta) readAuthors(p *page) {
+	var (
+		sources []authorSource
+		orgs    []string
+	)
+	var (
+		names   []string
+		credits []authorSource
+	)
+	credit := func(v string, found []string, from string) {
+		if len(found) == 0 {
+			if c, ok := attribution.OrganisationCredit(v); ok {
+				credits = append(credits, authorSource{[]string{c}, from})
+			}
+		}
+	}
+	for _, a := range p.ld.authors {
+		found, w := attribution.ParseAuthors(a.name, attribution.Structured)
+		m.noteWire(w, events.FromJSONLD)
+		credit(a.name, p.people(found), events.FromJSONLD)
+		if a.org {
+			if len(found) > 0 && !p.isSiteName(a.name) && w == "" {
+				orgs = append(orgs, textnorm.Line(a.name))
+			}
+			continue
+		}
+		names = append(names, found...)
+	}
+	sources = append(sources, authorSource{p.people(names), events.FromJSONLD})
+	tags := p.facts.metas
+	for _, src := range authorMetas {
+		var found []string
+		for _, v := range tags[src.key] {
+			v = unescape(v)
+			if src.key == "citation_author" {
+				v = firstLast(v)
+			}
+			ns, w := attribution.ParseAuthors(v, attribution.Structured)
+			m.noteWire(w, src.from)
+			ns = p.people(ns)
+			credit(v, ns, src.from)
+			found = append(found, ns...)
+		}
+		sources = append(sources, authorSource{found, src.from})
+	}
+	if l := strings.ToLower(tags.get("twitter:label1")); l == "written by" || l == "author" {
+		v := unescape(tags.get("twitter:data1"))
+		ns, _ := attribution.ParseAuthors(v, attribution.Structured)
+		ns = p.people(ns)
+		credit(v, ns, events.FromMeta)
+		sources = append(sources, authorSource{ns, events.FromMeta})
+	}
+	bylineNames, bylineNear, bylineCredit := m.bylineAuthors(p)
+	byline := authorSource{bylineNames, events.FromByline}
+	if bylineCredit != "" {
+		credits = append(credits, authorSource{[]string{bylineCredit}, events.FromByline})
+	}
+	if name := p.personalSiteName(); name != "" {
+		credits = append(credits, authorSource{[]string{name}, events.FromMeta})
+	}
+	if len(credits) > 0 {
+		m.Credit = clip(textnorm.Line(credits[0].names[0]), maxAuthorRunes)
+		m.Provenance["credit"] = credits[0].from
+	}
+	sources = append(sources, byline)
+
+	best := -1
+	for i, s := range sources {
+		if len(s.names) > 0 {
+			best = i
+			break
+		}
+	}
+	switch {
+	case best < 0 || len(byline.names) == 0 || p.weak(byline):
+	case p.weak(sources[best]):
+		best = len(sources) - 1
+	case bylineNear && !overlaps(byline.names, sources[best].names):
+		// Metadata that names other people than the byline beside
+		// the headline is a template's or an earlier author's: readers
+		// see the byline.
+		best = len(sources) - 1
+	}
+	if best >= 0 {
+		for i := best + 1; i < len(sources); i++ {
+			if superset(sources[i].names, sources[best].names) {
+				best = i
+			}
+		}
+		m.addAuthors(sources[best].names, sources[best].from)
+		return
+	}
+	m.addAuthors(orgs, events.FromJSONLD)
+}
+
+// personalSiteName returns the person a personal site is named after: a
+// full name the site gives itself twice or more (in its feeds' titles,
+// its home links and its copyright line). A business names itself as
+// often, but seldom with a person's name; once is too little to tell a
+// name from a brand ("Tribe Lifting").
+func (p *page) personalSiteName() string {
+	seen := make(map[string]int)
+	for _, n := range p.facts.ownNames {
+		if name, ok := attribution.PersonalSiteName(n); ok {
+			if seen[name]++; seen[name] == 2 {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// overlaps reports whether a and b name someone in common.
+func overlaps(a, b []string) bool {
+	for _, n := range b {
+		if containsName(a, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// superset reports whether a names everyone in b and more.
+func superset(a, b []string) bool {
+	if len(a) <= len(b) {
+		return false
+	}
+	for _, n := range b {
+		if !containsName(a, n) {
+			return false
+		}
+	}
+	return true
+}
+
+// firstLast turns "Doe, Jane" into "Jane Doe": the form of citation_author
+// tags, which hold one person each.
+func firstLast(s string) string {
+	last, first, ok := strings.Cut(s, ",")
+	if !ok || strings.Contains(first, ",") {
+		return s
+	}
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	if first == "" || last == "" || len(strings.Fields(first)) > 3 || len(strings.Fields(last)) > 3 {
+		return s
+	}
+	return first + " " + last
+}
+
+// people drops from names those that are the site's own name and read as
+// an organisation's (a personal site is often named after its author), and
+// organisations listed beside people ("Jane Doe, The Daily Planet").
+func (p *page) people(names []string) []string {
+	out := names[:0:0]
+	person := false
+	for _, n := range names {
+		if !attribution.LooksLikeOrganisation(n) {
+			person = true
+		}
+	}
+	for _, n := range names {
+		if p.isSiteName(n) && attribution.LooksLikeOrganisation(n) {
+			continue
+		}
+		if person && attribution.HasOrganisationWord(n) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func (m *Meta) noteWire(w, from string) {
+	if w != "" && m.Wire == "" {
+		m.Wire = w
+		m.Provenance["wire"] = from
+	}
+}
+
+// bylineAuthors reads the byline elements nearest the headline: first the
+// ones after it, nearest first, then the ones before it. It returns the
+// names of the first that names anyone and whether it is beside the
+// headline, and the credit of the first byline beside the headline that
+// names an organisation or a team instead.
+func (m *Meta) bylineAuthors(p *page) (names []string, near bool, credit string) {
+	bs := p.facts.bylines
+	order := make([]int, 0, len(bs))
+	seen := make([]bool, len(bs))
+	add := func(i int) {
+		if !seen[i] {
+			seen[i] = true
+			order = append(order, i)
+		}
+	}
+	// A byline sits just after the headline or just before it; bylines
+	// further down belong to an author box or to other stories.
+	for i, b := range bs {
+		if b.pos >= p.anchor && b.pos <= p.anchor+bylineAfter {
+			add(i)
+		}
+	}
+	for i := len(bs) - 1; i >= 0; i-- {
+		if bs[i].pos < p.anchor && bs[i].pos >= p.anchor-bylineBefore {
+			add(i)
+		}
+	}
+	for i, b := range bs {
+		if b.pos >= p.anchor {
+			add(i)
+		}
+	}
+	for i := len(bs) - 1; i >= 0; i-- {
+		add(i)
+	}
+	for _, i := range order {
+		b := bs[i]
+		names, w := p.readByline(b)
+		m.noteWire(w, events.FromByline)
+		names = p.people(names)
+		near = b.pos >= p.anchor-bylineBefore && b.pos <= p.anchor+bylineAfter
+		if len(names) == 0 {
+			if credit == "" && near {
+				credit = p.bylineCredit(b)
+			}
+			continue
+		}
+		// "By <a>Ann Lee</a> and <a>Bo Chen</a>": an inline author
+		// element may be one of several in its parent's line.
+		if bylineInline[b.n.DataAtom] && b.n.Parent != nil && b.n.Parent.Type == html.ElementNode {
+			if more, _ := p.readByline(bylineFact{n: b.n.Parent, kind: b.kind}); len(more) > len(names) && containsName(more, names[0]) {
+				names = p.people(more)
+			}
+		}
+		return names, near, credit
+	}
+	return nil, false, credit
+}
+
+// bylineCredit reads the organisation or team a byline element credits:
+// its first line after any label line ("Written by").
+func (p *page) bylineCredit(b bylineFact) string {
+	n := b.n
+	if b.kind == bylineItemprop {
+		if c := findItemprop(n, "name"); c != nil {
+			n = c
+		}
+		if v, ok := attrOK(n, "content"); ok {
+			c, _ := attribution.OrganisationCredit(v)
+			return c
+		}
+	}
+	lines := nodeLines(n, maxNodeText)
+	for i, l := range lines {
+		if i == maxBylineLines {
+			break
+		}
+		if bylineLabels[labelKey(l)] {
+			continue
+		}
+		if b.kind == bylineLabel && !isBylineLabel(l) {
+			continue
+		}
+		c, _ := attribution.OrganisationCredit(l)
+		return c
+	}
+	return ""
+}
+
+var bylineInline = map[atom.Atom]bool{
+	atom.A: true, atom.Span: true, atom.Strong: true, atom.B: true,
+	atom.Em: true, atom.I: true, atom.Cite: true,
+}
+
+// readByline reads the names in a byline element: the first of its lines
+// that names anyone, after any label line ("Written by").
+func (p *page) readByline(b bylineFact) ([]string, string) {
+	n := b.n
+	if b.kind == bylineItemprop {
+		if c := findItemprop(n, "name"); c != nil {
+			n = c
+		}
+		if v, ok := attrOK(n, "content"); ok {
+			return attribution.ParseAuthors(v, attribution.Structured)
+		}
+	}
+	lines := nodeLines(n, maxNodeText)
+	if len(lines) > maxBylineLines {
+		lines = lines[:maxBylineLines]
+	}
+	kind := attribution.Marked
+	if b.kind == bylineLabel {
+		kind = attribution.Prose
+	}
+	var wire string
+	afterLabel := false
+	for _, l := range lines {
+		if bylineLabels[labelKey(l)] {
+			afterLabel = true
+			continue
+		}
+		// Of an element found by its "By", only the byline's line is
+		// read: the others are what the element holds besides.
+		if b.kind == bylineLabel && !afterLabel && !isBylineLabel(l) {
+			continue
+		}
+		afterLabel = false
+		names, w := attribution.ParseAuthors(p.withoutSiteName(l), kind)
+		if wire == "" {
+			wire = w
+		}
+		if len(names) > 0 {
+			return names, wire
+		}
+	}
+	return nil, wire
+}
+
+// withoutSiteName removes the site's name from the end of a byline line:
+// "Jane Doe USA TODAY".
+func (p *page) withoutSiteName(l string) string {
+	for _, site := range p.sites {
+		if len(site) < len(l) && strings.EqualFold(l[len(l)-len(site):], site) {
+			rest := l[:len(l)-len(site)]
+			if r, _ := utf8.DecodeLastRuneInString(rest); unicode.IsSpace(r) || unicode.IsPunct(r) {
+				return strings.TrimRight(rest, " ,|-–—·")
+			}
+		}
+	}
+	return l
+}
+
+func findItemprop(n *html.Node, prop string) *html.Node {
+	var found *html.Node
+	visit(n, 200, func(c *html.Node) bool {
+		if c != n && c.Type == html.ElementNode && hasToken(attr(c, "itemprop"), prop) {
+			found = c
+		}
+		return found == nil
+	})
+	return found
+}
+
+func containsName(names []string, n string) bool {
+	for _, x := range names {
+		if alnum(x) == alnum(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// addAuthors sets the authors from names, without duplicates, and reports
+// whether there were any.
+func (m *Meta) addAuthors(names []string, from string) bool {
+	seen := make(map[string]bool)
+	var out []string
+	for _, n := range names {
+		n = clip(textnorm.Line(n), maxAuthorRunes)
+		k := alnum(n)
+		if k == "" || seen[k] || len(out) >= maxAuthors {
+			continue
+		}
+		seen[k] = true
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return false
+	}
+	m.Authors = out
+	m.Provenance["authors"] = from
+	return true
+}

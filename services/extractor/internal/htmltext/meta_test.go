@@ -1,0 +1,520 @@
+package htmltext
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// metaOf parses a page made of head and body at pageURL.
+func metaOf(t *testing.T, pageURL, head, body string) Meta {
+	t.Helper()
+	page := "<html><head>" + head + "</head><body>" + body + "</body></html>"
+	doc, err := Parse(context.Background(), []byte(page), Options{URL: pageURL, Now: now})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return doc.Meta
+}
+
+const storyURL = "https://www.dailyplanet.example/news/story"
+
+// para is article text long enough for the page to have a main text.
+const para = `<p>The council approved the budget on Monday after a long debate, with most members voting in favour of the plan.</p>`
+
+func ld(js string) string { return `<script type="application/ld+json">` + js + `</script>` }
+
+func TestJSONLDMeta(t *testing.T) {
+	tests := []struct {
+		name        string
+		head        string
+		wantTitle   string
+		wantAuthors string
+		wantWire    string
+		wantDate    string
+		wantSite    string
+	}{
+		{
+			name:        "graph with author by reference",
+			head:        ld(`{"@context":"https://schema.org","@graph":[{"@type":"Article","headline":"Budget passes","datePublished":"2025-08-05T10:00:00-04:00","author":{"@id":"#p1"}},{"@type":"Person","@id":"#p1","name":"Ann Lee"}]}`),
+			wantTitle:   "Budget passes",
+			wantAuthors: "Ann Lee",
+			wantDate:    "2025-08-05T10:00:00-04:00",
+		},
+		{
+			name:        "array of nested authors, organisation that is the site dropped",
+			head:        `<meta property="og:site_name" content="The Daily Planet">` + ld(`{"@type":"NewsArticle","headline":"H","author":[{"@type":"Person","name":"Ann Lee"},[{"@type":"Person","name":"Bo Chen"}],{"@type":"Organization","name":"The Daily Planet"}]}`),
+			wantTitle:   "H",
+			wantAuthors: "Ann Lee|Bo Chen",
+			wantSite:    "The Daily Planet",
+		},
+		{
+			name:     "agency as author is the wire",
+			head:     ld(`{"@type":"NewsArticle","headline":"H","author":{"@type":"Organization","name":"Associated Press"}}`),
+			wantWire: "AP",
+		},
+		{
+			name:     "agency as source organisation is the wire",
+			head:     ld(`{"@type":"NewsArticle","headline":"H","author":{"@type":"Person","name":"Ann Lee"},"sourceOrganization":{"@type":"Organization","name":"Reuters"}}`),
+			wantWire: "Reuters", wantAuthors: "Ann Lee",
+		},
+		{
+			name:      "news article beats web page, web page fills the date",
+			head:      ld(`[{"@type":"WebPage","name":"Page name | Planet","datePublished":"2025-08-01"},{"@type":"NewsArticle","headline":"Article headline"}]`),
+			wantTitle: "Article headline",
+			wantDate:  "2025-08-01T00:00:00Z",
+		},
+		{
+			name:      "name when there is no headline",
+			head:      ld(`{"@type":"BlogPosting","name":"Post name","dateCreated":"2025-07-30T08:00:00+02:00"}`),
+			wantTitle: "Post name",
+			wantDate:  "2025-07-30T08:00:00+02:00",
+		},
+		{
+			name:        "entities escaped twice are decoded",
+			head:        ld(`{"@type":"Article","headline":"Traveler&amp;#8217;s guide","author":{"@type":"Person","name":"Maria &amp; Katerina"}}`),
+			wantTitle:   "Traveler’s guide",
+			wantAuthors: "Maria|Katerina",
+		},
+		{
+			name:      "the article of the page's own URL wins among several",
+			head:      ld(`[{"@type":"NewsArticle","headline":"Other story","url":"https://www.dailyplanet.example/news/other"},{"@type":"NewsArticle","headline":"This story","url":"https://www.dailyplanet.example/news/story"}]`),
+			wantTitle: "This story",
+		},
+		{
+			name:      "broken script is skipped, the next read",
+			head:      ld(`{"@type": "NewsArticle",`) + ld(`{"@type":"NewsArticle","headline":"Good one"}`),
+			wantTitle: "Good one",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := metaOf(t, storyURL, tt.head, para)
+			if tt.wantTitle != "" && m.Title != tt.wantTitle {
+				t.Errorf("title = %q, want %q", m.Title, tt.wantTitle)
+			}
+			if got := strings.Join(m.Authors, "|"); got != tt.wantAuthors {
+				t.Errorf("authors = %q, want %q", got, tt.wantAuthors)
+			}
+			if m.Wire != tt.wantWire {
+				t.Errorf("wire = %q, want %q", m.Wire, tt.wantWire)
+			}
+			if tt.wantWire != "" && m.Provenance["wire"] != events.FromJSONLD {
+				t.Errorf("wire from %q, want %q", m.Provenance["wire"], events.FromJSONLD)
+			}
+			if tt.wantDate != "" && (m.PublishedAt == nil || m.PublishedAt.Format(time.RFC3339) != tt.wantDate) {
+				t.Errorf("published = %v, want %s", m.PublishedAt, tt.wantDate)
+			}
+			if tt.wantSite != "" && m.SiteName != tt.wantSite {
+				t.Errorf("site = %q, want %q", m.SiteName, tt.wantSite)
+			}
+		})
+	}
+}
+
+func TestTitle(t *testing.T) {
+	tests := []struct {
+		name     string
+		url      string
+		head     string
+		body     string
+		want     string
+		wantFrom string
+	}{
+		{
+			name:     "shown headline beats a decorated og:title",
+			head:     `<meta property="og:title" content="Best budget phones of 2025 | Top 10 picks">`,
+			body:     `<h1>The best budget phones of 2025</h1>`,
+			want:     "The best budget phones of 2025",
+			wantFrom: events.FromHeading,
+		},
+		{
+			name:     "the heading that matches the metadata among several",
+			head:     `<title>Council passes budget | The Daily Planet</title>`,
+			body:     `<h1>Latest news</h1><h1>Council passes budget</h1>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromHeading,
+		},
+		{
+			name:     "logo heading linking home is skipped",
+			head:     `<meta property="og:title" content="Council passes budget">`,
+			body:     `<h1><a href="/">Planet Weekly</a></h1><h1>Council passes the city budget</h1>`,
+			want:     "Council passes the city budget",
+			wantFrom: events.FromHeading,
+		},
+		{
+			name:     "site name heading is skipped",
+			head:     `<meta property="og:site_name" content="Planet Weekly"><meta property="og:title" content="Council passes budget">`,
+			body:     `<h1>Planet Weekly</h1>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "one-word label heading that matches nothing is skipped",
+			head:     `<meta property="og:title" content="Council passes budget">`,
+			body:     `<h1>Blog</h1>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "site prefix with a colon",
+			head:     `<title>Daily Planet: Council passes budget</title>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromTitleTag,
+		},
+		{
+			name:     "section of the URL as a suffix",
+			url:      "https://www.example.org/opinion/2025/08/01/budget",
+			head:     `<meta property="og:title" content="Why the budget matters | Opinion">`,
+			want:     "Why the budget matters",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "host with a prefix label",
+			url:      "https://www.getplanet.example/news/budget",
+			head:     `<title>Council passes budget | Planet</title>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromTitleTag,
+		},
+		{
+			name:     "heading with a date before the title gives way to the title",
+			head:     `<meta property="og:site_name" content="Ann's blog"><title>Preparing a transition | Ann's blog</title>`,
+			body:     `<h1>Aug 1 2025 Preparing a transition</h1>`,
+			want:     "Preparing a transition",
+			wantFrom: events.FromTitleTag,
+		},
+		{
+			name:     "site name holding the whole title is not a site name",
+			head:     `<meta property="og:site_name" content="How to plan a budget | Planet"><meta property="og:title" content="How to plan a budget | Planet">`,
+			body:     `<h1>How to plan a budget</h1>`,
+			want:     "How to plan a budget",
+			wantFrom: events.FromHeading,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := tt.url
+			if u == "" {
+				u = storyURL
+			}
+			m := metaOf(t, u, tt.head, tt.body+para)
+			if m.Title != tt.want || m.Provenance["title"] != tt.wantFrom {
+				t.Errorf("title = %q from %q, want %q from %q", m.Title, m.Provenance["title"], tt.want, tt.wantFrom)
+			}
+		})
+	}
+}
+
+func TestAuthors(t *testing.T) {
+	tests := []struct {
+		name     string
+		head     string
+		body     string
+		want     string
+		wantFrom string
+		wantWire string
+	}{
+		{
+			name:     "meta author with a first name only",
+			head:     `<meta name="author" content="Kristin">`,
+			want:     "Kristin",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "meta author with credentials and an e-mail",
+			head:     `<meta name="author" content="Doris Munoz, MD, FOMA (doris@example.org)">`,
+			want:     "Doris Munoz",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "twitter label written by",
+			head:     `<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Ann Lee">`,
+			want:     "Ann Lee",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "itemprop author with a name inside",
+			body:     `<h1>Council passes budget</h1><div itemprop="author" itemscope><span itemprop="name">Ann Lee</span><span itemprop="jobTitle">Reporter</span></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "byline class with a job title after the name",
+			body:     `<h1>Council passes budget</h1><div class="post-author"><span>Ann Lee</span><span>Senior Analyst</span></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "written-by label with the name in the next element",
+			body:     `<h1>Council passes budget</h1><div><p>Written by</p><p><a href="/people/ann">Ann Lee</a></p></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "by text near the headline, two authors, agency after a comma",
+			body:     `<h1>Council passes budget</h1><p>By Ann Lee and Bo Chen, Reuters</p>`,
+			want:     "Ann Lee|Bo Chen",
+			wantFrom: events.FromByline,
+			wantWire: "Reuters",
+		},
+		{
+			name:     "author link by its path, with a section after a bar",
+			body:     `<h1>Council passes budget</h1><div>by <a href="/author/ann-lee/">Ann Lee</a> | Aug 1, 2025 | Politics</div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "byline nearest the headline beats an author box of another story",
+			body:     `<h1>Council passes budget</h1><span class="author">Ann Lee</span>` + para + `<div class="related"><span class="author">Cy Dee</span></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "a user name in the metadata gives way to a byline's full name",
+			head:     ld(`{"@type":"Article","headline":"H","author":{"@type":"Person","name":"alee"}}`),
+			body:     `<h1>H</h1><span class="byline">By Ann Lee</span>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "a byline naming the same people and more wins",
+			head:     `<meta name="author" content="Ann Lee">`,
+			body:     `<h1>H</h1><div class="authors">Ann Lee, Bo Chen and Cy Dee</div>`,
+			want:     "Ann Lee|Bo Chen|Cy Dee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name: "page controls in an author box are not names",
+			body: `<h1>H</h1><div class="author-box"><a>Member Login</a></div>`,
+			want: "",
+		},
+		{
+			name: "the site as author is dropped",
+			head: `<meta property="og:site_name" content="Daily Planet News"><meta name="author" content="Daily Planet News">`,
+			want: "",
+		},
+		{
+			name:     "a personal site's owner is kept",
+			head:     `<meta property="og:site_name" content="Ann Lee"><meta name="author" content="Ann Lee">`,
+			want:     "Ann Lee",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "citation authors are last name first",
+			head:     `<meta name="citation_author" content="Lee, Ann"><meta name="citation_author" content="Chen, Bo">`,
+			want:     "Ann Lee|Bo Chen",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name: "names in comments are not the article's",
+			body: `<h1>H</h1>` + para + `<section id="comments"><p>By Cy Dee</p><span class="comment-author">Cy Dee</span></section>`,
+			want: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := metaOf(t, storyURL, tt.head, tt.body+para)
+			got := strings.Join(m.Authors, "|")
+			if got != tt.want || m.Provenance["authors"] != tt.wantFrom {
+				t.Errorf("authors = %q from %q, want %q from %q", got, m.Provenance["authors"], tt.want, tt.wantFrom)
+			}
+			if m.Wire != tt.wantWire {
+				t.Errorf("wire = %q, want %q", m.Wire, tt.wantWire)
+			}
+		})
+	}
+}
+
+func TestDates(t *testing.T) {
+	tests := []struct {
+		name         string
+		url          string
+		head         string
+		body         string
+		want         string
+		wantFrom     string
+		wantModified string
+	}{
+		{
+			name:     "metadata date keeps its offset",
+			head:     `<meta property="article:published_time" content="2025-08-05T23:30:00-04:00">`,
+			want:     "2025-08-05T23:30:00-04:00",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "the date shown under the headline beats the metadata",
+			head:     `<meta property="article:published_time" content="2025-01-02T10:00:00Z">`,
+			body:     `<h1>Budget passes</h1><div class="meta"><span>August 4, 2025</span></div>`,
+			want:     "2025-08-04T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
+			name:     "metadata of the shown day gives the time",
+			head:     `<meta property="article:published_time" content="2025-08-04T09:15:00+02:00">`,
+			body:     `<h1>Budget passes</h1><p>4 Aug 2025</p>`,
+			want:     "2025-08-04T09:15:00+02:00",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:         "a shown date labelled as an update does not replace the publication date",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z"}`),
+			body:         `<h1>H</h1><p>Last updated</p><p>Aug 4, 2025</p>`,
+			want:         "2025-01-02T10:00:00Z",
+			wantFrom:     events.FromJSONLD,
+			wantModified: "2025-08-04T00:00:00Z",
+		},
+		{
+			name:         "a shown date that is the modified date is an update",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z","dateModified":"2025-08-04T10:00:00Z"}`),
+			body:         `<h1>H</h1><time datetime="2025-08-04T10:00:00Z">August 4, 2025</time>`,
+			want:         "2025-01-02T10:00:00Z",
+			wantFrom:     events.FromJSONLD,
+			wantModified: "2025-08-04T10:00:00Z",
+		},
+		{
+			name:     "the day a time element shows beats its UTC attribute",
+			body:     `<h1>H</h1><time datetime="2025-08-05T02:00:00Z">Aug 4, 2025</time>`,
+			want:     "2025-08-04T00:00:00Z",
+			wantFrom: events.FromTimeElem,
+		},
+		{
+			name:     "published then updated in one line: the published",
+			body:     `<h1>H</h1><p>August 16, 2019 - Updated July 9, 2025</p>`,
+			want:     "2019-08-16T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
+			name:     "a page's own publication tag",
+			head:     `<meta name="published-date" content="2025-07-17">`,
+			want:     "2025-07-17T00:00:00Z",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "the URL date is the last resort",
+			url:      "https://www.dailyplanet.example/2025/07/30/budget-passes",
+			body:     `<h1>H</h1><p>Posted 3 hours ago</p>`,
+			want:     "2025-07-30T00:00:00Z",
+			wantFrom: events.FromURL,
+		},
+		{
+			name:         "a modification before the publication is dropped",
+			head:         `<meta property="article:published_time" content="2025-08-01T10:00:00Z"><meta property="article:modified_time" content="2025-07-01T10:00:00Z">`,
+			want:         "2025-08-01T10:00:00Z",
+			wantFrom:     events.FromOpenGraph,
+			wantModified: "",
+		},
+		{
+			name:     "dates in the future and placeholders are skipped",
+			head:     `<meta property="article:published_time" content="2031-01-01T00:00:00Z"><meta name="date" content="1970-01-01">`,
+			body:     `<h1>H</h1><p>Published 12/24/2030</p>`,
+			want:     "",
+			wantFrom: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := tt.url
+			if u == "" {
+				u = storyURL
+			}
+			m := metaOf(t, u, tt.head, tt.body+para)
+			got := ""
+			if m.PublishedAt != nil {
+				got = m.PublishedAt.Format(time.RFC3339)
+			}
+			if got != tt.want || m.Provenance["published_at"] != tt.wantFrom {
+				t.Errorf("published = %q from %q, want %q from %q", got, m.Provenance["published_at"], tt.want, tt.wantFrom)
+			}
+			gotMod := ""
+			if m.ModifiedAt != nil {
+				gotMod = m.ModifiedAt.Format(time.RFC3339)
+			}
+			if gotMod != tt.wantModified {
+				t.Errorf("modified = %q, want %q", gotMod, tt.wantModified)
+			}
+		})
+	}
+}
+
+func TestFindDates(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		monthFirst bool
+		want       []string
+	}{
+		{"month day year", "Published on September 4, 2025", true, []string{"2025-09-04"}},
+		{"abbreviated with ordinal", "Sep. 4th 2025", true, []string{"2025-09-04"}},
+		{"day month year", "4 September 2025", true, []string{"2025-09-04"}},
+		{"german", "4. September 2025", false, []string{"2025-09-04"}},
+		{"spanish", "4 de septiembre de 2025", false, []string{"2025-09-04"}},
+		{"iso", "2025-09-04T10:00", true, []string{"2025-09-04"}},
+		{"slashes year first", "2025/09/04", true, []string{"2025-09-04"}},
+		{"american numeric", "09/04/2025", true, []string{"2025-09-04"}},
+		{"european numeric", "04.09.2025", false, []string{"2025-09-04"}},
+		{"unambiguous day first", "25/12/2024", true, []string{"2024-12-25"}},
+		{"two dates in order", "August 16, 2019 - Updated July 9, 2025", true, []string{"2019-08-16", "2025-07-09"}},
+		{"no day", "September 2025", true, nil},
+		{"relative", "3 hours ago", true, nil},
+		{"impossible day", "February 30, 2025", true, nil},
+		{"not a month", "Report 12, 2025", true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, d := range findDates(tt.in, tt.monthFirst) {
+				got = append(got, d.t.Format(time.DateOnly))
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("findDates(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDateFromURL(t *testing.T) {
+	tests := []struct {
+		url, want string
+	}{
+		{"https://example.org/2025/08/04/story", "2025-08-04"},
+		{"https://example.org/news/2025-08-04-story.html", "2025-08-04"},
+		{"https://example.org/20250804/story", "2025-08-04"},
+		{"https://example.org/2025/08/story", ""},
+		{"https://example.org/story?date=2025/08/04/", ""},
+		{"https://example.org/2031/01/01/future", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if d, ok := dateFromURL(tt.url, now); ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tt.want {
+			t.Errorf("dateFromURL(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+func FuzzFindDates(f *testing.F) {
+	for _, s := range []string{"September 4, 2025", "4. September 2025", "2025/09/04", "09/04/25", "August 16, 2019 - Updated July 9, 2025"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, d := range findDates(s, true) {
+			if d.t.IsZero() || d.start < 0 || d.start > len(s) {
+				t.Fatalf("findDates(%q) gave %+v", s, d)
+			}
+		}
+		parseDate(s, now)
+	})
+}
+
+func FuzzJSONLD(f *testing.F) {
+	f.Add(`{"@graph":[{"@type":"NewsArticle","headline":"H","author":{"@id":"#a"}},{"@id":"#a","@type":"Person","name":"Ann Lee"}]}`)
+	f.Add(`[{"@type":["WebPage","Article"],"author":[[{"name":"x"}]],"publisher":"P"}]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		parseJSONLD([]string{s}, storyURL)
+	})
+}

@@ -1,0 +1,97 @@
+package link
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestClean(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://a.example/x?utm_source=rss&utm_medium=feed", "https://a.example/x"},
+		{"https://a.example/x?id=7&utm_campaign=y&page=2", "https://a.example/x?id=7&page=2"},
+		{"https://a.example/x?fbclid=abc", "https://a.example/x"},
+		{"https://a.example/x?gclid=1&GCLID=2&Utm_Term=z&keep=1", "https://a.example/x?keep=1"},
+		{"https://a.example/x?a=1&a=2&mc_cid=9", "https://a.example/x?a=1&a=2"},
+		{"https://a.example/x#comments", "https://a.example/x"},
+		{"https://a.example/x?utm%5Fsource=encoded", "https://a.example/x"},
+		{"https://a.example/x?", "https://a.example/x"},
+		{"https://a.example/search?q=utm_source", "https://a.example/search?q=utm_source"},
+		{"not a url", "not a url"},
+		{"mailto:desk@a.example", "mailto:desk@a.example"},
+	}
+	for _, tt := range tests {
+		if got := Clean(tt.in); got != tt.want {
+			t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestUnwrap(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://www.google.com/url?rct=j&sa=t&url=https%3A%2F%2Fnews.example%2Fa%3Fid%3D1&ct=ga", "https://news.example/a?id=1"},
+		{"https://l.facebook.com/l.php?u=https%3A%2F%2Fnews.example%2Fb&h=AT0", "https://news.example/b"},
+		{"https://href.li/?https://news.example/c", "https://news.example/c"},
+		{"https://www.google.com/url?q=https%3A%2F%2Fl.facebook.com%2Fl.php%3Fu%3Dhttps%253A%252F%252Fnews.example%252Fd", "https://news.example/d"},
+		{"https://www.google.com/url?q=javascript:alert(1)", "https://www.google.com/url?q=javascript:alert(1)"},
+		{"https://feedproxy.google.com/~r/herald/~3/abc/story", "https://feedproxy.google.com/~r/herald/~3/abc/story"},
+		{"https://news.example/e", "https://news.example/e"},
+	}
+	for _, tt := range tests {
+		if got := Unwrap(tt.in); got != tt.want {
+			t.Errorf("Unwrap(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	tests := []struct {
+		name, page, want string
+	}{
+		{"absolute", `<html><head><link rel="canonical" href="https://news.example/a/1"></head><body></body></html>`, "https://news.example/a/1"},
+		{"relative", `<head><link href="/a/1?x=1#top" rel="canonical"/></head>`, "https://news.example/a/1?x=1"},
+		{"rel list", `<head><link rel="alternate canonical" href="https://news.example/a/2"></head>`, "https://news.example/a/2"},
+		{"base element", `<head><base href="https://cdn.news.example/en/"><link rel="canonical" href="a/3"></head>`, "https://cdn.news.example/en/a/3"},
+		{"none", `<head><link rel="stylesheet" href="/s.css"></head><body><link rel="canonical" href="/late"></body>`, ""},
+		{"javascript", `<head><link rel="canonical" href="javascript:alert(1)"></head>`, ""},
+		{"empty", ``, ""},
+		{"garbage", "\x00\xff<<link rel=canonical href=>", ""},
+	}
+	for _, tt := range tests {
+		if got := Canonical([]byte(tt.page), "https://news.example/story?id=1"); got != tt.want {
+			t.Errorf("%s: Canonical = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	huge := "<head>" + strings.Repeat("<meta name=x content=y>", 40000) + `<link rel="canonical" href="/far"></head>`
+	if got := Canonical([]byte(huge), "https://news.example/"); got != "" {
+		t.Errorf("canonical beyond the head limit read: %q", got)
+	}
+}
+
+func TestPrefer(t *testing.T) {
+	tests := []struct{ page, canonical, want string }{
+		{"https://news.example/a?utm_source=x", "", "https://news.example/a"},
+		{"https://news.example/a?id=1", "https://news.example/stories/a", "https://news.example/stories/a"},
+		{"https://m.news.example/a", "https://www.news.example/a", "https://www.news.example/a"},
+		{"https://news.example/a", "https://other.example/a", "https://news.example/a"},
+		{"https://news.example/a", "https://news.example/", "https://news.example/a"},
+		{"https://news.example/", "https://news.example/", "https://news.example/"},
+	}
+	for _, tt := range tests {
+		if got := Prefer(tt.page, tt.canonical); got != tt.want {
+			t.Errorf("Prefer(%q, %q) = %q, want %q", tt.page, tt.canonical, got, tt.want)
+		}
+	}
+}
+
+func FuzzCanonical(f *testing.F) {
+	f.Add([]byte(`<head><base href="//x"><link rel="canonical" href="../a"></head>`), "https://news.example/a/b")
+	f.Add([]byte(`<link rel=canonical href="https://[::1]:80/x">`), "http://a")
+	f.Fuzz(func(t *testing.T, page []byte, pageURL string) {
+		c := Canonical(page, pageURL)
+		if c != "" && !isHTTP(c) {
+			t.Fatalf("canonical %q is not http(s)", c)
+		}
+		_ = Prefer(pageURL, c)
+		_ = Clean(Unwrap(pageURL))
+	})
+}

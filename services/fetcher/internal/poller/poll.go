@@ -1,0 +1,163 @@
+package poller
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/feed"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/fetch"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/lease"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/schedule"
+	"github.com/wirewatch/wirewatch/services/fetcher/internal/state"
+)
+
+// kvTimeout bounds the state and health writes that close a poll, which run
+// even while the fetcher shuts down.
+const kvTimeout = 10 * time.Second
+
+// poll polls one feed under its lease and returns when it is due next.
+// runStart is when Run started: without Watch, a feed another replica polled
+// since then is not polled again.
+func (p *Poller) poll(ctx context.Context, id, url string, runStart time.Time) result {
+	retry := result{id: id, next: p.now().Add(p.opts.LeaseRetry)}
+	held, release, err := p.st.Leases.Hold(ctx, id)
+	if err != nil {
+		if errors.Is(err, lease.ErrHeld) || ctx.Err() != nil {
+			return retry
+		}
+		p.log.Warn("taking a feed lease failed", zap.String("feed", url), zap.Error(err))
+		retry.done = !p.opts.Watch
+		return retry
+	}
+	defer release()
+	st, err := p.st.State.Get(held, url)
+	if err != nil {
+		p.log.Warn("reading feed state failed", zap.String("feed", url), zap.Error(err))
+		retry.done = !p.opts.Watch
+		return retry
+	}
+	now := p.now()
+	if p.opts.Watch && st.NextDue.After(now) {
+		// Another replica polled it since this one queued it.
+		return result{id: id, next: st.NextDue}
+	}
+	if !p.opts.Watch {
+		if !st.LastAttempt.Before(runStart) {
+			return result{id: id, done: true}
+		}
+		if st.RetryUntil.After(now) {
+			p.log.Info("feed asked not to be polled yet", zap.String("feed", url), zap.Time("until", st.RetryUntil))
+			return result{id: id, done: true}
+		}
+	}
+	st = p.pollFeed(held, st, now)
+	if held.Err() != nil {
+		// Shutting down, or the lease was lost: leave the state as it was.
+		retry.done = ctx.Err() != nil || !p.opts.Watch
+		return retry
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), kvTimeout)
+	defer cancel()
+	if err := p.st.State.Put(wctx, st); err != nil {
+		p.log.Warn("storing feed state failed", zap.String("feed", url), zap.Error(err))
+	}
+	h := st.Health()
+	p.mu.Lock()
+	p.health[id] = *h
+	p.mu.Unlock()
+	if err := p.out.Health(wctx, h); err != nil {
+		p.log.Warn("publishing feed health failed", zap.String("feed", url), zap.Error(err))
+	}
+	return result{id: id, next: st.NextDue, done: !p.opts.Watch}
+}
+
+// pollFeed fetches the feed (conditionally), handles its items and returns
+// its new state.
+func (p *Poller) pollFeed(ctx context.Context, st state.Feed, now time.Time) state.Feed {
+	st.LastAttempt = now
+	st.Polls++
+	p.c.polls.Add(1)
+	res, err := p.client.Fetch(ctx, fetch.Request{URL: st.URL, Kind: fetch.Feed, ETag: st.ETag, LastModified: st.LastModified})
+	// The next poll is counted from the answer: the request may have waited
+	// for a slot on its host.
+	now = p.now()
+	if err != nil {
+		return p.failed(st, now, err)
+	}
+	st.LastStatus = res.Status
+	if res.NotModified {
+		p.c.notModified.Add(1)
+		st.NotModified++
+		if res.ETag != "" {
+			st.ETag = res.ETag
+		}
+		if res.LastModified != "" {
+			st.LastModified = res.LastModified
+		}
+		p.log.Debug("feed not modified", zap.String("feed", st.URL))
+		return p.succeeded(st, now, res)
+	}
+	parsed, err := p.parse(ctx, res.Body, res.Charset, res.URL)
+	if err != nil {
+		st.ETag, st.LastModified = "", ""
+		return p.failed(st, now, err)
+	}
+	published, pending := p.items(ctx, source{feedURL: st.URL, title: parsed.Title, final: !p.opts.Watch}, parsed.Items)
+	st.Title, st.TTL = parsed.Title, parsed.TTL
+	if r := feed.ItemsPerDay(parsed.Items, now); r > 0 {
+		st.ItemsPerDay = r
+	}
+	st.Items += uint64(published)
+	if pending == 0 {
+		st.ETag, st.LastModified = res.ETag, res.LastModified
+	} else {
+		// Items are left for the next poll: it must get the full feed
+		// again, not a 304.
+		st.ETag, st.LastModified = "", ""
+	}
+	p.log.Debug("feed polled", zap.String("feed", st.URL), zap.Int("items", len(parsed.Items)),
+		zap.Int("published", published), zap.Int("pending", pending))
+	return p.succeeded(st, now, res)
+}
+
+func (p *Poller) succeeded(st state.Feed, now time.Time, res *fetch.Response) state.Feed {
+	st.ErrorStreak = 0
+	st.LastError = ""
+	st.LastSuccess = now
+	st.NextDue = p.opts.Schedule.Next(now, schedule.Signals{
+		TTL: st.TTL, Fresh: res.Fresh, RetryAfter: res.RetryAfter, ItemsPerDay: st.ItemsPerDay,
+	}, p.rnd())
+	if res.RetryAfter > 0 {
+		st.RetryUntil = now.Add(min(res.RetryAfter, p.opts.Schedule.MaxRetryAfter))
+	}
+	return st
+}
+
+// maxErrorText bounds the error kept in a feed's state and health.
+const maxErrorText = 512
+
+func (p *Poller) failed(st state.Feed, now time.Time, err error) state.Feed {
+	p.c.feedErrors.Add(1)
+	st.Errors++
+	st.ErrorStreak++
+	st.LastError = err.Error()
+	if len(st.LastError) > maxErrorText {
+		st.LastError = st.LastError[:maxErrorText]
+	}
+	st.LastStatus = 0
+	var se *fetch.StatusError
+	if errors.As(err, &se) {
+		st.LastStatus = se.Code
+	}
+	ra := fetch.RetryAfter(err)
+	st.NextDue = p.opts.Schedule.Next(now, schedule.Signals{ErrorStreak: st.ErrorStreak, RetryAfter: ra}, p.rnd())
+	if ra > 0 {
+		st.RetryUntil = now.Add(min(ra, p.opts.Schedule.MaxRetryAfter))
+	}
+	p.log.Warn("polling feed failed", zap.String("feed", st.URL), zap.Int("error_streak", st.ErrorStreak),
+		zap.Time("next_poll", st.NextDue), zap.Error(err))
+	return st
+}

@@ -1,0 +1,99 @@
+package robots
+
+import "testing"
+
+const sample = `# robots.txt written for wirewatch's tests
+User-agent: *
+Disallow: /private/
+Allow: /private/press/
+Disallow: /*.pdf$
+Disallow: /search
+
+User-agent: WireWatch/2.0
+user-agent: othernews
+Disallow: /wire-only/
+Allow: /wire-only/open$
+Crawl-delay: 5
+
+User-agent: blocked-bot
+Disallow: /
+
+Sitemap: https://news.example/sitemap.xml
+`
+
+func TestAllowed(t *testing.T) {
+	r := Parse([]byte(sample))
+	tests := []struct {
+		name, agent, path string
+		want              bool
+	}{
+		{"star group disallow", "somebot", "/private/x", false},
+		{"longer allow wins", "somebot", "/private/press/today", true},
+		{"anchored wildcard", "somebot", "/files/report.pdf", false},
+		{"anchor needs the end", "somebot", "/files/report.pdf?x=1", true},
+		{"prefix rule covers query", "somebot", "/search?q=strike", false},
+		{"unmatched path", "somebot", "/news/strike", true},
+		{"own group replaces star", "wirewatch", "/private/x", true},
+		{"own group rule", "wirewatch", "/wire-only/story", false},
+		{"own group anchored allow", "wirewatch", "/wire-only/open", true},
+		{"agent case-insensitive", "WIREWATCH", "/wire-only/story", false},
+		{"second agent of a group", "othernews", "/wire-only/x", false},
+		{"disallow all", "blocked-bot", "/anything", false},
+		{"robots.txt always allowed", "blocked-bot", "/robots.txt", true},
+		{"empty path is root", "blocked-bot", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.Allowed(tt.agent, tt.path); got != tt.want {
+				t.Errorf("Allowed(%q, %q) = %v, want %v", tt.agent, tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEdgeCases(t *testing.T) {
+	tests := []struct {
+		name, body, path string
+		want             bool
+	}{
+		{"empty file", "", "/x", true},
+		{"nil-like garbage", "<html><body>Not found</body></html>", "/x", true},
+		{"empty disallow allows", "User-agent: *\nDisallow:\n", "/x", true},
+		{"rule before any agent ignored", "Disallow: /\nUser-agent: *\nAllow: /\n", "/x", true},
+		{"tie goes to allow", "User-agent: *\nDisallow: /a\nAllow: /a\n", "/a", true},
+		{"CR line endings", "User-agent: *\rDisallow: /x\r", "/x/y", false},
+		{"comment after rule", "User-agent: * # all\nDisallow: /x # not x\n", "/x", false},
+		{"wildcard in middle", "User-agent: *\nDisallow: /a/*/b\n", "/a/1/2/b/c", false},
+		{"wildcard needs its segments", "User-agent: *\nDisallow: /a/*/b\n", "/a/1/c", true},
+		{"non-ascii pattern", "User-agent: *\nDisallow: /nachrichten/ü\n", "/nachrichten/%C3%BC-heute", false},
+		{"groups for one agent merge", "User-agent: a\nDisallow: /x\n\nUser-agent: b\nAllow: /\n\nUser-agent: a\nDisallow: /y\n", "/y", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			agent := "wirewatch"
+			if tt.name == "groups for one agent merge" {
+				agent = "a"
+			}
+			if got := Parse([]byte(tt.body)).Allowed(agent, tt.path); got != tt.want {
+				t.Errorf("Allowed(%q) over %q = %v, want %v", tt.path, tt.body, got, tt.want)
+			}
+		})
+	}
+	var nilRules *Rules
+	if !nilRules.Allowed("x", "/y") {
+		t.Error("nil rules disallow")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sample), "/private/press/x")
+	f.Add([]byte("User-agent: *\nDisallow: /*a*b*c$\n"), "/xaybzc")
+	f.Add([]byte("user-agent:wirewatch\nallow:/$\ndisallow:/"), "/")
+	f.Fuzz(func(t *testing.T, body []byte, path string) {
+		r := Parse(body)
+		_ = r.Allowed("wirewatch", path)
+		if !r.Allowed("wirewatch", "/robots.txt") {
+			t.Fatal("robots.txt itself disallowed")
+		}
+	})
+}

@@ -1,0 +1,127 @@
+// Package state keeps each feed's polling state in a JetStream KV bucket:
+// its validators, when it is next due, its error streak and its counters. The
+// state outlives the process and is shared by every fetcher replica, so a
+// restart resumes the schedule and a feed polled by one replica is not polled
+// again by another before it is due.
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// Bucket is the KV bucket of feed states, keyed by events.FeedID.
+const Bucket = "WIREWATCH_FEEDS_STATE"
+
+// Feed is the state of one feed.
+type Feed struct {
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"`
+	// ETag and LastModified are the validators of the last full response.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// NextDue is when the feed should be polled next.
+	NextDue time.Time `json:"next_due"`
+	// RetryUntil is the end of the server's last Retry-After.
+	RetryUntil  time.Time `json:"retry_until,omitzero"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastStatus  int       `json:"last_status,omitempty"`
+	LastError   string    `json:"last_error,omitempty"`
+	ErrorStreak int       `json:"error_streak,omitempty"`
+	// TTL is the feed's own <ttl> (or syndication period).
+	TTL time.Duration `json:"ttl,omitempty"`
+	// ItemsPerDay is the feed's publishing rate, from its items' dates.
+	ItemsPerDay float64 `json:"items_per_day,omitempty"`
+	Polls       uint64  `json:"polls"`
+	NotModified uint64  `json:"not_modified"`
+	Errors      uint64  `json:"errors"`
+	Items       uint64  `json:"items"`
+}
+
+// Health is the feed's health report.
+func (f Feed) Health() *events.FeedHealth {
+	h := &events.FeedHealth{
+		Schema:      events.SchemaFeedHealth,
+		ID:          events.FeedID(f.URL),
+		FeedURL:     f.URL,
+		Title:       f.Title,
+		Polls:       f.Polls,
+		NotModified: f.NotModified,
+		Errors:      f.Errors,
+		ErrorStreak: f.ErrorStreak,
+		LastError:   f.LastError,
+		LastStatus:  f.LastStatus,
+		Items:       f.Items,
+		ItemsPerDay: f.ItemsPerDay,
+		LastAttempt: f.LastAttempt.UTC(),
+		NextPoll:    f.NextDue.UTC(),
+	}
+	if f.Polls > 0 {
+		h.NotModifiedRatio = float64(f.NotModified) / float64(f.Polls)
+	}
+	if !f.LastSuccess.IsZero() {
+		t := f.LastSuccess.UTC()
+		h.LastSuccess = &t
+	}
+	return h
+}
+
+// Store reads and writes feed states.
+type Store struct {
+	kv jetstream.KeyValue
+}
+
+// Open creates the bucket if needed and returns the store.
+func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, error) {
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      Bucket,
+		Description: "wirewatch fetcher: per-feed validators, schedule and health",
+		History:     1,
+		Storage:     jetstream.FileStorage,
+		Replicas:    max(replicas, 1),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating bucket %s: %w", Bucket, err)
+	}
+	return &Store{kv: kv}, nil
+}
+
+// Get returns the state of the feed at url; a feed never polled has the
+// zero state (due at once).
+func (s *Store) Get(ctx context.Context, url string) (Feed, error) {
+	id := events.FeedID(url)
+	e, err := s.kv.Get(ctx, id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Feed{URL: url}, nil
+	}
+	if err != nil {
+		return Feed{}, fmt.Errorf("reading state of %s: %w", url, err)
+	}
+	var f Feed
+	if err := json.Unmarshal(e.Value(), &f); err != nil {
+		// Start over rather than never poll the feed again.
+		return Feed{URL: url}, nil
+	}
+	f.URL = url
+	return f, nil
+}
+
+// Put stores the state of f.URL.
+func (s *Store) Put(ctx context.Context, f Feed) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encoding state of %s: %w", f.URL, err)
+	}
+	if _, err := s.kv.Put(ctx, events.FeedID(f.URL), data); err != nil {
+		return fmt.Errorf("writing state of %s: %w", f.URL, err)
+	}
+	return nil
+}
