@@ -225,6 +225,7 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 		s = labelledSegment.Split(s, 2)[0]
 	}
 	s = relTimeTail.ReplaceAllString(s, "")
+	s = onDateTail.ReplaceAllString(s, "")
 	s = inPlaceTail.ReplaceAllString(s, "")
 	s = behalfTail.ReplaceAllString(s, "")
 	s = bracketed.ReplaceAllStringFunc(s, func(b string) string {
@@ -257,7 +258,7 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 		seg = strings.Trim(seg, " .,:-–—&")
 		// "Head of Marketing and Community Development" is one title;
 		// "Jane Doe Writer" is a name with one.
-		if seg == "" || isRole(seg) || isCredential(seg) {
+		if seg == "" || isRole(seg) || isCredential(seg) || isDate(seg) {
 			continue
 		}
 		if isJobTitle(seg) {
@@ -527,9 +528,10 @@ func OrganisationCredit(s string) (string, bool) {
 	if m := authorLabel.FindStringIndex(s); m != nil {
 		s = labelledSegment.Split(s[m[1]:], 2)[0]
 	}
+	s = onDateTail.ReplaceAllString(s, "")
 	s = strings.Trim(s, " .,;:-–—|")
 	words := strings.Fields(s)
-	if len(words) == 0 || len(words) > maxCreditWords || strings.IndexFunc(s, unicode.IsLetter) < 0 {
+	if len(words) == 0 || len(words) > maxCreditWords || isDate(s) || strings.IndexFunc(s, unicode.IsLetter) < 0 {
 		return "", false
 	}
 	l := strings.ToLower(s)
@@ -562,4 +564,35 @@ func PersonalSiteName(s string) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// monthWords are English month names and their abbreviations.
+var monthWords = map[string]bool{
+	"jan": true, "january": true, "feb": true, "february": true, "mar": true,
+	"march": true, "apr": true, "april": true, "may": true, "jun": true,
+	"june": true, "jul": true, "july": true, "aug": true, "august": true,
+	"sep": true, "sept": true, "september": true, "oct": true, "october": true,
+	"nov": true, "november": true, "dec": true, "december": true,
+}
+
+// onDateTail is a date after a byline's name: "Jane Doe on 04-08-2021",
+// "Jane Doe on March 3, 2025".
+var onDateTail = regexp.MustCompile(`(?i)\s+on\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d).*$`)
+
+// isDate reports whether a part of a byline is a date rather than a name:
+// a number beside a month ("Dec 17", "17 December 2025") or numbers alone
+// ("2025", "12/17/2025").
+func isDate(part string) bool {
+	if strings.IndexFunc(part, unicode.IsDigit) < 0 {
+		return false
+	}
+	if strings.IndexFunc(part, unicode.IsLetter) < 0 {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(part), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if monthWords[w] {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,8 @@ func TestParseAuthors(t *testing.T) {
 		{"headline in an author element", "Introducing the Venteur Growth Collective: A New Way to Earn, Grow, and Make an Impact", Marked, "", ""},
 		{"prose with a sentence fails", "By the end of the year, prices had doubled", Prose, "", ""},
 		{"url", "https://example.org/ann", Structured, "", ""},
+		{"date after the name in a byline", "by: Ziyi Xu, Dec 17, 2025", Prose, "Ziyi Xu", ""},
+		{"date after on", "By: Ann Lee on 04-08-2021 5:11:10", Prose, "Ann Lee", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,4 +84,57 @@ func FuzzParseAuthors(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOrganisationCredit(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"brand", "Supermove", "Supermove", true},
+		{"team", "Everfit Team", "Everfit Team", true},
+		{"labelled desk", "By News Desk", "News Desk", true},
+		{"generic staff credit", "Staff", "Staff", true},
+		{"digits in a brand", "98 Buck Social", "98 Buck Social", true},
+		{"date after on", "By: FlowGuard EMEA on 04-ago-2021 5:11:10", "FlowGuard EMEA", true},
+		{"agency", "Reuters", "Reuters", true},
+		{"placeholder", "admin", "", false},
+		{"label alone", "Written by", "", false},
+		{"date", "Jun 2", "", false},
+		{"page control", "Read more", "", false},
+		{"url", "https://example.org/team", "", false},
+		{"sentence", "Our team writes about moving, storage and everything in between", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := OrganisationCredit(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("OrganisationCredit(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestPersonalSiteName(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"copyright line", "© 2025 Toby Hede. All rights reserved.", "Toby Hede", true},
+		{"feed title", "Owain Brennan", "Owain Brennan", true},
+		{"copyright word", "Copyright 2024 Cassidy Williams", "Cassidy Williams", true},
+		{"business", "© 2026 Acme Media", "", false},
+		{"domain", "Copyright © 2024 MeetingNotes.com", "", false},
+		{"feed of a blog", "Engora Data Blog » Feed", "", false},
+		{"one word", "© 2025 Krystyna", "", false},
+		{"year alone", "© 2026", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := PersonalSiteName(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("PersonalSiteName(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
 }

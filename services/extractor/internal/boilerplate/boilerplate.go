@@ -32,6 +32,10 @@ var linePatterns = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
 	`(?:download|get) (?:our|the) app.{0,80}`,
 	`(?:image|photo|picture|video)(?: credit)?:.{0,80}`,
 	`(?:(?:updated|published|posted)\s*:?\s*)?\d{1,3}\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago`,
+	`\d{1,3}\s*(?:-\s*)?(?:min(?:ute)?s?)\.?\s+read`,
+	`you (?:may|might) also (?:like|enjoy)\b.{0,40}`,
+	`(?:more|popular|trending) (?:on|from|in) [^.!?]{1,40}`,
+	`(?:filed under|topics|tags)(?:\s*:.{0,80})?`,
 }, "|") + `)$`)
 
 // lineStarts are the first words of the lines linePatterns match: a line
@@ -46,7 +50,8 @@ var lineStarts = map[string]bool{
 	"comment": true, "comments": true, "this": true, "our": true,
 	"download": true, "get": true, "image": true, "photo": true,
 	"picture": true, "video": true, "updated": true, "published": true,
-	"posted": true,
+	"posted": true, "you": true, "more": true, "popular": true,
+	"filed": true, "topics": true, "tags": true,
 }
 
 // Line reports whether a line of text is page furniture rather than article

@@ -25,8 +25,9 @@ const checkEvery = 256
 // maxAuthors caps the authors taken from bylines and feed items.
 const maxAuthors = 10
 
-// wireClaim is a news agency and where it was named.
-type wireClaim struct {
+// namedClaim is a name the page gives (a news agency, an organisation
+// credited as author) and where it was found.
+type namedClaim struct {
 	name, from string
 }
 
@@ -35,9 +36,9 @@ type wireClaim struct {
 // in a. The wire is taken, in order, from a
 // dateline, a byline, the page's metadata (pageWire), a credit line, and a
 // Reuters-style "(Reporting by ...; Editing by ...)" trailer.
-func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire wireClaim) ([]block, error) {
+func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire namedClaim) ([]block, error) {
 	var (
-		bylineWire, creditWire wireClaim
+		bylineWire, creditWire namedClaim
 		houseStyle             bool
 		authors                []string
 	)
@@ -56,14 +57,14 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 			if by, ok := attribution.ParseByline(b.text); ok {
 				authors = append(authors, by.Authors...)
 				if by.Wire != "" && bylineWire.name == "" {
-					bylineWire = wireClaim{by.Wire, events.FromByline}
+					bylineWire = namedClaim{by.Wire, events.FromByline}
 				}
 				continue
 			}
 		}
 		if c, ok := attribution.ParseCredit(b.text); ok {
 			if c.Wire != "" && creditWire.name == "" {
-				creditWire = wireClaim{c.Wire, events.FromText}
+				creditWire = namedClaim{c.Wire, events.FromText}
 			}
 			houseStyle = houseStyle || c.HouseStyle
 			continue
@@ -90,7 +91,7 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 			a.Provenance["authors"] = events.FromByline
 		}
 	}
-	for _, w := range []wireClaim{bylineWire, pageWire, creditWire} {
+	for _, w := range []namedClaim{bylineWire, pageWire, creditWire} {
 		if a.Wire == "" && w.name != "" {
 			a.Wire = w.name
 			a.Provenance["wire"] = w.from

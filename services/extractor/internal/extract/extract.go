@@ -179,8 +179,8 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	}
 	var (
 		blocks   []block
-		pageWire wireClaim
-		credit   wireClaim
+		pageWire namedClaim
+		credit   namedClaim
 	)
 	switch kind {
 	case kindHTML:
@@ -252,13 +252,13 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) (
 // metadata names, which what the text says (a dateline, a byline)
 // overrides, and the organisation or team it credits as author, which is
 // taken only when no person is named.
-func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, opts Options, now time.Time) ([]block, wireClaim, wireClaim, error) {
+func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, opts Options, now time.Time) ([]block, namedClaim, namedClaim, error) {
 	res, err := transcode.HTML(raw.Body, raw.ContentType, raw.Charset)
 	if errors.Is(err, transcode.ErrBinary) {
-		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("%w: %w", ErrUnsupportedType, err)
+		return nil, namedClaim{}, namedClaim{}, fmt.Errorf("%w: %w", ErrUnsupportedType, err)
 	}
 	if err != nil {
-		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("decoding html: %w", err)
+		return nil, namedClaim{}, namedClaim{}, fmt.Errorf("decoding html: %w", err)
 	}
 	pageURL := raw.Source.URL
 	if pageURL == "" && raw.Item != nil {
@@ -267,9 +267,9 @@ func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, o
 	doc, err := htmltext.Parse(ctx, res.Text, htmltext.Options{URL: pageURL, Now: now, MaxNodes: opts.MaxNodes})
 	if err != nil {
 		if errors.Is(err, htmltext.ErrTooManyNodes) || errors.Is(err, htmltext.ErrTooDeep) {
-			return nil, wireClaim{}, wireClaim{}, fmt.Errorf("%w: %w", ErrTooComplex, err)
+			return nil, namedClaim{}, namedClaim{}, fmt.Errorf("%w: %w", ErrTooComplex, err)
 		}
-		return nil, wireClaim{}, wireClaim{}, fmt.Errorf("reading html: %w", err)
+		return nil, namedClaim{}, namedClaim{}, fmt.Errorf("reading html: %w", err)
 	}
 	m := doc.Meta
 	a.Title = m.Title
@@ -292,7 +292,7 @@ func fromHTML(ctx context.Context, a *events.Article, raw *events.RawDocument, o
 	for i, b := range doc.Blocks {
 		blocks[i] = block{kind: b.Kind, text: b.Text}
 	}
-	return blocks, wireClaim{name: m.Wire, from: m.Provenance["wire"]}, wireClaim{name: m.Credit, from: m.Provenance["credit"]}, nil
+	return blocks, namedClaim{name: m.Wire, from: m.Provenance["wire"]}, namedClaim{name: m.Credit, from: m.Provenance["credit"]}, nil
 }
 
 // set sets *dst to v and records where v came from, unless *dst is already

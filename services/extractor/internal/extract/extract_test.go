@@ -213,3 +213,74 @@ func TestKindOf(t *testing.T) {
 		})
 	}
 }
+
+// TestExtractCredit covers the organisation or team a page credits as its
+// author: it is the author only when no one is named anywhere, and an
+// agency credited so is also the wire.
+func TestExtractCredit(t *testing.T) {
+	const text = `<p>The council approved the budget on Monday after a long debate, with most members voting in favour of the plan.</p>`
+	page := func(head, body string) string {
+		return `<html><head><title>Budget passes</title>` + head + `</head><body><h1>Budget passes</h1>` + body + text + `</body></html>`
+	}
+	tests := []struct {
+		name        string
+		body        string
+		item        *events.FeedItem
+		wantAuthors string
+		wantFrom    string
+		wantWire    string
+	}{
+		{
+			name:        "site credited as author",
+			body:        page(`<meta property="og:site_name" content="Supermove"><meta name="author" content="Supermove">`, ""),
+			wantAuthors: "Supermove",
+			wantFrom:    events.FromMeta,
+		},
+		{
+			name:        "newsdesk byline",
+			body:        page("", `<div class="author">Newsdesk</div>`),
+			wantAuthors: "Newsdesk",
+			wantFrom:    events.FromByline,
+		},
+		{
+			name:        "a byline in the text names a person",
+			body:        page(`<meta name="author" content="Newsdesk">`, `<p>By Ann Lee</p>`),
+			wantAuthors: "Ann Lee",
+			wantFrom:    events.FromByline,
+		},
+		{
+			name:        "the feed item names a person",
+			body:        page(`<meta name="author" content="Newsdesk">`, ""),
+			item:        &events.FeedItem{Authors: []string{"Ann Lee"}},
+			wantAuthors: "Ann Lee",
+			wantFrom:    events.FromFeedItem,
+		},
+		{
+			name:        "agency credited is author and wire",
+			body:        page(`<meta name="author" content="Reuters">`, ""),
+			wantAuthors: "Reuters",
+			wantFrom:    events.FromMeta,
+			wantWire:    "Reuters",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := rawDoc(tt.body, "text/html")
+			raw.Item = tt.item
+			a, err := Extract(context.Background(), raw, Options{}, testNow)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			checkArticle(t, a, raw)
+			if got := strings.Join(a.Authors, "|"); got != tt.wantAuthors || a.Provenance["authors"] != tt.wantFrom {
+				t.Errorf("authors = %q from %q, want %q from %q", got, a.Provenance["authors"], tt.wantAuthors, tt.wantFrom)
+			}
+			if a.Wire != tt.wantWire {
+				t.Errorf("wire = %q, want %q", a.Wire, tt.wantWire)
+			}
+			if _, ok := a.Provenance["credit"]; ok {
+				t.Errorf("provenance holds the internal credit key: %v", a.Provenance)
+			}
+		})
+	}
+}

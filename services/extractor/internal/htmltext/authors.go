@@ -56,11 +56,17 @@ func (p *page) weak(s authorSource) bool {
 // readAuthors sets the authors. The sources are, best first, the JSON-LD
 // article's people, the author meta tags, and the byline elements nearest
 // the headline; the first that names anyone is taken, unless it names
-// them only vaguely and a byline names people, or a later source names the
-// same people and more (a meta tag that gives only the first of several).
-// Organisations are dropped when they are the site itself and kept as the
-// wire when they are a news agency; another organisation is taken only
-// when no source names a person.
+// them only vaguely and a byline names people, the byline beside the
+// headline names other people, or a later source names the same people
+// and more (a meta tag that gives only the first of several).
+// Organisations are dropped from the authors when they are the site itself
+// and kept as the wire when they are a news agency; another organisation
+// is taken only when no source names a person. The organisation or team
+// the page credits instead of a person (the site, "Everfit Team",
+// "Newsdesk", or the owner a personal site is named after) is kept as
+// Credit, which callers take as the author when no one is named anywhere;
+// a team byline beside the headline is the credit whoever the metadata
+// names.
 func (m *Meta) readAuthors(p *page) {
 	var (
 		sources []authorSource
@@ -114,6 +120,9 @@ func (m *Meta) readAuthors(p *page) {
 		sources = append(sources, authorSource{ns, events.FromMeta})
 	}
 	bylineNames, bylineNear, bylineCredit := m.bylineAuthors(p)
+	if len(bylineNames) == 0 {
+		bylineNames = p.dateLineAuthors()
+	}
 	byline := authorSource{bylineNames, events.FromByline}
 	if bylineCredit != "" {
 		credits = append(credits, authorSource{[]string{bylineCredit}, events.FromByline})
@@ -144,6 +153,14 @@ func (m *Meta) readAuthors(p *page) {
 		// see the byline.
 		best = len(sources) - 1
 	}
+	if team := teamByline(byline.names, bylineNear, bylineCredit); team != "" && best >= 0 && best != len(sources)-1 {
+		// The byline beside the headline credits a team or an
+		// organisation and names no one: that is what readers see,
+		// whoever the metadata names.
+		m.Credit = clip(textnorm.Line(team), maxAuthorRunes)
+		m.Provenance["credit"] = events.FromByline
+		return
+	}
 	if best >= 0 {
 		for i := best + 1; i < len(sources); i++ {
 			if superset(sources[i].names, sources[best].names) {
@@ -154,6 +171,33 @@ func (m *Meta) readAuthors(p *page) {
 		return
 	}
 	m.addAuthors(orgs, events.FromJSONLD)
+}
+
+// dateLineAuthors reads the people an unmarked line beside the headline
+// names before its date, when the line is split into parts ("Jane Doe |
+// Senior Writer | July 2, 2025"). Every part must be a name or a job
+// title, so that a sentence or a breadcrumb names no one.
+func (p *page) dateLineAuthors() []string {
+	if p.anchor < 0 {
+		return nil
+	}
+	for _, df := range p.facts.dates {
+		if df.pos < p.anchor || df.pos > p.anchor+bylineAfter {
+			continue
+		}
+		ds := findDates(df.text, true)
+		if len(ds) == 0 {
+			continue
+		}
+		prefix := strings.TrimRight(ds[0].prefix, " |•·,-–—")
+		if prefix == "" || !strings.ContainsAny(ds[0].prefix, "|•·") {
+			continue
+		}
+		if names, _ := attribution.ParseAuthors(prefix, attribution.Prose); len(names) > 0 {
+			return p.people(names)
+		}
+	}
+	return nil
 }
 
 // personalSiteName returns the person a personal site is named after: a
@@ -173,11 +217,41 @@ func (p *page) personalSiteName() string {
 	return ""
 }
 
-// overlaps reports whether a and b name someone in common.
+// teamByline returns the team or organisation the byline beside the
+// headline credits, when it names no person: its credit, or its names
+// when each is an organisation's ("Everfit Team").
+func teamByline(names []string, near bool, credit string) string {
+	if len(names) == 0 {
+		return credit
+	}
+	if !near {
+		return ""
+	}
+	for _, n := range names {
+		if !attribution.HasOrganisationWord(n) {
+			return ""
+		}
+	}
+	return names[0]
+}
+
+// overlaps reports whether a and b may name someone in common: a name of
+// one shares a word with a name of the other. Bylines carry what follows
+// a name ("Jane Doe VP"), so names are not compared whole.
 func overlaps(a, b []string) bool {
+	words := make(map[string]bool)
+	for _, n := range a {
+		for _, w := range strings.Fields(n) {
+			if w = alnum(w); len(w) > 2 {
+				words[w] = true
+			}
+		}
+	}
 	for _, n := range b {
-		if containsName(a, n) {
-			return true
+		for _, w := range strings.Fields(n) {
+			if words[alnum(w)] {
+				return true
+			}
 		}
 	}
 	return false

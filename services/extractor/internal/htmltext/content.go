@@ -36,13 +36,13 @@ const (
 	descendShare = 0.9
 )
 
-// dropAtoms are removed with all they hold, wherever they are.
+// dropAtoms are removed with all they hold, wherever they are; so are
+// figures other than textFigures.
 var dropAtoms = atoms(atom.Script, atom.Style, atom.Noscript, atom.Iframe,
 	atom.Template, atom.Svg, atom.Math, atom.Canvas, atom.Object, atom.Embed,
 	atom.Applet, atom.Video, atom.Audio, atom.Picture, atom.Img, atom.Map,
 	atom.Select, atom.Button, atom.Input, atom.Textarea, atom.Label,
-	atom.Head, atom.Title, atom.Meta, atom.Link, atom.Base, atom.Figure,
-	atom.Dialog)
+	atom.Head, atom.Title, atom.Meta, atom.Link, atom.Base, atom.Dialog)
 
 // structuralAtoms are page regions removed unless they hold most of the
 // paragraph text (some sites wrap the whole page in a <form>).
@@ -87,17 +87,19 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 	}
 	root := body.Nodes[0]
 	if err := removeNodes(ctx, root, func(n *html.Node) bool {
-		return dropAtoms[n.DataAtom]
+		return dropAtoms[n.DataAtom] || n.DataAtom == atom.Figure && !textFigure(n)
 	}); err != nil {
 		return nil, err
 	}
 	m := measure(root, true)
 	total, shown := m.stat(root).weight, m.stat(root).shown
 	top := bestCandidate(m, markedBody(doc, root, m))
-	// Parts of the article that are named like furniture are kept, and so
-	// are their siblings styled alike: the rest of the article.
+	// Regions named like furniture that hold the best paragraphs are parts
+	// of the article, and so are their siblings styled alike.
+	holdsTop := map[*html.Node]bool{}
 	articleClasses := map[string]bool{}
 	for n := top; n != nil; n = n.Parent {
+		holdsTop[n] = true
 		if c := attrValue(n, "class"); c != "" && furniture(n) == namedFurniture {
 			articleClasses[c] = true
 		}
@@ -109,11 +111,11 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 		}
 		switch furniture(n) {
 		case namedFurniture:
-			return top == nil || !isUnder(top, n) && !articleClasses[attrValue(n, "class")]
+			return !holdsTop[n] && !articleClasses[attrValue(n, "class")]
 		case sureFurniture:
 			// Comments and sidebars can outscore a short article: only
 			// holding most of the page's text makes them the article.
-			return top == nil || !isUnder(top, n) || !protected(m.stat(n).shown, shown)
+			return !holdsTop[n] || !protected(m.stat(n).shown, shown)
 		}
 		return false
 	}); err != nil {
@@ -144,8 +146,12 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 // after the last one are the page's, not the story's.
 const minBodyPara = 80
 
+// maxTrailingHeadings is the most headings at the end of the text that are
+// dropped as the titles of what was left out.
+const maxTrailingHeadings = 2
+
 // dropFurnitureBlocks drops from blocks a heading that repeats the title,
-// lines that are only a web address, and date stamps ("Updated 1:39 am EST,
+// headings at the end, lines that are only a web address, and date stamps ("Updated 1:39 am EST,
 // Wednesday, November 20, 2019") before the story's first paragraph or
 // after its last. A date in the middle of a story is kept: it is likely an
 // event's, or a quoted post's.
@@ -173,6 +179,16 @@ func dropFurnitureBlocks(blocks []Block, title string) []Block {
 		}
 		out = append(out, b)
 	}
+	// A heading with nothing after it heads what was left out: "More
+	// stories", "Related", "Tell us what you think". A long run of them is
+	// a page written in headings.
+	n := len(out)
+	for n > 0 && out[n-1].Kind == events.BlockHeading {
+		n--
+	}
+	if len(out)-n <= maxTrailingHeadings {
+		out = out[:n]
+	}
 	return out
 }
 
@@ -195,6 +211,17 @@ func isAddress(s string) bool {
 		return false
 	}
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
+}
+
+// textFigure reports whether the figure n holds a table or a quotation:
+// text of the story that publishing tools wrap in a figure, not a picture.
+func textFigure(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Table || c.DataAtom == atom.Blockquote || textFigure(c)) {
+			return true
+		}
+	}
+	return false
 }
 
 // protected reports whether an element holding weight of a page's total
@@ -403,16 +430,29 @@ func (w *textWalker) text(s string, inLink bool) {
 }
 
 // flush ends the current block. Blocks without a letter or digit, and
-// blocks more than half of whose text is links, are dropped.
+// blocks that are links rather than text, are dropped.
 func (w *textWalker) flush() {
 	text := textnorm.Line(w.buf.String())
 	runes, linked := w.runes, w.linked
 	w.buf.Reset()
 	w.runes, w.linked, w.brs = 0, 0, 0
-	if text == "" || !hasWordRune(text) || linked*2 > runes {
+	if text == "" || !hasWordRune(text) || tooLinked(w.kind, runes, linked) {
 		return
 	}
 	w.blocks = append(w.blocks, Block{Kind: w.kind, Text: text})
+}
+
+// tooLinked reports whether a block of kind with runes of text, linked of
+// them in links, is a link rather than text: more than half links, or for a
+// list item or a quotation nearly all. Within the article, a list of linked
+// names with a word or two on each, or a quoted post signed with a link, is
+// part of it.
+func tooLinked(kind events.BlockKind, runes, linked int) bool {
+	switch kind {
+	case events.BlockListItem, events.BlockQuote:
+		return linked*10 > runes*9
+	}
+	return linked*2 > runes
 }
 
 // row adds a table row whose cells hold only inline content, its cells

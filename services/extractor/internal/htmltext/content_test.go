@@ -85,6 +85,17 @@ func TestMainTextRegion(t *testing.T) {
 			want: append(storyBlocks(story[:3]...), Block{"tr", "Year | Cost"}, Block{"tr", "2024 | $1m"}, Block{"p", story[3]}),
 		},
 		{
+			name: "a table in a figure is kept, a picture is not",
+			page: `<body><div>` + paras(story[:2]...) + `<figure><img src="a.jpg"><figcaption>The bridge on Tuesday, closed after the vote.</figcaption></figure>` +
+				`<figure class="wp-block-table"><table><tr><td>2024</td><td>$1m</td></tr></table></figure>` + paras(story[2:]...) + `</div></body>`,
+			want: append(storyBlocks(story[:2]...), Block{"tr", "2024 | $1m"}, Block{"p", story[2]}, Block{"p", story[3]}),
+		},
+		{
+			name: "list items mostly linked are kept, all linked are not",
+			page: `<body><div>` + paras(story...) + `<ul><li><a href="/pr/1">Make casts between types work</a> (thanks, Ann)</li><li><a href="/more">More stories</a></li></ul></div></body>`,
+			want: append(storyBlocks(story...), Block{"li", "Make casts between types work (thanks, Ann)"}),
+		},
+		{
 			name: "a footer's line beside the story is not more of it",
 			page: `<body><div id="text">` + paras(story...) + `</div><div id="legal"><p>Imprint · Privacy · © 2025 The Daily Planet</p></div></body>`,
 			want: storyBlocks(story...),
@@ -131,6 +142,16 @@ func TestDropFurnitureBlocks(t *testing.T) {
 			name:   "web address alone",
 			blocks: []Block{{"p", "https://news.example/2019/11/20/story.html"}, {"p", story[0]}},
 			want:   storyBlocks(story[0]),
+		},
+		{
+			name:   "headings of what was left out",
+			blocks: []Block{{"p", story[0]}, {"h", "More stories"}},
+			want:   storyBlocks(story[0]),
+		},
+		{
+			name:   "a page written in headings",
+			blocks: []Block{{"p", story[0]}, {"h", "Pact"}, {"h", "Quince"}, {"h", "Prana"}},
+			want:   []Block{{"p", story[0]}, {"h", "Pact"}, {"h", "Quince"}, {"h", "Prana"}},
 		},
 		{
 			name:   "heading repeating the title",

@@ -378,10 +378,10 @@ func isFurniture(n *html.Node) bool {
 
 // bylineWords mark, in a class, id or data attribute, an element that
 // holds an author's name; bylineNotWords mark the parts of an author box
-// that do not.
+// that do not, and a reviewer's byline ("byline-reviewer").
 var (
 	bylineWords    = []string{"author", "byline", "writer", "contributor"}
-	bylineNotWords = []string{"avatar", "image", "img", "photo", "picture", "bio", "desc", "tagline", "social", "follow", "position", "jobtitle", "job-title", "count", "more", "thumb", "icon"}
+	bylineNotWords = []string{"avatar", "image", "img", "photo", "picture", "bio", "desc", "tagline", "social", "follow", "position", "jobtitle", "job-title", "title", "reviewer", "count", "more", "thumb", "icon"}
 	// authorPaths are the path segments of links to an author's page.
 	authorPaths = []string{"/author/", "/authors/", "/autor/", "/autoren/", "/auteur/", "/autore/", "/writer/", "/writers/", "/journalist/", "/journalists/", "/contributor/", "/contributors/", "/byline/", "/staff/", "/profile/", "/people/"}
 )
@@ -393,7 +393,7 @@ func bylineMarker(n *html.Node, itemprop string) (bylineKind, bool) {
 	if hasToken(itemprop, "author") || hasToken(itemprop, "creator") {
 		return bylineItemprop, true
 	}
-	if n.DataAtom == atom.A {
+	if n.DataAtom == atom.A && !strings.Contains(strings.ToLower(attr(n, "class")), "reviewer") {
 		if hasToken(strings.ToLower(attr(n, "rel")), "author") {
 			return bylineRel, true
 		}

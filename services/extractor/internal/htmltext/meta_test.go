@@ -328,6 +328,100 @@ func TestAuthors(t *testing.T) {
 	}
 }
 
+// TestAuthorCredit covers the organisation or team a page credits as its
+// author, kept apart from the people it names, and the rules that choose
+// between a visible byline and the metadata.
+func TestAuthorCredit(t *testing.T) {
+	tests := []struct {
+		name           string
+		head           string
+		body           string
+		want           string
+		wantCredit     string
+		wantCreditFrom string
+	}{
+		{
+			name:           "site named as author is the credit",
+			head:           `<meta property="og:site_name" content="Supermove"><meta name="author" content="Supermove">`,
+			wantCredit:     "Supermove",
+			wantCreditFrom: events.FromMeta,
+		},
+		{
+			name:           "organisation in JSON-LD that is the site is the credit",
+			head:           `<meta property="og:site_name" content="Swoogo">` + ld(`{"@type":"BlogPosting","headline":"H","author":{"@type":"Organization","name":"Swoogo"}}`),
+			wantCredit:     "Swoogo",
+			wantCreditFrom: events.FromJSONLD,
+		},
+		{
+			name:           "generic desk byline is the credit",
+			body:           `<h1>Budget passes</h1><div class="author">by News Desk</div>`,
+			wantCredit:     "News Desk",
+			wantCreditFrom: events.FromByline,
+		},
+		{
+			name:           "team byline beside the headline beats a JSON-LD person",
+			head:           ld(`{"@type":"BlogPosting","headline":"H","author":{"@type":"Person","name":"Thao Dinh"}}`),
+			body:           `<h1>Budget passes</h1><div class="post-author">Everfit Team</div>`,
+			wantCredit:     "Everfit Team",
+			wantCreditFrom: events.FromByline,
+		},
+		{
+			name: "visible byline beats a meta author naming someone else",
+			head: `<meta name="author" content="Stef Keegan">`,
+			body: `<h1>Budget passes</h1><div class="byline">By Lizzie Streit</div>`,
+			want: "Lizzie Streit",
+		},
+		{
+			name: "meta author kept when the byline names them with a title",
+			head: `<meta name="author" content="Chirag Bhardwaj">`,
+			body: `<h1>Budget passes</h1><div class="byline">Chirag Bhardwaj VP</div>`,
+			want: "Chirag Bhardwaj",
+		},
+		{
+			name: "reviewer link is not a byline",
+			head: `<meta name="author" content="Lisa Greene-Lewis">`,
+			body: `<h1>Budget passes</h1><span>Reviewed by</span><a class="entry-byline-reviewer-link" href="/author/kkatt/">Kristina Katt</a>`,
+			want: "Lisa Greene-Lewis",
+		},
+		{
+			name: "unmarked name before the date beside the headline",
+			body: `<h1>Budget passes</h1><p>Aaron Ricadela | Senior Writer | July 2, 2025</p>`,
+			want: "Aaron Ricadela",
+		},
+		{
+			name: "breadcrumb before a date names no one",
+			body: `<h1>Budget passes</h1><p>Home | News | July 2, 2025</p>`,
+		},
+		{
+			name:           "personal site named twice after its owner",
+			body:           `<header><a href="/">Pierce Freeman</a></header><h1>Budget passes</h1><footer><a href="/">Pierce Freeman</a></footer>`,
+			wantCredit:     "Pierce Freeman",
+			wantCreditFrom: events.FromMeta,
+		},
+		{
+			name: "business named twice is not a person",
+			body: `<header><a href="/">Acme Media</a></header><h1>Budget passes</h1><footer><p>© 2025 Acme Media</p></footer>`,
+		},
+		{
+			name:       "a person named anywhere leaves no credit to fall back on but keeps the person",
+			head:       `<meta property="og:site_name" content="Supermove"><meta name="author" content="Ann Lee">`,
+			want:       "Ann Lee",
+			wantCredit: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := metaOf(t, storyURL, tt.head, tt.body+para)
+			if got := strings.Join(m.Authors, "|"); got != tt.want {
+				t.Errorf("authors = %q, want %q", got, tt.want)
+			}
+			if m.Credit != tt.wantCredit || m.Provenance["credit"] != tt.wantCreditFrom {
+				t.Errorf("credit = %q from %q, want %q from %q", m.Credit, m.Provenance["credit"], tt.wantCredit, tt.wantCreditFrom)
+			}
+		})
+	}
+}
+
 func TestDates(t *testing.T) {
 	tests := []struct {
 		name         string
@@ -350,6 +444,36 @@ func TestDates(t *testing.T) {
 			body:     `<h1>Budget passes</h1><div class="meta"><span>August 4, 2025</span></div>`,
 			want:     "2025-08-04T00:00:00Z",
 			wantFrom: events.FromText,
+		},
+		{
+			name:         "time element labelled as an update is not the publication date",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-07-01T00:00:00Z"}`),
+			body:         `<h1>Budget passes</h1><time datetime="2025-07-17">Last Updated: Jul 17, 2025</time>`,
+			want:         "2025-07-01T00:00:00Z",
+			wantFrom:     events.FromJSONLD,
+			wantModified: "2025-07-17T00:00:00Z",
+		},
+		{
+			name:     "a date in a sentence beside the headline is not shown as the article's",
+			head:     `<meta property="article:published_time" content="2025-07-24T06:31:58Z">`,
+			body:     `<h1>Budget passes</h1><p>The nomination process is now open and runs through July 31, 2025.</p>`,
+			want:     "2025-07-24T06:31:58Z",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "a byline line before the date is not a sentence",
+			head:     `<meta property="article:published_time" content="2025-01-02T10:00:00Z">`,
+			body:     `<h1>Budget passes</h1><p>Aaron Ricadela | Senior Writer | July 2, 2025</p>`,
+			want:     "2025-07-02T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
+			name:         "shown update that is one of disagreeing publication dates",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2018-04-03T16:50:31Z","dateModified":"2025-07-19T18:06:00Z"}`) + `<meta property="article:published_time" content="2025-07-19T18:06:00Z">`,
+			body:         `<h1>Budget passes</h1><time datetime="2025-07-19T18:06:00Z">Updated: Jul 19, 2025</time>`,
+			want:         "2025-07-19T18:06:00Z",
+			wantFrom:     events.FromOpenGraph,
+			wantModified: "2025-07-19T18:06:00Z",
 		},
 		{
 			name:     "metadata of the shown day gives the time",

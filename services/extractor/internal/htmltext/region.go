@@ -60,9 +60,9 @@ func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node
 	if top == nil {
 		return descend(cur, m), nil
 	}
-	copies := copiesOf(top, m)
+	copies := copyHolders(top, m)
 	top = widen(top, cur, m, copies)
-	for top != cur && onlyChild(top, m) && !holdsAny(top.Parent, copies) {
+	for top != cur && onlyChild(top, m) && !copies[top.Parent] {
 		// Siblings of the article's parts may sit beside an ancestor.
 		top = top.Parent
 	}
@@ -75,7 +75,7 @@ func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node
 	class := attrValue(top, "class")
 	keep := map[*html.Node]bool{top: true}
 	for c := parent.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode || c == top || holdsAny(c, copies) {
+		if c.Type != html.ElementNode || c == top || copies[c] {
 			continue
 		}
 		st := m.stat(c)
@@ -108,7 +108,7 @@ func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node
 		}
 	}
 	for c := first; c != last; c = c.NextSibling {
-		if c.Type == html.ElementNode && !keep[c] && !holdsAny(c, copies) {
+		if c.Type == html.ElementNode && !keep[c] && !copies[c] {
 			if st := m.stat(c); st.link*2 <= st.text && !st.teaser() {
 				keep[c] = true
 			}
@@ -123,20 +123,43 @@ func bestCandidate(m *measures, within *html.Node) *html.Node {
 	var best *html.Node
 	bestScore := 0.0
 	for _, n := range m.cands {
-		s := m.stat(n).final()
-		if s > bestScore && isUnder(n, within) {
+		if s := m.stat(n).final(); s > bestScore {
+			best, bestScore = n, s
+		}
+	}
+	if best == nil || isUnder(best, within) {
+		return best
+	}
+	// The best is elsewhere: look again among the elements under within,
+	// marked once rather than each walked up from.
+	under := map[*html.Node]bool{}
+	stack := []*html.Node{within}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		under[n] = true
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				stack = append(stack, c)
+			}
+		}
+	}
+	best, bestScore = nil, 0
+	for _, n := range m.cands {
+		if s := m.stat(n).final(); s > bestScore && under[n] {
 			best, bestScore = n, s
 		}
 	}
 	return best
 }
 
-// widen returns the ancestor of top, up to cur and below any of copies,
-// that best trades the paragraph text it adds for the link text it adds.
-func widen(top, cur *html.Node, m *measures, copies []*html.Node) *html.Node {
+// widen returns the ancestor of top, up to cur and below any element that
+// holds a copy of it, that best trades the paragraph text it adds for the
+// link text it adds.
+func widen(top, cur *html.Node, m *measures, copies map[*html.Node]bool) *html.Node {
 	best := top
 	bestGain := m.stat(top).gain()
-	for n := top; n != cur && n.Parent != nil && !holdsAny(n.Parent, copies); {
+	for n := top; n != cur && n.Parent != nil && !copies[n.Parent]; {
 		n = n.Parent
 		st := m.stat(n)
 		if g := st.gain(); g > bestGain && float64(st.good-m.stat(best).good) >= widenShare*float64(m.stat(best).good) {
@@ -146,11 +169,16 @@ func widen(top, cur *html.Node, m *measures, copies []*html.Node) *html.Node {
 	return best
 }
 
-// copiesOf returns the elements outside n that hold the same text as n, as
-// far as their counts tell: pages that lay out a copy of the story for each
-// screen size, or one for readers who subscribe, hide all but one with
-// style sheets.
-func copiesOf(n *html.Node, m *measures) []*html.Node {
+// maxCopies is the most copies of the article a page is taken to lay out,
+// counting wrappers that hold nothing else: a story for phones, tablets and
+// desktops, and one for subscribers.
+const maxCopies = 16
+
+// copyHolders returns the elements outside n that hold the same text as n,
+// as far as their counts tell, and the elements above them: pages that lay
+// out a copy of the story for each screen size, or one for readers who
+// subscribe, hide all but one with style sheets.
+func copyHolders(n *html.Node, m *measures) map[*html.Node]bool {
 	st := m.stat(n)
 	if st.text < minBodyPara {
 		return nil
@@ -159,20 +187,20 @@ func copiesOf(n *html.Node, m *measures) []*html.Node {
 	for c, cs := range m.stats {
 		if cs.text == st.text && cs.link == st.link && cs.commas == st.commas &&
 			c != n && !isUnder(c, n) && !isUnder(n, c) {
+			if len(copies) == maxCopies {
+				// Text repeated this often is not a layout's copies.
+				return nil
+			}
 			copies = append(copies, c)
 		}
 	}
-	return copies
-}
-
-// holdsAny reports whether any of nodes is n or under it.
-func holdsAny(n *html.Node, nodes []*html.Node) bool {
-	for _, c := range nodes {
-		if isUnder(c, n) {
-			return true
+	holders := make(map[*html.Node]bool)
+	for _, c := range copies {
+		for ; c != nil && !holders[c]; c = c.Parent {
+			holders[c] = true
 		}
 	}
-	return false
+	return holders
 }
 
 // onlyChild reports whether n is the only child of its parent that holds
