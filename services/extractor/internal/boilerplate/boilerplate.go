@@ -1,6 +1,7 @@
 // Package boilerplate recognises the furniture of a web page that is not part
-// of an article: copyright notices, share and subscribe prompts, and the
-// class and id names of navigation, comment, advert and similar regions.
+// of an article: copyright notices, share and subscribe prompts, date stamps,
+// and the class and id names of navigation, comment, advert, caption and
+// similar regions.
 package boilerplate
 
 import (

@@ -20,8 +20,8 @@ const (
 	// minLooseText is the shortest run of text outside a paragraph element
 	// that counts as paragraph text (shorter ones are labels and dates).
 	minLooseText = 25
-	// protectShare: a boilerplate-looking element holding at least this
-	// share of the page's paragraph text is kept: it is the article.
+	// protectShare: a hidden or surely boilerplate element holding at
+	// least this share of the page's paragraph text may be the article.
 	protectShare = 0.5
 	// minProtected: a page with less paragraph text than this has no
 	// article for a boilerplate-looking element to be; nothing is protected.
@@ -45,7 +45,8 @@ var dropAtoms = atoms(atom.Script, atom.Style, atom.Noscript, atom.Iframe,
 	atom.Head, atom.Title, atom.Meta, atom.Link, atom.Base, atom.Dialog)
 
 // structuralAtoms are page regions removed unless they hold most of the
-// paragraph text (some sites wrap the whole page in a <form>).
+// paragraph text, and the best of it (some sites wrap the whole page in a
+// <form>).
 var structuralAtoms = atoms(atom.Nav, atom.Header, atom.Footer, atom.Aside,
 	atom.Form, atom.Menu)
 
@@ -78,8 +79,13 @@ func atoms(as ...atom.Atom) map[atom.Atom]bool {
 	return m
 }
 
-// mainText finds the article's text in doc and returns its blocks. A heading
-// that repeats the title is left out.
+// mainText finds the article's text in doc and returns its blocks.
+//
+// It drops scripts, pictures and the like; drops hidden elements and page
+// furniture, unless they hold the page's best paragraphs; picks the region
+// that holds the article (see pickRegion); collects the blocks of that
+// region; and drops the furniture left among them (see
+// dropFurnitureBlocks).
 func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block, error) {
 	body := doc.Find("body").First()
 	if body.Length() == 0 {
@@ -91,38 +97,10 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 	}); err != nil {
 		return nil, err
 	}
-	m := measure(root, true)
-	total, shown := m.stat(root).weight, m.stat(root).shown
-	top := bestCandidate(m, markedBody(doc, root, m))
-	// Regions named like furniture that hold the best paragraphs are parts
-	// of the article, and so are their siblings styled alike.
-	holdsTop := map[*html.Node]bool{}
-	articleClasses := map[string]bool{}
-	for n := top; n != nil; n = n.Parent {
-		holdsTop[n] = true
-		if c := attrValue(n, "class"); c != "" && furniture(n) == namedFurniture {
-			articleClasses[c] = true
-		}
-	}
-	if err := removeNodes(ctx, root, func(n *html.Node) bool {
-		if hidden(n) {
-			// Some pages hide the article until a script shows it.
-			return !protected(m.stat(n).weight, total)
-		}
-		switch furniture(n) {
-		case namedFurniture:
-			return !holdsTop[n] && !articleClasses[attrValue(n, "class")]
-		case sureFurniture:
-			// Comments and sidebars can outscore a short article: only
-			// holding most of the page's text makes them the article.
-			return !holdsTop[n] || !protected(m.stat(n).shown, shown)
-		}
-		return false
-	}); err != nil {
+	if err := removeFurniture(ctx, doc, root); err != nil {
 		return nil, err
 	}
-	m = measure(root, false)
-	container, keep := pickRegion(doc, root, m)
+	container, keep := pickRegion(doc, root, measure(root, false))
 
 	w := textWalker{ctx: ctx, kind: events.BlockParagraph}
 	if keep == nil {
@@ -139,6 +117,42 @@ func mainText(ctx context.Context, doc *goquery.Document, title string) ([]Block
 		return nil, w.err
 	}
 	return dropFurnitureBlocks(w.blocks, title), nil
+}
+
+// removeFurniture removes hidden elements and page furniture from the tree
+// under root. What holds the page's best paragraphs (in its articleBody, if
+// it marks one) is kept: a region named like furniture then is the
+// article, and so are its siblings styled alike. Hidden elements and sure
+// furniture (comments, sidebars) must also hold most of the page's
+// paragraph text to be kept.
+func removeFurniture(ctx context.Context, doc *goquery.Document, root *html.Node) error {
+	m := measure(root, true)
+	total, shown := m.stat(root).weight, m.stat(root).shown
+	top := bestCandidate(m, markedBody(doc, root, m))
+	holdsTop := map[*html.Node]bool{}
+	articleClasses := map[string]bool{}
+	for n := top; n != nil; n = n.Parent {
+		holdsTop[n] = true
+		if c := attrValue(n, "class"); c != "" && furniture(n) == namedFurniture {
+			articleClasses[c] = true
+		}
+	}
+	// Without scored paragraphs, holding most of the text is all to go by.
+	anyHolds := top == nil
+	return removeNodes(ctx, root, func(n *html.Node) bool {
+		if hidden(n) {
+			// Some pages hide the article until a script shows it.
+			return !protected(m.stat(n).weight, total)
+		}
+		switch furniture(n) {
+		case namedFurniture:
+			return !holdsTop[n] && !articleClasses[attrValue(n, "class")] &&
+				!(anyHolds && protected(m.stat(n).shown, shown))
+		case sureFurniture:
+			return !(holdsTop[n] || anyHolds) || !protected(m.stat(n).shown, shown)
+		}
+		return false
+	})
 }
 
 // minBodyPara is the length in runes from which a paragraph is surely

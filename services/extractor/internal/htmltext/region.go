@@ -31,9 +31,11 @@ func markedBody(doc *goquery.Document, body *html.Node, m *measures) *html.Node 
 // The article is first looked for in an articleBody, <article> or <main>
 // holding most of the paragraph text: an articleBody is taken whole. Within
 // it (or the body), the element with the best content score is the core of
-// the article, and those of its siblings that look like more of it join it.
-// A page without scored paragraphs falls back to descending from the body
-// while one child holds nearly all the paragraph text.
+// the article. The core widens to the ancestor that adds the most paragraph
+// text for the links it adds, but not so far as to take in a copy of
+// itself; then those of its siblings that look like more of the article
+// join it. A page without scored paragraphs falls back to descending from
+// the body while one child holds nearly all the paragraph text.
 func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node, map[*html.Node]bool) {
 	total := m.stat(body).weight
 	if total == 0 {
@@ -69,37 +71,41 @@ func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node
 	if top == cur {
 		return cur, nil
 	}
-	parent := top.Parent
+	keep := joinSiblings(top, m, copies)
+	if len(keep) == 1 {
+		return top, nil
+	}
+	return top.Parent, keep
+}
+
+// joinSiblings returns top and those of its siblings that are more of the
+// article: siblings that score well, siblings styled like top, paragraphs,
+// and what lies between any of these unless it is mostly links. Siblings
+// holding a copy of top are not.
+func joinSiblings(top *html.Node, m *measures, copies map[*html.Node]bool) map[*html.Node]bool {
 	topStat := m.stat(top)
 	threshold := max(minSiblingScore, siblingShare*topStat.final())
 	class := attrValue(top, "class")
 	keep := map[*html.Node]bool{top: true}
-	for c := parent.FirstChild; c != nil; c = c.NextSibling {
+	for c := top.Parent.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || c == top || copies[c] {
 			continue
 		}
 		st := m.stat(c)
-		sameClass := class != "" && attrValue(c, "class") == class
 		switch {
 		case st.final() >= threshold:
-			keep[c] = true
-		case sameClass && st.good > 0 && st.gain() > 0:
+		case class != "" && attrValue(c, "class") == class && st.good > 0 && st.gain() > 0:
 			// Blocks styled alike are parts of one text, cut up by an
 			// advert or a photo.
-			keep[c] = true
 		case c.DataAtom == atom.P && st.text >= siblingParaText && st.linkDensity() < siblingParaLinks:
-			keep[c] = true
 		case c.DataAtom == atom.P && st.text > 0 && st.link == 0 && endsSentence(c):
-			keep[c] = true
+		default:
+			continue
 		}
+		keep[c] = true
 	}
-	if len(keep) == 1 {
-		return top, nil
-	}
-	// What lies between two parts of the article is part of it too (a
-	// table, a subheading, a list), unless it is mostly links.
 	var first, last *html.Node
-	for c := parent.FirstChild; c != nil; c = c.NextSibling {
+	for c := top.Parent.FirstChild; c != nil; c = c.NextSibling {
 		if keep[c] {
 			if first == nil {
 				first = c
@@ -114,7 +120,7 @@ func pickRegion(doc *goquery.Document, body *html.Node, m *measures) (*html.Node
 			}
 		}
 	}
-	return parent, keep
+	return keep
 }
 
 // bestCandidate returns the element under within (or within itself) with
