@@ -33,7 +33,7 @@ const (
 	FeatNamesWords                                // product of the name and word cosines
 	FeatShared                                    // log2 of 1 + the number of terms both sides have
 	FeatArticleTerms                              // log2 of 1 + the number of terms of the article
-	FeatProtagonists                        // the greater of the two protagonist shares
+	FeatProtagonists                              // the greater of the two protagonist shares
 	NumFeatures
 )
 
