@@ -53,6 +53,9 @@ func shuffled(docs []doc, s int) []doc {
 	return order
 }
 
+// perTopic makes evaluateECB print the B-cubed F1 of each topic.
+var perTopic bool
+
 // evaluateECB clusters the documents in several orders and averages the
 // scores.
 func evaluateECB(opts story.Options, docs []doc, shuffles int, merge, explain bool) (bcubed, pairwise evaluate.PRF) {
@@ -65,28 +68,29 @@ func evaluateECB(opts story.Options, docs []doc, shuffles int, merge, explain bo
 	for s := range shuffles {
 		order := shuffled(docs, s)
 		pred := cluster(opts, order, merge)
-		if perTopic {
-			for t := range 46 {
-				p, g := map[string]string{}, map[string]string{}
-				for _, d := range docs {
-					if d.Topic == t {
-						p[d.ID], g[d.ID] = pred[d.ID], gold[d.ID]
-					}
-				}
-				if len(p) > 0 {
-					topicF[t] += evaluate.BCubed(p, g).F1 / float64(shuffles)
-				}
-			}
-		}
 		if explain && s == 0 {
 			explainErrors(order, pred, gold)
 		}
 		bc = append(bc, evaluate.BCubed(pred, gold))
 		pw = append(pw, evaluate.Pairwise(pred, gold))
+		if perTopic {
+			byTopic := map[int][2]map[string]string{}
+			for _, d := range docs {
+				t, ok := byTopic[d.Topic]
+				if !ok {
+					t = [2]map[string]string{{}, {}}
+					byTopic[d.Topic] = t
+				}
+				t[0][d.ID], t[1][d.ID] = pred[d.ID], gold[d.ID]
+			}
+			for t, pg := range byTopic {
+				topicF[t] += evaluate.BCubed(pg[0], pg[1]).F1 / float64(shuffles)
+			}
+		}
 	}
 	if perTopic {
 		var b strings.Builder
-		for t := range 46 {
+		for t := range 100 {
 			if f, ok := topicF[t]; ok {
 				fmt.Fprintf(&b, " %d:%.2f", t, f)
 			}
@@ -96,53 +100,24 @@ func evaluateECB(opts story.Options, docs []doc, shuffles int, merge, explain bo
 	return evaluate.Mean(bc), evaluate.Mean(pw)
 }
 
-// perTopic makes evaluateECB print the B-cubed F1 of each topic.
-var perTopic bool
-
 // clusterer is the online loop of the cluster package, reduced to the
 // story tier: vectorize and learn, retrieve candidates, verify them, join
-// the best that tells the same story or found a new one.
+// the best that tells the same story or found a new one, then merge the
+// story with any other candidate SameStory calls the same. Merged stories
+// keep their postings; a union-find maps them to the story they joined.
 type clusterer struct {
 	m      *story.Model
 	post   *story.Postings
 	cents  []*story.Centroid
-	parent []int32 // union-find over merged stories
+	parent []int32
 	merge  bool
-	// oracle, when set, may overrule the decision (an experiment that
-	// measures what each kind of error costs).
+	// oracle, when set, may overrule the decision: an experiment that
+	// measures what each kind of error costs.
 	oracle func(best int32) int32
 	// onMerge, when set, hears of every merge.
 	onMerge func(dst, src int32)
 	// major returns the event most of a story's articles report.
 	major func(s int32) string
-	// members keeps the vectors of each story's members, for the
-	// experiments with complete link.
-	members [][]story.Vector
-}
-
-// minLink, when positive, makes a story eligible only when the article's
-// mean field cosine with each of its first minLinkK members reaches it.
-var (
-	minLink  float64
-	minLinkK = 10
-	minLinkQ = 0.0
-)
-
-// memberLink is a quantile of the article's mean field cosine with the
-// story's first members.
-func (c *clusterer) memberLink(v story.Vector, s int32) float64 {
-	ms := c.members[s]
-	if len(ms) > minLinkK {
-		ms = ms[:minLinkK]
-	}
-	xs := make([]float64, 0, len(ms))
-	for _, mv := range ms {
-		var one story.Centroid
-		c.m.Add(&one, mv)
-		xs = append(xs, c.m.Features(v, &one)[story.FeatAll])
-	}
-	sort.Float64s(xs)
-	return xs[int(minLinkQ*float64(len(xs)-1))]
 }
 
 func newClusterer(opts story.Options, merge bool) *clusterer {
@@ -157,27 +132,24 @@ func (c *clusterer) find(s int32) int32 {
 	return s
 }
 
-// assign places one article and returns its story, with its score and
-// the runner-up's.
+// assign places one article and returns its story, with the best score of
+// the candidates and the runner-up's.
 func (c *clusterer) assign(title, body string) (best int32, score, second float64) {
 	m := c.m
 	v := m.Vectorize(title, body, true)
 	q := m.QueryTerms(v)
-	cands := c.post.Candidates(m, q, m.Options().Candidates)
 	best, score, second = -1, -1, -1
 	bestScore := -1.0
-	seen := map[int32]bool{}
-	var others []int32
-	for _, s := range cands {
+	var seen, same []int32
+	for _, s := range c.post.Candidates(m, q, m.Options().Candidates) {
 		s = c.find(s)
-		if seen[s] {
+		if contains(seen, s) {
 			continue
 		}
-		seen[s] = true
-		others = append(others, s)
+		seen = append(seen, s)
 		r := m.Compare(v, c.cents[s])
-		if r.Same && minLink > 0 && c.memberLink(v, s) < minLink {
-			r.Same = false
+		if r.Bridge {
+			same = append(same, s)
 		}
 		if r.Same && r.Score > bestScore {
 			best, bestScore = s, r.Score
@@ -195,33 +167,62 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		best = int32(len(c.cents))
 		c.cents = append(c.cents, &story.Centroid{})
 		c.parent = append(c.parent, best)
-		c.members = append(c.members, nil)
 	}
-	c.members[best] = append(c.members[best], v)
-	m.Add(c.cents[best], v)
-	c.post.Add(best, q)
-	if c.merge {
-		for _, o := range others {
-			if o == best || c.find(o) != o {
-				continue
-			}
-			if mergeSamples != nil {
-				same := c.major(best) == c.major(o)
-				*mergeSamples = append(*mergeSamples, sample{x: m.StoryFeatures(c.cents[best], c.cents[o]), same: same})
-				continue
-			}
-			if m.SameStory(c.cents[best], c.cents[o]).Same {
+	if bridge && best >= 0 && contains(same, best) {
+		// Every other story the article surely tells too is folded in.
+		for _, o := range same {
+			if o != best && c.find(o) == o {
 				if c.onMerge != nil {
 					c.onMerge(best, o)
 				}
 				m.Merge(c.cents[best], c.cents[o])
-				c.members[best] = append(c.members[best], c.members[o]...)
+				c.cents[o] = nil
 				c.parent[o] = best
 			}
 		}
 	}
+	m.Add(c.cents[best], v)
+	c.post.Add(best, q)
+	if !c.merge || c.cents[best].N < 2 {
+		// A story the article founded was just compared with every
+		// candidate: merging it would be a second try at the same join.
+		return best, score, second
+	}
+	for _, o := range seen {
+		if o == best || c.find(o) != o || c.cents[o].N < minMerge {
+			continue
+		}
+		if mergeSamples != nil {
+			*mergeSamples = append(*mergeSamples, sample{x: m.StoryFeatures(c.cents[best], c.cents[o]), same: c.major(best) == c.major(o)})
+			continue
+		}
+		if m.SameStory(c.cents[best], c.cents[o]).Same {
+			if c.onMerge != nil {
+				c.onMerge(best, o)
+			}
+			m.Merge(c.cents[best], c.cents[o])
+			c.cents[o] = nil
+			c.parent[o] = best
+		}
+	}
 	return best, score, second
 }
+
+func contains(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// bridge makes an article that surely tells several stories (Match.Bridge)
+// merge them.
+var bridge = true
+
+// minMerge is the least size of a story SameStory is asked about.
+var minMerge = 1
 
 // mergeSamples, when set, collects the features and truth of every merge
 // the clusterer considers, and stops it merging.
@@ -235,13 +236,12 @@ var oracleFix string
 // trace, when set, sees every decision of cluster: the article, the
 // events of the story it joined before it joined (none for a new story),
 // and the best and second-best scores.
-var trace func(d doc, story []string, score, second float64)
+var trace func(d doc, joined []string, score, second float64)
 
 // cluster returns the story of every document, fed in the given order.
 func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 	c := newClusterer(opts, merge)
 	stories := make([]int32, len(docs))
-	members := map[int32][]string{}
 	counts := map[int32]map[string]int{}
 	major := func(s int32) string {
 		best, n := "", 0
@@ -271,8 +271,8 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 		}
 		delete(counts, src)
 	}
+	var events []string
 	for i, d := range docs {
-		title, body := d.split()
 		if oracleFix != "" {
 			c.oracle = func(best int32) int32 {
 				h := home(d.Event)
@@ -287,17 +287,26 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 				return best
 			}
 		}
+		title, body := d.split()
 		s, score, second := c.assign(title, body)
 		stories[i] = s
-		if trace != nil {
-			trace(d, members[c.find(s)], score, second)
+		s = c.find(s)
+		if trace != nil && i < len(docs) && opts.Threshold >= 0 {
+			events = events[:0]
+			for e, k := range counts[s] {
+				for range k {
+					events = append(events, e)
+				}
+			}
+			sort.Strings(events)
+			trace(d, events, score, second)
 		}
-		members[c.find(s)] = append(members[c.find(s)], d.Event)
 		if counts[s] == nil {
 			counts[s] = map[string]int{}
 		}
 		counts[s][d.Event]++
 	}
+	trace = nil // only the first order
 	pred := map[string]string{}
 	for i, d := range docs {
 		pred[d.ID] = fmt.Sprint(c.find(stories[i]))

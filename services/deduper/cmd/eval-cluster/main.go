@@ -1,17 +1,33 @@
 // Command eval-cluster measures and tunes the deduper's story model.
 //
-// By default it clusters the ECB+ documents (../shared/datasets/ecbplus-dev)
-// online, in several random orders, through the story package's API the way
-// the cluster package does, and prints B-cubed and pairwise precision,
-// recall and F1 averaged over the orders. --train fits the weights of the
-// story model's logistic score on ECB+ and prints them; --semeval reports
-// how often Compare agrees with the clear SemEval-2022 pairs.
+// By default it clusters the ECB+ documents online, in several random
+// orders, through the story package's API the way the package documentation
+// tells a clusterer to (vectorize and learn, retrieve candidates, compare,
+// join the best story or found one, fold in the other stories the article
+// surely tells too, merge the stories SameStory calls one), and prints
+// B-cubed and pairwise precision, recall and F1 averaged over the orders.
+// Each document's first line is its headline.
+//
+//	--sweep 0.2,0.3    try several Compare thresholds
+//	--explain          show mixed clusters and split events (first order)
+//	--trace            show every wrong join as it happens (first order)
+//	--bridge=false     do not fold in the stories an article surely tells
+//	--merge=false      do not ask SameStory
+//	--train            fit Compare's logistic weights on oracle clusterings
+//	--train-merge      fit SameStory's weights on the merges considered
+//	--cv               two-fold cross-validation of --train by topic
+//	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
+//	--pairs            how well features separate the events of a topic
+//	--pair ID,ID       what the model sees of two documents
+//	--warm FILES       learn term rarity from other news first (IDF prior)
+//	--oracle KINDS     correct kinds of error with the labels: what each costs
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/services/deduper/internal/story"
@@ -19,49 +35,46 @@ import (
 
 func main() {
 	opts := story.DefaultOptions
-	path := flag.String("docs", "../shared/datasets/ecbplus-dev/docs.jsonl", "ECB+ docs.jsonl")
-	both := flag.Bool("both", false, "with --semeval, cluster ECB+ too")
-	semeval := flag.String("semeval", "", "SemEval-2022 pairs.jsonl: report Compare's accuracy on the clear pairs")
+	path := flag.String("docs", sharedPath("datasets/ecbplus-dev/docs.jsonl"), "ECB+ docs.jsonl")
 	shuffles := flag.Int("shuffles", 5, "random orders to average over")
-	sweep := flag.String("sweep", "", "comma-separated thresholds to try")
-	flag.Float64Var(&opts.Threshold, "threshold", opts.Threshold, "same-story score threshold")
-	pairs := flag.Bool("pairs", false, "report how single features separate the events of a topic, document against document")
-	batch := flag.Bool("batch", false, "with --pairs, also cluster in batch by average link")
-	pair := flag.String("pair", "", "explain the score of two documents, id,id")
-	gbdt := flag.Int("gbdt", 0, "fit this many boosted trees on the oracle samples and score with them (an experiment)")
-	trainMerge := flag.Bool("train-merge", false, "fit the SameStory weights on the merges the clustering considers, and merge")
-	flag.Float64Var(&opts.MergeThreshold, "merge-threshold", opts.MergeThreshold, "SameStory threshold")
-	train := flag.Bool("train", false, "fit the logistic weights on ECB+ (oracle clustering) and use them")
-	l2 := flag.Float64("l2", 1, "L2 penalty of --train")
-	merge := flag.Bool("merge", false, "merge stories that SameStory says are one after each join")
-	traceFlag := flag.Bool("trace", false, "print the wrong joins and the new stories of the first shuffle")
-	explain := flag.Bool("explain", false, "print the clusters that mix events and the events that were split, for the first shuffle")
-	flag.Float64Var(&opts.PriorDocs, "prior", opts.PriorDocs, "prior documents of the IDF")
-	flag.Float64Var(&opts.TitleBoost, "title-boost", opts.TitleBoost, "title boost")
-	flag.Float64Var(&opts.LeadBoost, "lead-boost", opts.LeadBoost, "lead boost")
-	flag.IntVar(&opts.LeadSentences, "lead", opts.LeadSentences, "sentences of the lead")
-	flag.Float64Var(&opts.LeadDecay, "lead-decay", opts.LeadDecay, "sentences over which the lead boost fades (0: a step)")
-	flag.IntVar(&opts.TopTerms, "top", opts.TopTerms, "terms an article keeps")
-	flag.IntVar(&opts.QueryTerms, "query", opts.QueryTerms, "query terms")
-	flag.IntVar(&opts.CentroidTerms, "centroid", opts.CentroidTerms, "terms a centroid keeps")
-	flag.IntVar(&opts.MemberTerms, "member", opts.MemberTerms, "terms a centroid keeps per member")
-	flag.IntVar(&opts.Candidates, "candidates", opts.Candidates, "candidates verified")
-	flag.Float64Var(&opts.IDFPower, "idf-power", opts.IDFPower, "power of the IDF")
-	flag.Float64Var(&opts.TFSaturation, "tf-sat", opts.TFSaturation, "BM25 k of term frequency (0: sublinear)")
-	flag.Float64Var(&opts.TFPower, "tf-power", opts.TFPower, "power of term frequency (0: sublinear)")
-	flag.Float64Var(&minLink, "min-link", 0, "least mean field cosine with each of the first members (experiment)")
-	flag.IntVar(&minLinkK, "min-link-k", minLinkK, "members --min-link looks at")
-	flag.Float64Var(&minLinkQ, "min-link-q", 0, "quantile of the member cosines --min-link tests (0: the least)")
-	flag.StringVar(&oracleFix, "oracle", "", "errors an oracle corrects: found,wrong,split (experiment)")
-	warm := flag.String("warm", "", "comma-separated news collections to learn term rarity from first (an IDF prior)")
-	features := flag.String("features", "", "comma-separated features the fits may use (default all)")
-	cv := flag.Bool("cv", false, "two-fold cross-validation by topic: fit on odd topics, cluster even ones, and back")
+	sweep := flag.String("sweep", "", "comma-separated Compare thresholds to try")
+	merge := flag.Bool("merge", true, "merge stories that SameStory calls one, after each join")
+	explain := flag.Bool("explain", false, "print the clusters that mix events and the events that were split, for the first order")
+	traceFlag := flag.Bool("trace", false, "print the wrong joins as they happen, for the first order")
 	flag.BoolVar(&perTopic, "per-topic", false, "print the B-cubed F1 of each topic")
-	flag.BoolVar(&opts.NoLeadField, "no-lead-field", opts.NoLeadField, "leave the lead field out")
-	weights := flag.String("weights", "", "feature weights as name=value,... (bias=value too)")
-	flag.BoolVar(&showHard, "hard", false, "with --train, print the other-event stories that score highest")
-	flag.BoolVar(&opts.KeepText, "text", false, "keep term text (for --hard)")
-	flag.BoolVar(&verbose, "v", false, "print the SemEval pairs Compare gets wrong")
+	flag.StringVar(&oracleFix, "oracle", "", "errors an oracle corrects, to measure what each costs: found,wrong,split")
+
+	train := flag.Bool("train", false, "fit Compare's weights on oracle clusterings of ECB+ and use them")
+	trainMerge := flag.Bool("train-merge", false, "fit SameStory's weights on the merges the clustering considers and use them")
+	l2 := flag.Float64("l2", 1, "L2 penalty of the fits")
+	features := flag.String("features", "", "comma-separated features the fits may use (default all but dates: a date that all the day's news shares is no evidence)")
+	cv := flag.Bool("cv", false, "two-fold cross-validation by topic: fit on odd topics, cluster even ones, and back")
+	flag.BoolVar(&showHard, "hard", false, "with --train, print the other-event stories that score highest (use with --text)")
+
+	semeval := flag.String("semeval", "", "SemEval-2022 pairs.jsonl: report Compare's accuracy on the clear pairs")
+	both := flag.Bool("both", false, "with --semeval, cluster ECB+ too")
+	flag.BoolVar(&verbose, "v", false, "with --semeval, print the pairs Compare gets wrong")
+	pairs := flag.Bool("pairs", false, "report how single features separate the events of a topic")
+	batch := flag.Bool("batch", false, "with --pairs, also cluster in batch by average link")
+	pair := flag.String("pair", "", "explain the score of the second document against a story of the first: id,id")
+	warm := flag.String("warm", "", "comma-separated news collections to learn term rarity from first (an IDF prior)")
+
+	flag.Float64Var(&opts.Threshold, "threshold", opts.Threshold, "Compare threshold")
+	flag.Float64Var(&opts.MergeThreshold, "merge-threshold", opts.MergeThreshold, "SameStory threshold")
+	flag.Float64Var(&opts.PriorDocs, "prior", opts.PriorDocs, "prior documents of the IDF")
+	flag.Float64Var(&opts.LeadBoost, "lead-boost", opts.LeadBoost, "extra weight of the title and first sentences")
+	flag.Float64Var(&opts.LeadDecay, "lead-decay", opts.LeadDecay, "sentences over which the lead boost fades")
+	flag.IntVar(&opts.DateSentences, "date-sentences", opts.DateSentences, "sentences after the title that may give dates")
+	flag.IntVar(&opts.TopTerms, "top", opts.TopTerms, "terms an article's vector keeps")
+	flag.IntVar(&opts.QueryTerms, "query", opts.QueryTerms, "terms that retrieve candidates")
+	flag.IntVar(&opts.MemberTerms, "member", opts.MemberTerms, "terms a centroid keeps per member")
+	flag.IntVar(&opts.CentroidTerms, "centroid", opts.CentroidTerms, "terms a centroid keeps")
+	flag.IntVar(&opts.Candidates, "candidates", opts.Candidates, "candidates verified per article")
+	flag.BoolVar(&bridge, "bridge", bridge, "merge the stories an article surely tells (Match.Bridge)")
+	flag.Float64Var(&opts.BridgeThreshold, "bridge-threshold", opts.BridgeThreshold, "Compare's score from which a story is folded into the article's best")
+	flag.IntVar(&minMerge, "min-merge", minMerge, "least size of a story to merge")
+	weights := flag.String("weights", "", "Compare's weights as name=value,... (bias=value too)")
+	flag.BoolVar(&opts.KeepText, "text", false, "keep the text of terms, to show them")
 	flag.Parse()
 
 	if *warm != "" {
@@ -69,10 +82,14 @@ func main() {
 			fail(err)
 		}
 	}
+	useFeature = map[string]bool{}
 	if *features != "" {
-		useFeature = map[string]bool{}
 		for _, f := range strings.Split(*features, ",") {
 			useFeature[f] = true
+		}
+	} else {
+		for _, f := range story.FeatureNames {
+			useFeature[f] = f != "dates"
 		}
 	}
 	if *weights != "" {
@@ -80,71 +97,52 @@ func main() {
 			fail(err)
 		}
 	}
+	if *semeval != "" && !*both && !*train && !*trainMerge {
+		ps, err := loadPairs(*semeval)
+		if err != nil {
+			fail(err)
+		}
+		reportSemEval(opts, ps)
+		return
+	}
 	docs, err := loadDocs(*path)
 	if err != nil {
 		fail(err)
 	}
-	if *cv {
-		crossValidate(opts, docs, *shuffles, *l2, *trainMerge)
+	switch {
+	case *cv:
+		crossValidate(opts, docs, *shuffles, *l2, *merge)
 		return
-	}
-	if *pair != "" {
-		a, b, _ := strings.Cut(*pair, ",")
+	case *pair != "":
 		if *train {
 			fit(&opts, docs, *shuffles, *l2)
 		}
+		a, b, _ := strings.Cut(*pair, ",")
 		explainPair(opts, docs, a, b)
 		return
-	}
-	if *pairs {
+	case *pairs:
 		if *train {
 			fit(&opts, docs, *shuffles, *l2)
 		}
-		m := newModel(opts)
-		reportChunks(opts, docs, m.Score)
+		reportChunks(opts, docs)
 		reportPairs(opts, docs)
 		if *batch {
-			reportBatch(opts, docs, m.Score)
+			reportBatch(opts, docs)
 		}
 		return
 	}
 	if *train {
 		fit(&opts, docs, *shuffles, *l2)
 	}
-	if *gbdt > 0 {
-		samples, _, _ := oracleSamples(opts, docs, *shuffles)
-		b := fitBoosted(samples, *gbdt, 3, 0.1, 20)
-		opts.Scorer = b.score
-		decisions(samples, b.score)
-	}
 	if *trainMerge {
-		var ms []sample
-		mergeSamples = &ms
-		for s := range *shuffles {
-			cluster(opts, shuffled(docs, 100+s), true)
-		}
-		mergeSamples = nil
-		pos := 0
-		for _, s := range ms {
-			if s.same {
-				pos++
-			}
-		}
-		fmt.Printf("merge samples: %d, %d of one event\n", len(ms), pos)
-		opts.MergeWeights, opts.MergeBias = fitLogistic(ms, *l2)
-		printWeights("MergeWeights", opts.MergeWeights, "MergeBias", opts.MergeBias)
-		m := newModel(opts)
-		fmt.Printf("  merge score AUC %.3f\n", auc(ms, func(x [story.NumFeatures]float64) float64 {
-			return m.SameStoryScore(x)
-		}))
-		*merge = true
+		fitMerge(&opts, docs, *shuffles, *l2)
 	}
 	if *semeval != "" {
-		pairs, err := loadPairs(*semeval)
+		ps, err := loadPairs(*semeval)
 		if err != nil {
 			fail(err)
 		}
-		reportSemEval(opts, pairs)
+		reportSemEval(opts, ps)
 		if !*both {
 			return
 		}
@@ -161,24 +159,7 @@ func main() {
 		}
 	}
 	if *traceFlag {
-		first := true
-		trace = func(d doc, story []string, score, second float64) {
-			if !first {
-				return
-			}
-			n := 0
-			for _, e := range story {
-				if e == d.Event {
-					n++
-				}
-			}
-			switch {
-			case len(story) > 0 && n < len(story)-n:
-				fmt.Printf("  wrong join %s into %v score %.2f second %.2f\n", d.ID, story, score, second)
-			case len(story) == 0 && score >= 0:
-				fmt.Printf("  new %s best %.2f\n", d.ID, score)
-			}
-		}
+		trace = printWrongJoin
 	}
 	for _, th := range ths {
 		o := opts
@@ -189,6 +170,26 @@ func main() {
 	}
 }
 
+// sharedPath returns rel under the first directory named shared above the
+// working directory, or under ../shared when there is none.
+func sharedPath(rel string) string {
+	dir, err := os.Getwd()
+	if err == nil {
+		for {
+			p := filepath.Join(dir, "shared", rel)
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return filepath.Join("..", "shared", rel)
+}
+
 // verbose makes the SemEval report list its errors.
 var verbose bool
 
@@ -197,7 +198,21 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// setWeights parses name=value pairs into the options' weights.
+// printWrongJoin prints an article that joined a story most of whose
+// articles report another event.
+func printWrongJoin(d doc, joined []string, score, second float64) {
+	n := 0
+	for _, e := range joined {
+		if e == d.Event {
+			n++
+		}
+	}
+	if len(joined) > 0 && n < len(joined)-n {
+		fmt.Printf("  wrong join %s into %v score %.2f second %.2f\n", d.ID, joined, score, second)
+	}
+}
+
+// setWeights parses name=value pairs into Compare's weights.
 func setWeights(opts *story.Options, s string) error {
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")

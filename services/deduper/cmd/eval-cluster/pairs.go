@@ -74,8 +74,9 @@ func reportPairs(opts story.Options, docs []doc) {
 // over the mean field cosine of document pairs, term rarity known from the
 // whole collection: an upper bound of sorts for the online clustering with
 // the same features.
-func reportBatch(opts story.Options, docs []doc, score func(x [story.NumFeatures]float64) float64) {
+func reportBatch(opts story.Options, docs []doc) {
 	m := newModel(opts)
+	score := m.Score
 	for _, d := range docs {
 		t, b := d.split()
 		m.Vectorize(t, b, true)
@@ -188,7 +189,7 @@ func explainPair(opts story.Options, docs []doc, a, b string) {
 // reportChunks measures how well stories of k articles tell events apart:
 // each event's documents, in random order, are cut into stories of k, and
 // the stories of one topic are compared with SameStory's features.
-func reportChunks(opts story.Options, docs []doc, score func([story.NumFeatures]float64) float64) {
+func reportChunks(opts story.Options, docs []doc) {
 	m := newModel(opts)
 	for _, d := range docs {
 		t, b := d.split()
@@ -226,7 +227,7 @@ func reportChunks(opts story.Options, docs []doc, score func([story.NumFeatures]
 				samples = append(samples, sample{x: m.StoryFeatures(a, b), same: chunks[i].event == chunks[j].event})
 			}
 		}
-		fmt.Printf("  stories of %d: AUC of all %.3f, of the score %.3f\n", k,
-			auc(samples, func(x [story.NumFeatures]float64) float64 { return x[story.FeatAll] }), auc(samples, score))
+		fmt.Printf("  stories of %d: AUC of all %.3f, of SameStory's score %.3f\n", k,
+			auc(samples, func(x [story.NumFeatures]float64) float64 { return x[story.FeatAll] }), auc(samples, m.SameStoryScore))
 	}
 }

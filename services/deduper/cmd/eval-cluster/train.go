@@ -85,20 +85,19 @@ func fit(opts *story.Options, docs []doc, shuffles int, l2 float64) {
 	}
 	for f := range story.NumFeatures {
 		score := func(x [story.NumFeatures]float64) float64 { return x[f] }
-		var z [2]int
-		var n [2]int
+		var pos, neg []float64
 		for _, s := range hard {
-			k := 0
 			if s.same {
-				k = 1
-			}
-			n[k]++
-			if s.x[f] == 0 {
-				z[k]++
+				pos = append(pos, s.x[f])
+			} else {
+				neg = append(neg, s.x[f])
 			}
 		}
-		fmt.Printf("  %-12s AUC %.3f, against the other event of the topic %.3f; zero for %.2f of same, %.2f of other event\n", story.FeatureNames[f], auc(samples, score), auc(hard, score),
-			float64(z[1])/float64(n[1]), float64(z[0])/float64(n[0]))
+		sort.Float64s(pos)
+		sort.Float64s(neg)
+		q := func(xs []float64, p float64) float64 { return xs[int(p*float64(len(xs)-1))] }
+		fmt.Printf("  %-13s AUC %.3f, against the other event of the topic %.3f; same q10/q50 %.2f/%.2f, other event q50/q90 %.2f/%.2f\n",
+			story.FeatureNames[f], auc(samples, score), auc(hard, score), q(pos, 0.1), q(pos, 0.5), q(neg, 0.5), q(neg, 0.9))
 	}
 	w, bias := fitLogistic(samples, l2)
 	opts.Weights, opts.Bias = w, bias
@@ -124,25 +123,14 @@ func fit(opts *story.Options, docs []doc, shuffles int, l2 float64) {
 const dim = story.NumFeatures + 1
 
 func goName(i int) string {
-	fields := []string{"FieldWords", "FieldNames", "FieldNumbers", "FieldDates", "FieldLead", "FieldPhrases"}
-	groups := []struct {
-		start int
-		name  string
-	}{{story.FeatCosine, "FeatCosine"}, {story.FeatLink, "FeatLink"}, {story.FeatBoth, "FeatBoth"}, {story.FeatRel, "FeatRel"}}
-	for k := len(groups) - 1; k >= 0; k-- {
-		if g := groups[k]; i >= g.start && i < story.FeatAll {
-			return g.name + " + " + fields[i-g.start]
-		}
-	}
-	names := []string{"FeatAll", "FeatNameCover", "FeatStoryCover", "FeatTermCover", "FeatStoryTerms", "FeatSize", "FeatSingle", "FeatCohesion",
-		"FeatNumConflict", "FeatNumAgree", "FeatDateConflict", "FeatDateAgree",
-		"FeatProtagonist", "FeatStoryProtagonist", "FeatNamesWords", "FeatShared", "FeatArticleTerms", "FeatProtagonists"}
-	return names[i-story.FeatAll]
+	names := [story.NumFeatures]string{"FeatWords", "FeatNames", "FeatNumbers", "FeatDates", "FeatAll", "FeatTermCover",
+		"FeatStoryTerms", "FeatNameCover", "FeatStoryNames", "FeatSize", "FeatSingle", "FeatCohesion", "FeatDateConflict"}
+	return names[i]
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// useFeature says which features the fits may use; all when empty.
+// useFeature says which features the fits may use.
 var useFeature map[string]bool
 
 func feat(x [story.NumFeatures]float64) [story.NumFeatures + 1]float64 {
@@ -409,6 +397,34 @@ func printWeights(wname string, w [story.NumFeatures]float64, bname string, bias
 	fmt.Printf("}, %s: %g\n", bname, bias)
 }
 
+// fitMerge fits SameStory's weights on the merges the clustering of docs
+// considers (each story an article joined against the article's other
+// candidates), prints them and stores them in opts.
+func fitMerge(opts *story.Options, docs []doc, shuffles int, l2 float64) {
+	ms := mergeSamplesOf(*opts, docs, shuffles)
+	pos := 0
+	for _, s := range ms {
+		if s.same {
+			pos++
+		}
+	}
+	fmt.Printf("merge samples: %d, %d of one event\n", len(ms), pos)
+	opts.MergeWeights, opts.MergeBias = fitLogistic(ms, l2)
+	printWeights("MergeWeights", opts.MergeWeights, "MergeBias", opts.MergeBias)
+	m := newModel(*opts)
+	fmt.Printf("  merge score AUC %.3f\n", auc(ms, m.SameStoryScore))
+}
+
+func mergeSamplesOf(opts story.Options, docs []doc, shuffles int) []sample {
+	var ms []sample
+	mergeSamples = &ms
+	defer func() { mergeSamples = nil }()
+	for s := range shuffles {
+		cluster(opts, shuffled(docs, 100+s), true)
+	}
+	return ms
+}
+
 // crossValidate fits the model on the odd topics and clusters the even
 // ones, then the other way round, and prints the mean scores: what tuning
 // on ECB+ is worth on topics it did not see.
@@ -425,13 +441,7 @@ func crossValidate(opts story.Options, docs []doc, shuffles int, l2 float64, mer
 			o.Weights, o.Bias = fitLogistic(samples, l2)
 			o.Threshold = th
 			if merge {
-				var ms []sample
-				mergeSamples = &ms
-				for s := range shuffles {
-					cluster(o, shuffled(folds[k], 100+s), true)
-				}
-				mergeSamples = nil
-				o.MergeWeights, o.MergeBias = fitLogistic(ms, l2)
+				o.MergeWeights, o.MergeBias = fitLogistic(mergeSamplesOf(o, folds[k], shuffles), l2)
 			}
 			b, p := evaluateECB(o, folds[1-k], shuffles, merge, false)
 			bs, ps = append(bs, b), append(ps, p)

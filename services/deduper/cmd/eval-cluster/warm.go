@@ -14,26 +14,29 @@ import (
 // every model learns term rarity from before it starts: an IDF prior.
 var warmTexts [][2]string
 
-// warmModels caches a warmed model per set of options.
-var warmModels = map[string]*story.Model{}
+// warmModels caches what a model learns from the warm-up texts, per set of
+// the options that vectorizing depends on.
+var warmModels = map[string][]byte{}
 
 // newModel returns a model that has learned the warm-up texts.
 func newModel(opts story.Options) *story.Model {
 	if len(warmTexts) == 0 {
 		return story.NewModel(opts)
 	}
-	o := opts
-	o.Scorer = nil
-	key := fmt.Sprintf("%v", o)
-	if m, ok := warmModels[key]; ok {
-		return m.Clone()
-	}
+	key := fmt.Sprint(opts.PriorDocs, opts.LeadBoost, opts.LeadDecay, opts.TopTerms, opts.KeepText)
 	m := story.NewModel(opts)
-	for _, t := range warmTexts {
-		m.Vectorize(t[0], t[1], true)
+	learned, ok := warmModels[key]
+	if !ok {
+		for _, t := range warmTexts {
+			m.Vectorize(t[0], t[1], true)
+		}
+		learned, _ = m.MarshalBinary()
+		warmModels[key] = learned
 	}
-	warmModels[key] = m
-	return m.Clone()
+	if err := m.UnmarshalBinary(learned); err != nil {
+		fail(err)
+	}
+	return m
 }
 
 // loadWarm reads warm-up texts: SemEval pairs (.jsonl), a WCXB

@@ -5,14 +5,14 @@ import (
 )
 
 // Centroid is the sum of the vectors of a story's members, pruned to its
-// heaviest terms: the dot product of a vector with it over N is the mean
-// cosine of the vector with the members (average link), its cosine with it
-// the similarity to the story's centre. Terms are kept sorted so that comparisons are merge joins
-// and a centroid costs eight bytes a term.
+// heaviest terms (Options.MemberTerms a member, Options.CentroidTerms in
+// all). Terms are kept sorted so that comparisons are merge joins, and a
+// centroid costs eight bytes a term.
 type Centroid struct {
 	Terms   []uint32
 	Weights []float32
 	N       int
+	cuts    cuts // of the coverage features, found when first needed
 }
 
 // Add adds v to the centroid.
@@ -39,21 +39,24 @@ func (m *Model) merge(c *Centroid, terms []uint32, weights []float32, n int) {
 			j++
 		}
 	}
-	c.Terms, c.Weights, c.N = outT, outW, c.N+n
+	c.Terms, c.Weights, c.N, c.cuts = outT, outW, c.N+n, cuts{}
 	if limit := m.centroidLimit(c.N); len(c.Terms) > limit {
-		m.prune(c, limit)
+		prune(c, limit)
+	} else if cap(c.Terms) > len(c.Terms)+len(c.Terms)/4 {
+		// Stories live long: keep no spare capacity.
+		c.Terms, c.Weights = slices.Clone(c.Terms), slices.Clone(c.Weights)
 	}
 }
 
 // prune keeps the limit heaviest terms of c.
-func (m *Model) prune(c *Centroid, limit int) {
+func prune(c *Centroid, limit int) {
 	type ts struct {
 		i int
-		s float64
+		s float32
 	}
 	all := make([]ts, len(c.Terms))
 	for i := range c.Terms {
-		all[i] = ts{i, float64(c.Weights[i])}
+		all[i] = ts{i, c.Weights[i]}
 	}
 	slices.SortFunc(all, func(a, b ts) int {
 		if a.s != b.s {

@@ -11,25 +11,28 @@ import (
 // say about it.
 type token struct {
 	word      string
-	capital   bool // begins with an upper-case letter
-	upper     bool // all letters upper case (and more than one)
-	number    bool // begins with a digit
-	sentStart bool // first word of a sentence, line or quotation
-	joined    bool // only spaces or a hyphen separate it from the token before
-	sep       rune // the last punctuation between it and the token before, or 0
-	line      int  // index of the line it is on
-	sent      int  // index of the sentence it is in, over the whole text
+	low       string // word in lower case
+	stop      bool   // a stop word
+	month     bool   // the name of a month
+	capital   bool   // begins with an upper-case letter
+	upper     bool   // all letters upper case (and more than one)
+	number    bool   // begins with a digit
+	sentStart bool   // first word of a sentence, line or quotation
+	joined    bool   // only spaces or a hyphen separate it from the token before
+	sep       rune   // the last punctuation between it and the token before, or 0
+	line      int32  // index of the line it is on
+	sent      int32  // index of the sentence it is in, over the whole text
 }
 
 // scan splits text into tokens. A line break, sentence punctuation or an
 // opening quote starts a sentence.
 func scan(text string, toks []token) []token {
 	sentenceStart, joined := true, false
-	line, sent := 0, 0
+	var line, sent int32
 	var sep rune
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		r, size := decode(text, i)
+		if !alnum(r) {
 			if !unicode.IsSpace(r) {
 				sep = r
 			}
@@ -65,7 +68,18 @@ func scan(text string, toks []token) []token {
 		j := i
 		upper, letters := true, 0
 		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			r2, s2 := decode(text, j)
+			if r2 < utf8.RuneSelf && asciiAlnum[r2] {
+				// The common case, a letter or digit of ASCII.
+				if r2 >= 'A' {
+					letters++
+					if r2 >= 'a' {
+						upper = false
+					}
+				}
+				j++
+				continue
+			}
 			if r2 == '\'' || r2 == '’' {
 				// Keep "O'Brien" whole but cut the possessive "'s".
 				if n, ns := utf8.DecodeRuneInString(text[j+s2:]); unicode.IsLetter(n) && !(n == 's' || n == 'S') {
@@ -91,7 +105,7 @@ func scan(text string, toks []token) []token {
 				}
 				break
 			}
-			if !unicode.IsLetter(r2) && !unicode.IsDigit(r2) {
+			if !alnum(r2) {
 				break
 			}
 			if unicode.IsLetter(r2) {
@@ -102,12 +116,41 @@ func scan(text string, toks []token) []token {
 			}
 			j += s2
 		}
-		toks = append(toks, token{word: text[i:j], capital: unicode.IsUpper(r), upper: upper && letters > 1,
+		low := strings.ToLower(text[i:j])
+		var kind uint8
+		if len(low) <= maxLexicon && !unicode.IsDigit(r) {
+			kind = lexicon[low]
+		}
+		toks = append(toks, token{word: text[i:j], low: low, stop: kind&isStop != 0, month: kind&isMonth != 0, capital: unicode.IsUpper(r), upper: upper && letters > 1,
 			number: unicode.IsDigit(r), sentStart: sentenceStart, joined: joined && len(toks) > 0, sep: sep, line: line, sent: sent})
 		sentenceStart, joined, sep = false, true, 0
 		i = j
 	}
 	return toks
+}
+
+// asciiAlnum marks the ASCII letters and digits.
+var asciiAlnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
+
+// alnum reports whether r is a letter or a digit.
+func alnum(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiAlnum[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// decode returns the rune at text[i] and its size, quickly for ASCII.
+func decode(text string, i int) (rune, int) {
+	if c := text[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(text[i:])
 }
 
 // digitsAfter reports whether s begins with at least n digits.
@@ -123,8 +166,8 @@ func digitsAfter(s string, n int) bool {
 // sentenceEnd reports whether the full stop at text[i] ends a sentence.
 func sentenceEnd(text string, i int, toks []token) bool {
 	if len(toks) > 0 {
-		prev := toks[len(toks)-1].word
-		if utf8.RuneCountInString(prev) == 1 || titles[strings.ToLower(prev)] {
+		prev := toks[len(toks)-1]
+		if utf8.RuneCountInString(prev.word) == 1 || titles[prev.low] {
 			return false
 		}
 	}
@@ -141,26 +184,29 @@ var titles = toSet(`mr mrs ms dr st jr sr gen col lt sgt capt gov sen rep rev pr
 aug sep sept oct nov dec calif fla mass ariz`)
 
 // caselessLines marks the lines whose capitals say nothing about names:
-// headlines in title case and lines in capitals, where most words that are
-// not stop words begin with a capital.
-func caselessLines(toks []token, lines int) []bool {
+// headlines in title case and lines in capitals. A line is caseless when
+// most of its common words (stop words, and words the text writes in lower
+// case somewhere) begin with a capital; in prose they do not, however many
+// names it has.
+func caselessLines(toks []token, lines int, lower map[string]bool) []bool {
 	caps := make([]int, lines)
-	words := make([]int, lines)
+	common := make([]int, lines)
 	for _, t := range toks {
-		if t.number || len(t.word) < 3 {
+		if t.number || len(t.word) < 2 {
 			continue
 		}
-		if stopwords[strings.ToLower(t.word)] && !t.upper {
+		lw := t.low
+		if !t.stop && !lower[lw] {
 			continue
 		}
-		words[t.line]++
+		common[t.line]++
 		if t.capital {
 			caps[t.line]++
 		}
 	}
 	out := make([]bool, lines)
 	for l := range lines {
-		out[l] = words[l] >= 3 && float64(caps[l]) >= 0.7*float64(words[l])
+		out[l] = common[l] >= 2 && float64(caps[l]) >= 0.6*float64(common[l])
 	}
 	return out
 }
@@ -168,15 +214,15 @@ func caselessLines(toks []token, lines int) []bool {
 // emitter receives the terms of a text: a field, the term, and the place
 // of its sentence: 0 for the title, 1 for the first sentence of the text,
 // and so on.
-type emitter func(field int, term string, pos int)
+type emitter func(field int, term string, place int)
 
 // analyze emits the terms of a document. Names are runs of capitalised
 // words inside sentences of ordinary case; a capitalised word at the start
 // of a sentence or in a title-case headline counts as a name only when the
 // text also capitalises it inside a sentence. A name of several words is
-// emitted whole and its last word alone, as later mentions use the surname.
-// Numbers are emitted alone and with the word they count; years and dates
-// go to their own field.
+// emitted whole and its last word alone, as later mentions use the surname;
+// its words are content words too. Numbers are emitted alone and with the word they count; years and
+// dates go to their own field.
 func analyze(title, text string, emit emitter) {
 	doc := text
 	if title != "" {
@@ -186,7 +232,7 @@ func analyze(title, text string, emit emitter) {
 	if len(toks) == 0 {
 		return
 	}
-	titleSents := 0
+	var titleSents int32
 	if title != "" {
 		for _, t := range toks {
 			if t.line > 0 {
@@ -195,29 +241,27 @@ func analyze(title, text string, emit emitter) {
 			titleSents = t.sent + 1
 		}
 	}
-	caseless := caselessLines(toks, toks[len(toks)-1].line+1)
-	// Words the text capitalises inside a sentence of ordinary case, and
-	// words it writes in lower case.
-	confirmed := map[string]bool{}
-	lower := map[string]bool{}
+	// Words the text writes in lower case, and words it capitalises inside
+	// a sentence of ordinary case.
+	lower := make(map[string]bool, len(toks)/2)
 	for _, t := range toks {
-		if t.number {
-			continue
+		if !t.number && !t.capital && !t.stop {
+			lower[t.low] = true
 		}
-		lw := strings.ToLower(t.word)
-		switch {
-		case !t.capital:
-			lower[lw] = true
-		case !t.sentStart && !caseless[t.line] && !t.upper:
-			confirmed[lw] = true
+	}
+	caseless := caselessLines(toks, int(toks[len(toks)-1].line)+1, lower)
+	confirmed := make(map[string]bool, len(toks)/8)
+	for _, t := range toks {
+		if !t.number && t.capital && !t.sentStart && !caseless[t.line] && !t.upper {
+			confirmed[t.low] = true
 		}
 	}
 	isName := func(t token) bool {
 		if !t.capital || t.number {
 			return false
 		}
-		lw := strings.ToLower(t.word)
-		if stopwords[lw] || months[lw] {
+		lw := t.low
+		if t.stop || t.month {
 			return false
 		}
 		if confirmed[lw] {
@@ -233,36 +277,30 @@ func analyze(title, text string, emit emitter) {
 		if t.sent < titleSents {
 			return 0
 		}
-		return t.sent - titleSents + 1
-	}
-	// Two content words in a row make a phrase: "emergency patch",
-	// "injured reserve".
-	lastK, last := -2, ""
-	word := func(k int, w string, lead int) {
-		emit(FieldWords, w, lead)
-		if phrases && lastK == k-1 && toks[k].joined && toks[k].sent == toks[lastK].sent {
-			emit(FieldPhrases, last+" "+w, lead)
-		}
-		lastK, last = k, w
+		return int(t.sent - titleSents + 1)
 	}
 	parts := make([]string, 0, 8)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		lead := place(t)
+		at := place(t)
 		if t.number {
 			if numberWord(t.word) {
 				// "76ers", "10News": a word that begins with digits.
-				if w := normalize(t.word); w != "" {
-					word(i, w, lead)
+				if w := normalizeToken(t); w != "" {
+					emit(FieldWords, w, at)
 				}
 				continue
 			}
-			i += numberTerms(toks, i, lead, emit)
+			i += numberTerms(toks, i, at, emit)
 			continue
 		}
 		if !isName(t) {
-			if w := normalize(t.word); w != "" {
-				word(i, w, lead)
+			if t.stop {
+				if d := weekdays[t.low]; d != "" {
+					emit(FieldDates, d, at)
+				}
+			} else if w := normalizeToken(t); w != "" {
+				emit(FieldWords, w, at)
 			}
 			continue
 		}
@@ -274,28 +312,25 @@ func analyze(title, text string, emit emitter) {
 		}
 		parts = parts[:0]
 		for _, r := range toks[i:j] {
-			parts = append(parts, strings.ToLower(r.word))
+			parts = append(parts, r.low)
 		}
 		if len(parts) > 1 {
-			emit(FieldNames, strings.Join(parts, " "), lead)
+			emit(FieldNames, strings.Join(parts, " "), at)
 		}
-		emit(FieldNames, parts[len(parts)-1], lead)
-		if nameWords {
-			for k, p := range parts {
-				if w := normalize(p); w != "" {
-					word(i+k, w, lead)
-				}
+		emit(FieldNames, parts[len(parts)-1], at)
+		for k := range parts {
+			if w := normalizeToken(toks[i+k]); w != "" {
+				emit(FieldWords, w, at)
 			}
 		}
 		i = j - 1
 	}
 }
 
-// nameWords makes the words of names content words too.
-var nameWords = true
-
-// phrases makes pairs of adjacent content words terms.
-var phrases = true
+// weekdays maps the names of the days of the week to the date terms for
+// them. News names the weekday of its event in its first sentences.
+var weekdays = map[string]string{"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
+	"friday": "fri", "saturday": "sat", "sunday": "sun"}
 
 var months = toSet(`january february march april may june july august september october november december jan feb mar apr
 jun jul aug sep sept oct nov dec`)
@@ -333,13 +368,23 @@ func ordinal(w string) bool {
 	return (s == "st" || s == "nd" || s == "rd" || s == "th") && unicode.IsDigit(rune(w[len(w)-3]))
 }
 
+// formatValue writes a number as the text analysis writes numbers.
+func formatValue(x float64) string {
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
 // value returns the digits of a number token without separators, leading
 // zeros and ordinal endings.
 func value(w string) string {
 	if ordinal(w) {
 		w = w[:len(w)-2]
 	}
-	w = strings.NewReplacer(",", "", " ", "").Replace(w)
+	w = strings.Map(func(r rune) rune {
+		if r == ',' || r == ' ' {
+			return -1
+		}
+		return r
+	}, w)
 	w = strings.TrimLeft(w, "0")
 	if w == "" || w[0] == '.' {
 		w = "0" + w
@@ -368,7 +413,7 @@ func year(n int) bool { return n >= 1900 && n <= 2099 }
 // ("May 3", "3 May 2013", "05 / 03 / 2013") are emitted as dates; other
 // numbers alone and with the word they count ("23 pirate", "7.1
 // magnitude").
-func numberTerms(toks []token, i int, lead int, emit emitter) int {
+func numberTerms(toks []token, i int, at int, emit emitter) int {
 	t := toks[i]
 	v := value(t.word)
 	n := atoi(v)
@@ -386,7 +431,7 @@ func numberTerms(toks []token, i int, lead int, emit emitter) int {
 		return 0
 	}
 	if nx := next(1); nx != nil && nx.joined {
-		if w := strings.ToLower(nx.word); w == "am" || w == "pm" || w == "a" || w == "p" {
+		if w := nx.low; w == "am" || w == "pm" || w == "a" || w == "p" {
 			return 1
 		}
 	}
@@ -396,17 +441,17 @@ func numberTerms(toks []token, i int, lead int, emit emitter) int {
 		x, y, z := n, atoi(value(a.word)), atoi(value(b.word))
 		switch {
 		case year(x) && y >= 1 && y <= 12 && z >= 1 && z <= 31:
-			emitDate(emit, x, y, z, lead)
+			emitDate(emit, x, y, z, at)
 			return 2
 		case (year(z) || (z >= 0 && z <= 99 && len(b.word) == 2)) && x >= 1 && x <= 31 && y >= 1 && y <= 31:
 			if z < 100 {
 				z += 2000
 			}
 			if x <= 12 {
-				emitDate(emit, z, x, y, lead)
+				emitDate(emit, z, x, y, at)
 			}
 			if y <= 12 && x != y {
-				emitDate(emit, z, y, x, lead)
+				emitDate(emit, z, y, x, at)
 			}
 			return 2
 		}
@@ -419,7 +464,7 @@ func numberTerms(toks []token, i int, lead int, emit emitter) int {
 				if nx := next(1); nx != nil && nx.number && year(atoi(value(nx.word))) {
 					y = atoi(value(nx.word))
 				}
-				emitDate(emit, y, mo, n, lead)
+				emitDate(emit, y, mo, n, at)
 				if y > 0 {
 					return 1
 				}
@@ -432,7 +477,7 @@ func numberTerms(toks []token, i int, lead int, emit emitter) int {
 				if nn := next(2); nn != nil && nn.number && year(atoi(value(nn.word))) {
 					y = atoi(value(nn.word))
 				}
-				emitDate(emit, y, mo, n, lead)
+				emitDate(emit, y, mo, n, at)
 				if y > 0 {
 					return 2
 				}
@@ -441,17 +486,17 @@ func numberTerms(toks []token, i int, lead int, emit emitter) int {
 		}
 	}
 	if year(n) && len(v) == 4 {
-		emit(FieldDates, v, lead)
+		emit(FieldDates, v, at)
 		return 0
 	}
 	// Tiny counts say little: "2 sides".
 	if len(v) == 1 {
 		return 0
 	}
-	emit(FieldNumbers, v, lead)
+	emit(FieldNumbers, v, at)
 	if nx := next(1); nx != nil && nx.joined && !nx.number {
 		if w := unitWord(nx.word); w != "" {
-			emit(FieldNumbers, v+" "+w, lead)
+			emit(FieldNumbers, v+" "+w, at)
 		}
 	}
 	return 0
@@ -473,13 +518,21 @@ those than then but if so not no nor it its he she they we you his her their our
 while after before since until about into over under per via also said says out up down off`)
 
 // emitDate emits a date as its month and day, and its year when known.
-// The model files a four-digit date term under the unit "year", others
-// under "day".
-func emitDate(emit emitter, y, mo, d int, lead int) {
-	emit(FieldDates, monthAbbr[mo]+" "+strconv.Itoa(d), lead)
+// The model files a four-digit date term under the unit "year", a
+// three-letter one (a weekday) under "weekday", others under "day".
+func emitDate(emit emitter, y, mo, d int, at int) {
+	emit(FieldDates, monthAbbr[mo]+" "+strconv.Itoa(d), at)
 	if y > 0 {
-		emit(FieldDates, strconv.Itoa(y), lead)
+		emit(FieldDates, strconv.Itoa(y), at)
 	}
+}
+
+// normalizeToken is normalize for a token of scan.
+func normalizeToken(t token) string {
+	if len(t.low) < 2 || t.stop {
+		return ""
+	}
+	return stem(t.low)
 }
 
 // normalize lower-cases a word, drops stop words and one-letter words, and

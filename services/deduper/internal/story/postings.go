@@ -34,36 +34,71 @@ func (p *Postings) Add(story int32, terms []uint32) {
 }
 
 // Candidates returns up to limit stories that share terms with the query,
-// those sharing the most (by rarity) first. Its cost is bounded by the
-// number of query terms times the longest postings list.
+// those sharing the most (by rarity) first, the most recent first among
+// equals. Its cost is bounded by the number of query terms times the
+// postings limit, whatever the size of the index.
 func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
 	clear(p.score)
 	for _, t := range terms {
-		w := m.idf(t)
+		w := m.IDF(t)
 		for _, s := range p.list[t] {
 			p.score[s] += w
 		}
 	}
-	type cand struct {
-		s     int32
-		score float64
-	}
-	all := make([]cand, 0, len(p.score))
+	// Keep the best limit in a min-heap whose root is the worst kept.
+	h := make([]cand, 0, limit)
 	for s, sc := range p.score {
-		all = append(all, cand{s, sc})
-	}
-	slices.SortFunc(all, func(a, b cand) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
+		c := cand{s, sc}
+		switch {
+		case len(h) < limit:
+			h = append(h, c)
+			for i := len(h) - 1; i > 0 && h[i].worse(h[(i-1)/2]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
 			}
+		case h[0].worse(c):
+			h[0] = c
+			for i := 0; ; {
+				l, r, w := 2*i+1, 2*i+2, i
+				if l < len(h) && h[l].worse(h[w]) {
+					w = l
+				}
+				if r < len(h) && h[r].worse(h[w]) {
+					w = r
+				}
+				if w == i {
+					break
+				}
+				h[i], h[w] = h[w], h[i]
+				i = w
+			}
+		}
+	}
+	slices.SortFunc(h, func(a, b cand) int {
+		if b.worse(a) {
+			return -1
+		}
+		if a.worse(b) {
 			return 1
 		}
-		return int(b.s - a.s)
+		return 0
 	})
-	out := make([]int32, 0, min(limit, len(all)))
-	for _, c := range all[:min(limit, len(all))] {
-		out = append(out, c.s)
+	out := make([]int32, len(h))
+	for i, c := range h {
+		out[i] = c.s
 	}
 	return out
+}
+
+// cand is a candidate story with its retrieval score.
+type cand struct {
+	s     int32
+	score float64
+}
+
+// worse orders candidates: a lower score, or an older story on a tie.
+func (a cand) worse(b cand) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return a.s < b.s
 }

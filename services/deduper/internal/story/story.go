@@ -1,36 +1,70 @@
 // Package story finds the story an article tells among the stories seen
-// before, whatever its wording. An article becomes a vector of salient terms
-// in four fields — content words, names, numbers and the lead (headline and
-// first sentences) — weighed by how rare each term is in the stream so far.
-// Candidate stories come from an inverted index of the most salient terms;
-// each candidate is verified by a handful of similarities between the
-// article and the story's centroid (per-field cosines, how much of each
-// side's cast the other mentions) combined by a logistic model, as in
-// Miranda et al. (2018), "Multilingual clustering of streaming news".
+// before, whatever its wording.
+//
+// An article becomes a vector of salient terms in fields — content words,
+// names, numbers with what they count, dates of its first sentences, and
+// the quotations the extractor found — weighed by term frequency (more in
+// the headline and first sentences, where news states its facts) and by how
+// rare each term is in the stream so far. A story is the sum of its
+// members' vectors, pruned to its heaviest terms. Candidate stories come
+// from an inverted index of each article's most salient terms; each
+// candidate is verified by a few similarities (per-field cosines, how much
+// of each side's key terms and names the other mentions as much, the
+// story's size and cohesion, whether their dates disagree) combined by a
+// logistic model fitted on ECB+, after Miranda et al. (2018), "Multilingual
+// clustering of streaming news".
+//
+// A clusterer assigns one article at a time:
+//
+//	v := m.VectorizeArticle(a, true) // learns term rarity too
+//	q := m.QueryTerms(v)
+//	best, bestScore := -1, 0.0
+//	for _, s := range post.Candidates(m, q, m.Options().Candidates) {
+//		s = find(s) // the story s was merged into, if any
+//		if r := m.Compare(v, stories[s]); r.Same && r.Score > bestScore {
+//			best, bestScore = s, r.Score
+//		}
+//	}
+//	if best < 0 {
+//		best = found() // a new, empty Centroid
+//	}
+//	m.Add(stories[best], v)
+//	post.Add(best, q)
+//
+// Stories begin apart that are one; there are two ways to merge them. When
+// the article matched another candidate with Match.Bridge as well as the
+// best, the two are one story (measured on ECB+: folding in only Bridge
+// candidates, not every Same one, is worth 4 points of B-cubed F1). And
+// when the article joined a story that existed (N ≥ 2 now), the other
+// candidates may get a second chance: m.SameStory(stories[best],
+// stories[o]). m.Merge folds a story into another. Postings keep the ids of
+// merged stories, so the clusterer maps them (a union-find). Neither Model
+// nor Postings is safe for concurrent use.
 package story
 
 import (
+	"encoding/binary"
+	"errors"
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
-// Fields of a vector. Every term belongs to one.
+// Fields of a vector. Every term belongs to one. Words, names, numbers and
+// dates have a cosine feature each; every field counts in FeatAll.
 const (
-	FieldWords = iota
-	FieldNames
-	FieldNumbers
-	FieldDates
-	FieldLead
-	FieldPhrases
+	FieldWords   = iota // content words, stemmed
+	FieldNames          // names: runs of capitalised words, and their last word
+	FieldNumbers        // numbers, alone and with the word they count
+	FieldDates          // month-day dates, years and weekdays of the first sentences
+	FieldQuotes         // ids of the article's quotations (VectorizeArticle)
 	NumFields
 )
 
-var fieldNames = [NumFields]string{"words", "names", "numbers", "dates", "lead", "phrases"}
+var fieldNames = [NumFields]string{"words", "names", "numbers", "dates", "quotes"}
 
 // A term id holds its field in its top bits and a hash of its text in the
 // others, so ids need no vocabulary table and are the same in every process.
@@ -43,73 +77,71 @@ func fieldOf(t uint32) int { return int(t >> fieldShift) }
 
 // Options tune a Model.
 type Options struct {
-	// TopTerms is how many of its most salient terms an article keeps.
-	TopTerms int
-	// QueryTerms is how many of them retrieve candidate stories.
+	// TopTerms is how many of its most salient terms an article's vector
+	// keeps; QueryTerms how many of those retrieve candidate stories.
+	TopTerms   int
 	QueryTerms int
-	// CentroidTerms bounds the terms a story's centroid keeps, and
-	// MemberTerms the terms it keeps for each of its members.
-	CentroidTerms int
+	// A story's centroid keeps at most MemberTerms terms per member and
+	// CentroidTerms in all, its heaviest.
 	MemberTerms   int
+	CentroidTerms int
+	// MaxPostings bounds each term's list of stories (the most recent are
+	// kept); Candidates is how many stories are verified per article.
+	MaxPostings int
+	Candidates  int
 	// PriorDocs is a pseudo-count of documents in which every term is
 	// assumed absent, so that term weights are sane before the stream has
 	// taught them.
 	PriorDocs float64
-	// MaxPostings bounds each term's list of stories (the most recent are kept).
-	MaxPostings int
-	// Candidates is how many candidate stories are verified per article.
-	Candidates int
-	// TitleBoost multiplies the count of a title word, LeadBoost that of a
-	// word in the first LeadSentences sentences of the text.
-	TitleBoost    float64
-	LeadBoost     float64
-	LeadSentences int
-	// NoLeadField leaves the lead field out.
-	NoLeadField bool
-	// LeadDecay, when positive, makes the boost fade with the place of the
-	// sentence instead: 1 + LeadBoost·exp(-place/LeadDecay).
+	// A term counts 1 + LeadBoost·exp(-place/LeadDecay) times where place
+	// is 0 in the title, 1 in the first sentence of the text, and so on.
+	LeadBoost float64
 	LeadDecay float64
+	// DateSentences is how many sentences after the title may give the
+	// dates of the story (the date line, the weekday of the event).
+	DateSentences int
 	// Weights and Bias are the logistic model over Features that gives
-	// Match.Score; Threshold is the score from which an article tells the
-	// same story as a candidate.
+	// Compare's score; Threshold is the score from which an article tells
+	// the story.
 	Weights   [NumFeatures]float64
 	Bias      float64
 	Threshold float64
-	// MergeWeights, MergeBias and MergeThreshold are the logistic model
-	// of SameStory, which compares two stories.
+	// BridgeThreshold is the score from which an article that tells two
+	// stories makes them one (Match.Bridge).
+	BridgeThreshold float64
+	// MergeWeights, MergeBias and MergeThreshold are SameStory's model.
 	MergeWeights   [NumFeatures]float64
 	MergeBias      float64
 	MergeThreshold float64
-	// IDFPower raises term rarity to a power: above 1 favours rare terms.
-	IDFPower float64
-	// TFSaturation, when positive, replaces the sublinear term frequency by
-	// BM25's saturation tf(k+1)/(tf+k) with k = TFSaturation.
-	TFSaturation float64
-	// TFPower, when positive, replaces the sublinear term frequency by
-	// tf to this power.
-	TFPower float64
-	// Scorer, when set, replaces the logistic model.
-	Scorer func(features [NumFeatures]float64) float64
-	// KeepText keeps the text of every term so that Term can show it; for
-	// tools, it costs memory.
+	// KeepText keeps the text of every term so that Term can show it. It
+	// is for tools: it costs memory.
 	KeepText bool
 }
 
-// DefaultOptions are tuned on the ECB+ development topics.
+// DefaultOptions were fitted and tuned on the ECB+ development topics with
+// cmd/eval-cluster (--train, --train-merge) and checked on the SemEval-2022
+// pairs and the seed articles. A stored centroid costs at most 8·64 bytes
+// per member.
 var DefaultOptions = Options{
-	TopTerms: 64, QueryTerms: 12, CentroidTerms: 200, PriorDocs: 200, MaxPostings: 512, Candidates: 32,
-	TitleBoost: 2, LeadBoost: 1, LeadSentences: 2,
-	Weights:   [NumFeatures]float64{FeatCosine + FieldWords: 4, FeatCosine + FieldNames: 4, FeatCosine + FieldLead: 2},
-	Bias:      -3,
-	Threshold: 0.5,
+	TopTerms: 150, QueryTerms: 12, MemberTerms: 64, CentroidTerms: 200, MaxPostings: 512, Candidates: 16,
+	PriorDocs: 10, LeadBoost: 4, LeadDecay: 3, DateSentences: 2,
+	Weights: [NumFeatures]float64{FeatWords: 1.575, FeatNames: 2.618, FeatNumbers: 1.985, FeatAll: 4.461,
+		FeatTermCover: 10.201, FeatStoryTerms: 7.295, FeatNameCover: -0.623, FeatStoryNames: -1.672, FeatSize: -0.379,
+		FeatSingle: -0.825, FeatCohesion: -2.923, FeatDateConflict: -1.206},
+	Bias: -5.035, Threshold: 0.3, BridgeThreshold: 0.9,
+	MergeWeights: [NumFeatures]float64{FeatWords: -1.655, FeatNames: 2.672, FeatNumbers: -3.37, FeatAll: 5.606,
+		FeatTermCover: -1.846, FeatStoryTerms: 8.414, FeatNameCover: -3.624, FeatStoryNames: 2.582, FeatSize: -0.682,
+		FeatCohesion: 2.229, FeatDateConflict: -1.418},
+	MergeBias: -3.251, MergeThreshold: 0.9,
 }
 
 // Vector is an article's salient terms, sorted by id, with their weights:
-// sublinear term frequency times rarity (as the model knew it when it made
-// the vector), normalised to unit length per field.
+// term frequency times rarity (as the model knew it when it made the
+// vector), normalised to unit length in each field.
 type Vector struct {
 	Terms   []uint32
 	Weights []float32
+	cuts    cuts // of the coverage features, found once
 }
 
 // Model holds the document frequencies learned from the stream. It is not
@@ -121,7 +153,7 @@ type Model struct {
 	text map[uint32]string
 }
 
-// NewModel returns an empty model.
+// NewModel returns a model that has learned nothing yet.
 func NewModel(opts Options) *Model {
 	m := &Model{opts: opts, df: map[uint32]uint32{}}
 	if opts.KeepText {
@@ -146,32 +178,18 @@ func (m *Model) Options() Options { return m.opts }
 // Docs returns how many documents the model has learned from.
 func (m *Model) Docs() int { return int(m.docs) }
 
-// idf is the rarity weight of a term.
-func (m *Model) idf(t uint32) float64 {
-	x := math.Log((m.docs + m.opts.PriorDocs) / (float64(m.df[t]) + 1))
-	if m.opts.IDFPower != 0 && m.opts.IDFPower != 1 && x > 0 {
-		x = math.Pow(x, m.opts.IDFPower)
-	}
-	return x
+// IDF returns the rarity weight of a term.
+func (m *Model) IDF(t uint32) float64 {
+	return math.Log((m.docs + m.opts.PriorDocs) / (float64(m.df[t]) + 1))
 }
 
-// IDF returns the rarity weight of a term.
-func (m *Model) IDF(t uint32) float64 { return m.idf(t) }
-
-// Numbers and dates carry what they count in the id: the unit's hash in
-// the high bits of the hash part, the value's in the low bits, so that the
-// terms of one unit are adjacent in a sorted vector and two texts that give
-// the same unit different values can be told.
+// Numbers and dates carry what they count in the id: the unit's hash in the
+// high bits of the hash part, the value's in the low bits, so that the terms
+// of one unit sort together.
 const (
 	valueBits = 13
 	valueMask = 1<<valueBits - 1
 )
-
-// unitOf returns the unit key of a number or date term.
-func unitOf(t uint32) uint32 { return t >> valueBits }
-
-// bareUnit is the unit hash of a number that counts nothing named.
-var bareUnit = fnv32("") & (hashMask >> valueBits)
 
 func (m *Model) id(field int, term string) uint32 {
 	var id uint32
@@ -180,7 +198,10 @@ func (m *Model) id(field int, term string) uint32 {
 		value, unit, _ := strings.Cut(term, " ")
 		if field == FieldDates {
 			value, unit = term, "day"
-			if len(term) == 4 {
+			switch len(term) {
+			case 3:
+				unit = "weekday"
+			case 4:
 				unit = "year"
 			}
 		}
@@ -204,8 +225,8 @@ func fnv32(s string) uint32 {
 	return h
 }
 
-// Term returns the text of a term id, prefixed by its field, when the model
-// keeps text (Options.KeepText), and the field alone otherwise.
+// Term returns the field and, when the model keeps text (Options.KeepText),
+// the text of a term id.
 func (m *Model) Term(id uint32) string {
 	return fieldNames[fieldOf(id)] + ":" + m.text[id]
 }
@@ -216,92 +237,136 @@ func Field(id uint32) int { return fieldOf(id) }
 // Vectorize turns an article into its vector, and counts it in the document
 // frequencies when learn is set.
 func (m *Model) Vectorize(title, text string, learn bool) Vector {
-	counts := map[uint32]float64{}
+	counts := make(map[uint32]float64, len(text)/12)
 	analyze(title, text, m.counter(counts))
 	return m.vector(counts, learn)
 }
 
 // VectorizeArticle is Vectorize for an extracted article: it also counts
-// the article's entities as names and the numbers of its claims.
+// the article's entities as names, the numbers of its claims with what they
+// count, and its quotations by claim id (the same quotation has the same id
+// in every article that carries it). The publication time is left out: the
+// clusterer's time window is the place for it, and a date that every
+// article of a day shares is no evidence of one story.
 func (m *Model) VectorizeArticle(a *events.Article, learn bool) Vector {
-	counts := map[uint32]float64{}
-	analyze(a.Title, a.Text, m.counter(counts))
+	counts := make(map[uint32]float64, len(a.Text)/12)
+	count := m.counter(counts)
+	analyze(a.Title, a.Text, count)
 	for _, e := range a.Entities {
-		name := strings.ToLower(strings.TrimSpace(e.Name))
+		name := strings.ToLower(strings.Join(strings.Fields(e.Name), " "))
 		if name == "" {
 			continue
 		}
-		id := m.id(FieldNames, name)
-		if counts[id] == 0 {
+		if id := m.id(FieldNames, name); counts[id] == 0 {
+			// The text analysis missed it or spelt it otherwise.
 			counts[id] = float64(max(1, e.Mentions))
+		}
+	}
+	for _, c := range a.Claims {
+		switch {
+		case c.Kind == events.ClaimQuote && c.ID != "":
+			counts[m.id(FieldQuotes, c.ID)]++
+		case c.Kind == events.ClaimNumber && c.Value != nil:
+			v := value(formatValue(*c.Value))
+			if u := unitWord(firstWord(c.Unit)); u != "" {
+				if id := m.id(FieldNumbers, v+" "+u); counts[id] == 0 {
+					counts[id] = 1
+				}
+			}
 		}
 	}
 	return m.vector(counts, learn)
 }
 
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
 // counter returns an emitter that counts terms into counts, the earlier
 // sentences more: news puts the facts of its story first and background
-// after. Terms of the lead also count in the lead field.
+// after.
 func (m *Model) counter(counts map[uint32]float64) emitter {
-	return func(field int, term string, pos int) {
+	var boost [16]float64
+	for i := range boost {
+		boost[i] = 1
+		if m.opts.LeadDecay > 0 {
+			boost[i] += m.opts.LeadBoost * math.Exp(-float64(i)/m.opts.LeadDecay)
+		}
+	}
+	return func(field int, term string, place int) {
+		if field == FieldDates && place > m.opts.DateSentences {
+			// Dates further on are mostly background.
+			return
+		}
 		w := 1.0
-		switch {
-		case m.opts.LeadDecay > 0:
-			w += m.opts.LeadBoost * math.Exp(-float64(pos)/m.opts.LeadDecay)
-		case pos <= m.opts.LeadSentences:
-			w = m.opts.LeadBoost
+		if place < len(boost) {
+			w = boost[place]
 		}
 		counts[m.id(field, term)] += w
-		if !m.opts.NoLeadField && pos <= m.opts.LeadSentences && (field == FieldWords || field == FieldNames) {
-			counts[m.id(FieldLead, term)]++
-		}
 	}
 }
 
 func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {
 	type tw struct {
-		id   uint32
-		w, s float64
-	}
-	all := make([]tw, 0, len(counts))
-	for id, c := range counts {
-		if learn {
-			m.df[id]++
-		}
-		w := 1 + math.Log(c)
-		if m.opts.TFPower > 0 {
-			w = math.Pow(c, m.opts.TFPower)
-		}
-		if m.opts.TFSaturation > 0 {
-			w = c * (1 + m.opts.TFSaturation) / (c + m.opts.TFSaturation)
-		}
-		all = append(all, tw{id: id, w: w})
+		id uint32
+		s  float64
 	}
 	if learn {
 		m.docs++
 	}
-	for i := range all {
-		all[i].s = all[i].w * m.idf(all[i].id)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].s != all[j].s {
-			return all[i].s > all[j].s
+	all := make([]tw, 0, len(counts))
+	for id, c := range counts {
+		df := m.df[id]
+		if learn {
+			df++
+			m.df[id] = df
 		}
-		return all[i].id < all[j].id
-	})
-	if len(all) > m.opts.TopTerms {
-		all = all[:m.opts.TopTerms]
+		idf := math.Log((m.docs + m.opts.PriorDocs) / (float64(df) + 1))
+		all = append(all, tw{id: id, s: (1 + math.Log(c)) * idf})
 	}
+	byID := func(a, b tw) int { return cmpU32(a.id, b.id) }
+	if len(all) > m.opts.TopTerms {
+		// Keep the TopTerms heaviest: sort the weights alone, which is
+		// cheaper than sorting the terms, and cut at the k-th.
+		ws := make([]float64, len(all))
+		for i, x := range all {
+			ws[i] = x.s
+		}
+		slices.Sort(ws)
+		cut := ws[len(ws)-m.opts.TopTerms]
+		above := 0
+		for _, w := range ws {
+			if w > cut {
+				above++
+			}
+		}
+		// Of the terms at the cut, keep the smallest ids.
+		kept, ties := all[:0:0], all[:0:0]
+		for _, x := range all {
+			switch {
+			case x.s > cut:
+				kept = append(kept, x)
+			case x.s == cut:
+				ties = append(ties, x)
+			}
+		}
+		slices.SortFunc(ties, byID)
+		all = append(kept, ties[:m.opts.TopTerms-above]...)
+	}
+	slices.SortFunc(all, byID)
 	var norm [NumFields]float64
 	for _, x := range all {
 		norm[fieldOf(x.id)] += x.s * x.s
 	}
-	slices.SortFunc(all, func(a, b tw) int { return cmpU32(a.id, b.id) })
 	v := Vector{Terms: make([]uint32, len(all)), Weights: make([]float32, len(all))}
 	for i, x := range all {
 		v.Terms[i] = x.id
 		v.Weights[i] = float32(x.s / math.Sqrt(norm[fieldOf(x.id)]))
 	}
+	v.cuts = cutsOf(v.Terms, v.Weights)
 	return v
 }
 
@@ -315,9 +380,9 @@ func cmpU32(a, b uint32) int {
 	return 0
 }
 
-// QueryTerms returns the terms of v that retrieve candidates: its most
-// salient ones by weight and rarity, leaving out the lead field, which
-// repeats the others.
+// QueryTerms returns the terms of v that retrieve candidate stories: its
+// most salient content words, names and numbers by weight, rarest first
+// among equals.
 func (m *Model) QueryTerms(v Vector) []uint32 {
 	type tw struct {
 		t uint32
@@ -325,10 +390,9 @@ func (m *Model) QueryTerms(v Vector) []uint32 {
 	}
 	all := make([]tw, 0, len(v.Terms))
 	for i, t := range v.Terms {
-		if fieldOf(t) == FieldLead {
-			continue
+		if f := fieldOf(t); f == FieldWords || f == FieldNames || f == FieldNumbers {
+			all = append(all, tw{t, float64(v.Weights[i])})
 		}
-		all = append(all, tw{t, float64(v.Weights[i])})
 	}
 	slices.SortFunc(all, func(a, b tw) int {
 		if a.s != b.s {
@@ -345,4 +409,57 @@ func (m *Model) QueryTerms(v Vector) []uint32 {
 		out[i] = all[i].t
 	}
 	return out
+}
+
+// ErrModelData is returned by UnmarshalBinary for data it cannot read.
+var ErrModelData = errors.New("story: malformed model data")
+
+// MarshalBinary encodes what the model has learned (the document count and
+// frequencies, not the options), so that a restarted deduper carries on.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	ids := slices.Sorted(maps.Keys(m.df))
+	buf := make([]byte, 0, 16+6*len(ids))
+	buf = binary.AppendUvarint(buf, uint64(m.docs))
+	buf = binary.AppendUvarint(buf, uint64(len(ids)))
+	var prev uint32
+	for _, id := range ids {
+		buf = binary.AppendUvarint(buf, uint64(id-prev))
+		buf = binary.AppendUvarint(buf, uint64(m.df[id]))
+		prev = id
+	}
+	return buf, nil
+}
+
+// UnmarshalBinary replaces what the model has learned by data from
+// MarshalBinary.
+func (m *Model) UnmarshalBinary(data []byte) error {
+	next := func() (uint64, bool) {
+		x, n := binary.Uvarint(data)
+		if n <= 0 {
+			return 0, false
+		}
+		data = data[n:]
+		return x, true
+	}
+	docs, ok1 := next()
+	n, ok2 := next()
+	if !ok1 || !ok2 || n > uint64(len(data)) {
+		return ErrModelData
+	}
+	df := make(map[uint32]uint32, n)
+	var id uint32
+	for range n {
+		d, ok1 := next()
+		c, ok2 := next()
+		if !ok1 || !ok2 || d > math.MaxUint32 || c > math.MaxUint32 {
+			return ErrModelData
+		}
+		id += uint32(d)
+		df[id] = uint32(c)
+	}
+	if len(data) != 0 {
+		return ErrModelData
+	}
+	m.docs, m.df = float64(docs), df
+	return nil
 }

@@ -1,0 +1,348 @@
+package story
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// terms returns the terms analyze emits for a text, as "field:term".
+func terms(title, text string) map[string]bool {
+	out := map[string]bool{}
+	analyze(title, text, func(field int, term string, _ int) { out[fieldNames[field]+":"+term] = true })
+	return out
+}
+
+func TestAnalyze(t *testing.T) {
+	tests := []struct {
+		name        string
+		title, text string
+		want, not   []string
+	}{
+		{
+			name: "names inside sentences, with their surnames",
+			text: "Police said Lindsay Lohan checked into the Betty Ford Center on Friday. Lohan, 26, was driving.",
+			want: []string{"names:lindsay lohan", "names:lohan", "names:betty ford center", "names:center", "words:check",
+				"words:driv", "words:lohan"},
+			not: []string{"names:friday", "words:the", "names:police"},
+		},
+		{
+			name: "a sentence-initial word is a name only when the text confirms it",
+			text: "Rescuers searched the hills. Witkoff met Putin. Later Witkoff left.",
+			want: []string{"names:witkoff", "names:putin"},
+			not:  []string{"names:rescuers", "names:later"},
+		},
+		{
+			name:  "title case headline: capitals confirmed in the text only",
+			title: "Envoy Visits Moscow Before Sanctions Deadline",
+			text:  "The envoy arrived in Moscow on Wednesday before the deadline.",
+			want:  []string{"names:moscow", "words:envoy", "words:deadlin", "words:sanction"},
+			not:   []string{"names:envoy", "names:visits", "names:deadline", "names:sanctions deadline"},
+		},
+		{
+			name: "acronyms are names, capitals lines are not",
+			text: "BREAKING NEWS\nThe FBI and NATO met in Brussels.",
+			want: []string{"names:fbi", "names:nato", "names:brussels"},
+			not:  []string{"names:breaking", "names:news"},
+		},
+		{
+			name: "numbers with what they count, small counts dropped",
+			text: "The navy captured 23 pirates and a 7.1 magnitude quake hit; 2 sides met. It cost $35,000.",
+			want: []string{"numbers:23", "numbers:23 pirat", "numbers:7.1 magnitud", "numbers:35000"},
+			not:  []string{"numbers:2", "numbers:2 sid"},
+		},
+		{
+			name: "dates, years and weekdays",
+			text: "On May 3, 2013 he left.\nPublished 05 / 02 / 2013 at 5: 03pm on Friday. Sept. 18th was a Monday.",
+			want: []string{"dates:may 3", "dates:2013", "dates:may 2", "dates:feb 5", "dates:fri", "dates:sep 18", "dates:mon"},
+			not:  []string{"numbers:5", "numbers:3", "numbers:2013", "numbers:03pm"},
+		},
+		{
+			name: "decimals of re-joined tokens and words that begin with digits",
+			text: "A 5. 9 quake hit. The 76ers lost.",
+			want: []string{"numbers:5.9", "numbers:5.9 quak", "words:76er"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := terms(tt.title, tt.text)
+			for _, w := range tt.want {
+				if !got[w] {
+					t.Errorf("missing %s; got %v", w, sortedKeys(got))
+				}
+			}
+			for _, n := range tt.not {
+				if got[n] {
+					t.Errorf("unwanted %s; got %v", n, sortedKeys(got))
+				}
+			}
+		})
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestStem(t *testing.T) {
+	groups := [][]string{
+		{"hire", "hires", "hired", "hiring"},
+		{"fire", "fires", "fired", "firing"},
+		{"check", "checks", "checked", "checking"},
+		{"capture", "captured", "captures"},
+		{"escape", "escaped", "escapes"},
+		{"stop", "stopped", "stops"},
+		{"injury", "injuries"},
+		{"match", "matches"},
+	}
+	for _, g := range groups {
+		for _, w := range g[1:] {
+			if got, want := stem(w), stem(g[0]); got != want {
+				t.Errorf("stem(%q) = %q, stem(%q) = %q; want equal", w, got, g[0], want)
+			}
+		}
+	}
+	if stem("fired") == stem("hired") {
+		t.Errorf("fired and hired stem alike: %q", stem("fired"))
+	}
+}
+
+func TestVectorize(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	text := "Wladimir Klitschko stopped Hasim Rahman in the seventh round in Mannheim on Saturday."
+	a := m.Vectorize("Klitschko stops Rahman", text, true)
+	if m.Docs() != 1 {
+		t.Errorf("Docs() = %d after learning one, want 1", m.Docs())
+	}
+	if !slices.IsSorted(a.Terms) || len(a.Terms) != len(a.Weights) || len(a.Terms) == 0 {
+		t.Fatalf("vector not sorted or ragged: %v %v", a.Terms, a.Weights)
+	}
+	var norm [NumFields]float64
+	for i, term := range a.Terms {
+		norm[fieldOf(term)] += float64(a.Weights[i]) * float64(a.Weights[i])
+	}
+	for f, n := range norm {
+		if n != 0 && math.Abs(n-1) > 1e-5 {
+			t.Errorf("field %s has squared norm %v, want 1", fieldNames[f], n)
+		}
+	}
+	// A model is deterministic: the same history gives the same vector.
+	m2 := NewModel(DefaultOptions)
+	m2.Vectorize("Klitschko stops Rahman", text, true)
+	b := m2.Vectorize("Klitschko stops Rahman", text, false)
+	c := m.Vectorize("Klitschko stops Rahman", text, false)
+	if !slices.Equal(b.Terms, c.Terms) || !slices.Equal(b.Weights, c.Weights) {
+		t.Errorf("two models with one history disagree")
+	}
+	if m.Docs() != 1 {
+		t.Errorf("Docs() = %d after a vector without learning, want 1", m.Docs())
+	}
+}
+
+func TestVectorizeBounded(t *testing.T) {
+	opts := DefaultOptions
+	opts.TopTerms = 20
+	m := NewModel(opts)
+	var b strings.Builder
+	for i := range 200 {
+		b.WriteString("word" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + " ")
+	}
+	v := m.Vectorize("", b.String(), true)
+	if len(v.Terms) != 20 {
+		t.Errorf("vector has %d terms, want 20", len(v.Terms))
+	}
+	if q := m.QueryTerms(v); len(q) != opts.QueryTerms {
+		t.Errorf("%d query terms, want %d", len(q), opts.QueryTerms)
+	}
+}
+
+func TestVectorizeArticle(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	value := 72.0
+	a := &events.Article{
+		Title: "Envoy holds talks in Kremlin",
+		Text:  "the envoy held talks with the president on wednesday.",
+		Entities: []events.Entity{
+			{Name: "Steve Witkoff", Type: events.EntityPerson, Mentions: 3},
+			{Name: "Kremlin", Type: events.EntityOrganization, Mentions: 1},
+		},
+		Claims: []events.Claim{
+			{ID: "q1", Kind: events.ClaimQuote, Text: "a last-ditch effort"},
+			{ID: "n1", Kind: events.ClaimNumber, Value: &value, Unit: "people", Counts: "killed"},
+		},
+		PublishedAt: ptr(time.Date(2025, 8, 6, 0, 0, 0, 0, time.UTC)),
+	}
+	v := m.VectorizeArticle(a, true)
+	want := map[uint32]string{
+		m.id(FieldNames, "steve witkoff"): "the entity",
+		m.id(FieldQuotes, "q1"):           "the quotation",
+		m.id(FieldNumbers, "72 peopl"):    "the number claim",
+	}
+	for id, what := range want {
+		if _, ok := slices.BinarySearch(v.Terms, id); !ok {
+			t.Errorf("vector lacks %s", what)
+		}
+	}
+	// The same quotation is evidence of the same story.
+	b := m.VectorizeArticle(&events.Article{Title: "Other wording", Text: "entirely other words here.",
+		Claims: a.Claims[:1]}, true)
+	var c Centroid
+	m.Add(&c, v)
+	if f := m.Features(b, &c); f[FeatAll] == 0 {
+		t.Errorf("a shared quotation does not count: %v", f)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestCompare(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	// Some background so that term rarity means something.
+	for _, s := range []string{
+		"The city council approved the library budget after a long debate about opening hours.",
+		"Shares fell on Monday as investors weighed the central bank's next move on interest rates.",
+		"The football club signed a new striker from a rival team for an undisclosed fee.",
+		"Heavy rain flooded streets in the capital and forced schools to close early.",
+	} {
+		m.Vectorize("", s, true)
+	}
+	story := []string{
+		"Wladimir Klitschko stopped Hasim Rahman in the seventh round at SAP Arena in Mannheim to keep his heavyweight titles.",
+		"Hasim Rahman was stopped by Wladimir Klitschko in round seven in Mannheim, and Klitschko kept the belts.",
+	}
+	tests := []struct {
+		name string
+		text string
+		same bool
+	}{
+		{"rewrite", "Klitschko beat Rahman in Mannheim, stopping him in the seventh round to retain his heavyweight belts.", true},
+		{"unrelated", "The city council debated the library budget and opening hours for a second night.", false},
+		{"same cast, another fight", "Klitschko will face Tony Thompson in Bern in July, his promoter said after talks in Hamburg.", false},
+	}
+	var c Centroid
+	for _, s := range story {
+		m.Add(&c, m.Vectorize("", s, true))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := m.Compare(m.Vectorize("", tt.text, false), &c)
+			if r.Same != tt.same {
+				t.Errorf("Same = %v (score %v, %v), want %v", r.Same, r.Score, r.Scores, tt.same)
+			}
+			if r.Threshold != DefaultOptions.Threshold || len(r.Scores) != NumFeatures {
+				t.Errorf("match lacks its measurements: %+v", r)
+			}
+			if r.Bridge && (!r.Same || r.Score < DefaultOptions.BridgeThreshold) {
+				t.Errorf("Bridge without a score of %v: %+v", DefaultOptions.BridgeThreshold, r)
+			}
+		})
+	}
+}
+
+func TestSameStory(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	for _, s := range []string{
+		"The city council approved the library budget after a long debate about opening hours.",
+		"Shares fell on Monday as investors weighed the central bank's next move on interest rates.",
+	} {
+		m.Vectorize("", s, true)
+	}
+	add := func(c *Centroid, texts ...string) {
+		for _, s := range texts {
+			m.Add(c, m.Vectorize("", s, true))
+		}
+	}
+	var a, b, other Centroid
+	add(&a, "Wladimir Klitschko stopped Hasim Rahman in the seventh round in Mannheim to keep his heavyweight titles.",
+		"Klitschko beat Rahman in Mannheim in round seven and kept the belts.")
+	add(&b, "Rahman was stopped by Klitschko in Mannheim in the seventh round; Klitschko retains the titles.",
+		"In Mannheim, Klitschko stopped Rahman in the seventh to keep the heavyweight belts.")
+	add(&other, "Heavy rain flooded streets in the capital and forced schools to close early on Tuesday.",
+		"Schools closed early as floods hit the capital after heavy rain.")
+	if r := m.SameStory(&a, &b); !r.Same {
+		t.Errorf("two halves of one story not merged: %+v", r)
+	}
+	if r := m.SameStory(&a, &other); r.Same {
+		t.Errorf("two stories merged: %+v", r)
+	}
+}
+
+func TestCentroidSortedAndBounded(t *testing.T) {
+	opts := DefaultOptions
+	opts.MemberTerms, opts.CentroidTerms = 6, 10
+	m := NewModel(opts)
+	var c Centroid
+	for _, text := range []string{"alpha beta gamma delta epsilon zeta eta", "theta iota kappa lambda mu nu xi",
+		"omicron pi rho sigma tau upsilon phi"} {
+		m.Add(&c, m.Vectorize("", text, true))
+		if limit := min(10, 6*c.N); len(c.Terms) > limit {
+			t.Errorf("story of %d has %d terms, want at most %d", c.N, len(c.Terms), limit)
+		}
+	}
+	if c.N != 3 || len(c.Terms) != len(c.Weights) || !slices.IsSorted(c.Terms) {
+		t.Errorf("centroid of %d members, %d terms, %d weights, sorted %v", c.N, len(c.Terms), len(c.Weights), slices.IsSorted(c.Terms))
+	}
+	var d Centroid
+	m.Add(&d, m.Vectorize("", "alpha beta chi psi omega", true))
+	m.Merge(&c, &d)
+	if c.N != 4 || len(c.Terms) > 10 || !slices.IsSorted(c.Terms) {
+		t.Errorf("merged centroid: %d members, %d terms", c.N, len(c.Terms))
+	}
+}
+
+func TestPostings(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	p := NewPostings(3)
+	rare, common := m.id(FieldNames, "rahman"), m.id(FieldWords, "fight")
+	for i := range 10 {
+		m.df[common]++
+		m.docs++
+		p.Add(int32(i), []uint32{common})
+	}
+	p.Add(7, []uint32{rare})
+	p.Add(7, []uint32{rare}) // twice is once
+	if got := p.list[common]; !slices.Equal(got, []int32{7, 8, 9}) {
+		t.Errorf("postings keep %v, want the 3 most recent stories", got)
+	}
+	if got := p.list[rare]; !slices.Equal(got, []int32{7}) {
+		t.Errorf("postings of a term added twice: %v", got)
+	}
+	got := p.Candidates(m, []uint32{common, rare}, 2)
+	if !slices.Equal(got, []int32{7, 9}) {
+		t.Errorf("Candidates = %v, want 7 (shares the rare term) then 9 (the most recent)", got)
+	}
+}
+
+func TestMarshalBinary(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	for _, s := range []string{"Klitschko stopped Rahman in Mannheim.", "Rahman lost to Klitschko on Saturday."} {
+		m.Vectorize("", s, true)
+	}
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := NewModel(DefaultOptions)
+	if err := n.UnmarshalBinary(data); err != nil {
+		t.Fatalf("UnmarshalBinary: %v", err)
+	}
+	a := m.Vectorize("", "Klitschko beat Rahman.", false)
+	b := n.Vectorize("", "Klitschko beat Rahman.", false)
+	if n.Docs() != 2 || !slices.Equal(a.Terms, b.Terms) || !slices.Equal(a.Weights, b.Weights) {
+		t.Errorf("restored model differs: %d docs", n.Docs())
+	}
+	for _, bad := range [][]byte{nil, {1}, append(data, 0), data[:len(data)-1]} {
+		if err := NewModel(DefaultOptions).UnmarshalBinary(bad); err == nil {
+			t.Errorf("UnmarshalBinary(%v) accepted malformed data", bad)
+		}
+	}
+}
