@@ -141,7 +141,8 @@ func TestServicesAsSeparateProcesses(t *testing.T) {
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
 	ns := start(t, "nats-server", natsBin, "-js", "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-sd", t.TempDir())
 	out := t.TempDir()
-	common := []string{"--nats", url, "--log-level", "warn"}
+	// Four services on one machine: each serves /metrics on a port of its own.
+	common := []string{"--nats", url, "--log-level", "warn", "--http-addr", "127.0.0.1:0"}
 	sink := start(t, "sink", svc["sink"], append(common, "--out", out)...)
 	ded := start(t, "deduper", svc["deduper"], common...)
 	ext := start(t, "extractor", svc["extractor"], common...)

@@ -38,6 +38,7 @@ Usage:
   wirewatch record --stream NAME [RANGE] --file FILE
   wirewatch replay (--stream NAME [RANGE] | --file FILE) [--to stdout|jsonl:DIR|pipeline:DIR]
   wirewatch dlq list|replay [--stage S] [--reason R] [--id ID]...
+  wirewatch feeds add|remove URL... | wirewatch feeds list [--json]
   wirewatch version
 
 Run 'wirewatch VERB -h' for a verb's flags.
@@ -66,6 +67,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = replayVerb(ctx, args[1:], env)
 	case "dlq":
 		err = dlqVerb(ctx, args[1:], env)
+	case "feeds":
+		err = feedsVerb(ctx, args[1:], env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "wirewatch", Version)
 	case "help", "-h", "--help":

@@ -527,7 +527,16 @@ type FeedHealth struct {
 	// ID is FeedID(FeedURL).
 	ID      string `json:"id"`
 	FeedURL string `json:"feed_url"`
-	Title   string `json:"title,omitempty"`
+	// Location is where the feed is fetched from since permanent redirects
+	// moved it; empty while it is fetched from FeedURL. The feed keeps its
+	// FeedURL and ID.
+	Location string `json:"location,omitempty"`
+	// MovedTo is a permanent redirect (301, 308) answered on the last
+	// MovedSeen successful polls in a row; the fetcher moves the feed there
+	// once it has been seen often enough.
+	MovedTo   string `json:"moved_to,omitempty"`
+	MovedSeen int    `json:"moved_seen,omitempty"`
+	Title     string `json:"title,omitempty"`
 	// Polls counts every poll of the feed; NotModified those answered 304;
 	// Errors those that failed.
 	Polls       uint64 `json:"polls"`

@@ -1,7 +1,12 @@
 package stage
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -12,11 +17,19 @@ import (
 // keeps reconnecting for as long as the process runs and logs connection
 // changes.
 func Connect(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, error) {
-	base := []nats.Option{
+	nc, err := nats.Connect(url, append(baseOptions(name, log, true), opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to nats at %s: %w", url, err)
+	}
+	return nc, nil
+}
+
+func baseOptions(name string, log *zap.Logger, retry bool) []nats.Option {
+	return []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
-		nats.RetryOnFailedConnect(true),
+		nats.RetryOnFailedConnect(retry),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.Warn("nats disconnected", zap.Error(err))
@@ -25,10 +38,63 @@ func Connect(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("nats reconnected", zap.String("url", nc.ConnectedUrlRedacted()))
 		}),
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			log.Debug("nats reconnect attempt failed", zap.Error(err))
+		}),
 	}
-	nc, err := nats.Connect(url, append(base, opts...)...)
-	if err != nil {
+}
+
+// Dial connects like Connect, but tells a server that is not there yet
+// from one that refuses the service: when the first attempt fails for want
+// of valid credentials, or the TLS handshake fails, it returns that error at
+// once; when no server answered, it keeps trying in the background and
+// returns the connection, which becomes connected when a server does.
+func Dial(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, error) {
+	nc, err := nats.Connect(url, append(baseOptions(name, log, false), opts...)...)
+	if err == nil {
+		return nc, nil
+	}
+	if refused(err) {
 		return nil, fmt.Errorf("connecting to nats at %s: %w", url, err)
 	}
-	return nc, nil
+	log.Warn("nats not reachable yet; retrying", zap.String("url", url), zap.Error(err))
+	return Connect(url, name, log, opts...)
+}
+
+// refused reports an error that retrying with the same settings cannot
+// fix: bad credentials or a failed TLS handshake.
+func refused(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	var alert tls.AlertError
+	var record tls.RecordHeaderError
+	switch {
+	case errors.Is(err, nats.ErrAuthorization), errors.Is(err, nats.ErrAuthExpired),
+		errors.Is(err, nats.ErrAuthRevoked), errors.Is(err, nats.ErrTLS), errors.Is(err, nats.ErrSecureConnRequired),
+		errors.Is(err, nats.ErrSecureConnWanted), errors.Is(err, nats.ErrClientCertOrRootCAsRequired):
+		return true
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid),
+		errors.As(err, &verify), errors.As(err, &alert), errors.As(err, &record):
+		return true
+	}
+	// The server's own -ERR lines about authentication, and TLS alerts it
+	// sent (crypto/tls does not export their type).
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "authorization") || strings.Contains(msg, "authentication") ||
+		strings.Contains(msg, "remote error: tls:")
+}
+
+// natsCheck is the readiness check of a connection.
+func natsCheck(nc *nats.Conn) Check {
+	return func(context.Context) error {
+		if st := nc.Status(); st != nats.CONNECTED {
+			if err := nc.LastError(); err != nil {
+				return fmt.Errorf("connection is %s: %w", st, err)
+			}
+			return fmt.Errorf("connection is %s", st)
+		}
+		return nil
+	}
 }

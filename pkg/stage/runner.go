@@ -36,6 +36,12 @@ type Config struct {
 	// DrainTimeout bounds how long Run spends on messages it already holds
 	// after its context ends. Default 20s.
 	DrainTimeout time.Duration
+	// Ops, if set, takes the runner's metrics and its readiness check:
+	// ready once the consumer is bound.
+	Ops *Ops
+	// SampleInterval is how often the consumer's pending counts are read
+	// for Ops. Default 15s.
+	SampleInterval time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -53,6 +59,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DrainTimeout <= 0 {
 		c.DrainTimeout = 20 * time.Second
+	}
+	if c.SampleInterval <= 0 {
+		c.SampleInterval = 15 * time.Second
 	}
 	return c
 }
@@ -72,6 +81,8 @@ type Runner struct {
 	pub     *Publisher
 	log     *zap.Logger
 	now     func() time.Time
+	ops     *Ops
+	check   string
 
 	acked, retried, deadLettered atomic.Uint64
 }
@@ -87,15 +98,34 @@ func New(js jetstream.JetStream, cfg Config, handler Handler, log *zap.Logger, m
 	}
 	cfg = cfg.withDefaults()
 	mw = append(append([]Middleware{}, mw...), Recover())
-	return &Runner{
+	r := &Runner{
 		js:      js,
 		cfg:     cfg,
 		handler: Chain(handler, mw...),
 		pub:     NewPublisher(js, cfg.PublishTimeout, 3),
 		log:     log.With(zap.String("stage", string(cfg.Stage))),
 		now:     time.Now,
-	}, nil
+		ops:     cfg.Ops,
+	}
+	_, cc, err := r.consumerConfig()
+	if err != nil {
+		return nil, err
+	}
+	r.check = "consumer " + cc.Durable
+	r.ops.SetReady(r.check, errNotBound)
+	r.ops.initStage(cfg.Stage)
+	return r, nil
 }
+
+var (
+	errNotBound = errors.New("not bound yet")
+	errStopped  = errors.New("stopped")
+)
+
+// Standby marks the runner's readiness check as passing while it is not
+// running on purpose: a replica waiting to take over from the leader is
+// ready.
+func (r *Runner) Standby() { r.ops.SetReady(r.check, nil) }
 
 // Stats returns what the runner has done so far.
 func (r *Runner) Stats() Stats {
@@ -139,6 +169,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("consuming %s from %s: %w", cc.Durable, stream, err)
 	}
+	r.ops.SetReady(r.check, nil)
+	defer r.ops.SetReady(r.check, errStopped)
+	stopSampling := r.sample(ctx, cons, cc.Durable)
+	defer stopSampling()
 	ackWait := cc.AckWait
 	if ackWait <= 0 {
 		ackWait = events.DefaultAckWait
@@ -172,8 +206,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	for range r.cfg.Concurrency {
 		wg.Go(func() {
 			for {
-				m, err := it.Next()
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				// The work context bounds the wait too: a drain cannot
+				// finish while the server is away.
+				m, err := it.Next(jetstream.NextContext(work))
+				if errors.Is(err, jetstream.ErrMsgIteratorClosed) || work.Err() != nil {
 					return
 				}
 				if err != nil {
@@ -205,19 +241,29 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 	log := r.log.With(zap.String("subject", d.Subject), zap.Uint64("seq", d.StreamSeq),
 		zap.String("doc_id", d.Header.Get(events.HeaderCESubject)))
 
+	start := time.Now()
+	defer func() { r.ops.observe(r.cfg.Stage, time.Since(start)) }()
+	if d.NumDelivered > 1 {
+		r.ops.redelivery(r.cfg.Stage)
+	}
 	stopBeat := heartbeat(m, ackWait/3)
 	outs, err := r.handler(ctx, d)
 	stopBeat()
+	failure := FailRetry
 	if err == nil {
 		if err = r.pub.PublishAll(ctx, outs); err != nil {
 			err = fmt.Errorf("publishing outputs: %w", err)
+			failure = FailPublish
 		}
+	} else if errors.Is(err, context.DeadlineExceeded) {
+		failure = FailTimeout
 	}
 	if err == nil {
 		if aerr := m.Ack(); aerr != nil {
 			log.Warn("acking", zap.Error(aerr))
 		}
 		r.acked.Add(1)
+		r.ops.Processed(r.cfg.Stage)
 		log.Debug("processed", zap.Int("outputs", len(outs)))
 		return
 	}
@@ -238,6 +284,7 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 			log.Warn("nacking", zap.Error(nerr))
 		}
 		r.retried.Add(1)
+		r.ops.Failed(r.cfg.Stage, failure)
 		return
 	}
 
@@ -249,6 +296,7 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 			log.Warn("nacking", zap.Error(nerr))
 		}
 		r.retried.Add(1)
+		r.ops.Failed(r.cfg.Stage, FailDeadLetter)
 		return
 	}
 	log.Warn("dead-lettered", zap.String("reason", reason), zap.Error(err))
@@ -256,6 +304,8 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 		log.Warn("terminating", zap.Error(terr))
 	}
 	r.deadLettered.Add(1)
+	r.ops.Failed(r.cfg.Stage, reason)
+	r.ops.DeadLettered(r.cfg.Stage, reason)
 }
 
 func (r *Runner) deadLetter(ctx context.Context, d *Delivery, reason string, cause error) error {
@@ -266,6 +316,52 @@ func (r *Runner) deadLetter(ctx context.Context, d *Delivery, reason string, cau
 	}
 	_, err = r.pub.Publish(ctx, msg)
 	return err
+}
+
+// sample reads the consumer's pending counts into the metrics every
+// SampleInterval until the returned stop function is called; a consumer
+// that disappeared fails the readiness check.
+func (r *Runner) sample(ctx context.Context, cons jetstream.Consumer, durable string) (stop func()) {
+	if r.ops == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	read := func() {
+		ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		info, err := cons.Info(ictx)
+		switch {
+		case errors.Is(err, jetstream.ErrConsumerNotFound):
+			r.ops.SetReady(r.check, fmt.Errorf("consumer %s: %w", durable, err))
+		case err != nil:
+			r.log.Debug("reading consumer info", zap.Error(err))
+		default:
+			r.ops.SetReady(r.check, nil)
+			r.ops.consumerPending(r.cfg.Stage, durable, info.NumPending, uint64(info.NumAckPending))
+		}
+	}
+	go func() {
+		defer close(finished)
+		read()
+		t := time.NewTicker(r.cfg.SampleInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		r.ops.forgetConsumer(r.cfg.Stage, durable)
+	}
 }
 
 // heartbeat tells the server the message is still being worked on every

@@ -42,6 +42,8 @@ type Config struct {
 	LeaseTTL time.Duration
 	// StreamReplicas is the replica count of the lease bucket. Default 1.
 	StreamReplicas int
+	// Ops, if set, takes the deduper's metrics and readiness check.
+	Ops *stage.Ops
 }
 
 // Validate reports every problem with c at once.
@@ -84,6 +86,7 @@ type Service struct {
 	engine  *cluster.Engine
 	applied uint64 // last sequence of NEWS_CLUSTERED folded into engine
 	now     func() time.Time
+	metrics *metrics
 }
 
 // New returns a deduper reading from js.
@@ -93,13 +96,14 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 	}
 	cfg = cfg.withDefaults()
 	s := &Service{
-		cfg:    cfg,
-		js:     js,
-		log:    log.With(zap.String("stage", string(events.StageDeduper))),
-		engine: cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window}),
-		now:    time.Now,
+		cfg:     cfg,
+		js:      js,
+		log:     log.With(zap.String("stage", string(events.StageDeduper))),
+		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window}),
+		now:     time.Now,
+		metrics: newMetrics(cfg.Ops),
 	}
-	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Concurrency: 1}, s.Handle, log)
+	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Concurrency: 1, Ops: cfg.Ops}, s.Handle, log)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +120,8 @@ func (s *Service) Run(ctx context.Context) error {
 		return err
 	}
 	for {
-		if err := l.acquire(ctx); err != nil {
+		// A replica waiting for the leader's lease is ready to take over.
+		if err := l.acquire(ctx, s.runner.Standby); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -191,6 +196,7 @@ func (s *Service) catchUp(ctx context.Context) error {
 			break // the rest fell out of the stream's limits
 		}
 	}
+	s.metrics.clusters.Set(float64(s.engine.Clusters()))
 	if restored > 0 {
 		s.log.Info("state restored", zap.Int("decisions", restored), zap.Int("articles", s.engine.Len()),
 			zap.Int("clusters", s.engine.Clusters()))
@@ -212,8 +218,13 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 	if len(dec.Updates) == 0 {
 		return nil, errors.New("deduper: clusterer returned no cluster state")
 	}
+	s.metrics.decisions.WithLabelValues(string(dec.Assignment.Relation), dec.Assignment.Rule).Inc()
+	s.metrics.clusters.Set(float64(s.engine.Clusters()))
 	var out []*nats.Msg
 	for _, u := range dec.Updates {
+		if u.ID == dec.Assignment.ID {
+			s.metrics.clusterSize.Observe(float64(len(u.Members)))
+		}
 		m, err := events.Encode(events.StageDeduper, events.ClusterSubject(u.ID), u, now)
 		if err != nil {
 			return nil, stage.Permanent(events.ReasonInvalid, err)

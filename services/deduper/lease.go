@@ -42,8 +42,9 @@ func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.
 	return &lease{kv: kv, key: key, id: []byte(id), ttl: ttl}, nil
 }
 
-// acquire waits until this replica holds the lease or ctx ends.
-func (l *lease) acquire(ctx context.Context) error {
+// acquire waits until this replica holds the lease or ctx ends; it calls
+// waiting, if not nil, when another replica holds it.
+func (l *lease) acquire(ctx context.Context, waiting func()) error {
 	for {
 		rev, err := l.kv.Create(ctx, l.key, l.id)
 		if err == nil {
@@ -52,6 +53,9 @@ func (l *lease) acquire(ctx context.Context) error {
 		}
 		if !errors.Is(err, jetstream.ErrKeyExists) {
 			return fmt.Errorf("acquiring lease %s: %w", l.key, err)
+		}
+		if waiting != nil {
+			waiting()
 		}
 		select {
 		case <-ctx.Done():

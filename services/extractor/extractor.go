@@ -31,6 +31,8 @@ type Config struct {
 	MaxBytes int
 	// Timeout is the work budget of one document. Default 2s.
 	Timeout time.Duration
+	// Ops, if set, takes the extractor's metrics and readiness check.
+	Ops *stage.Ops
 }
 
 // Validate reports every problem with c at once.
@@ -68,7 +70,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		cfg.Concurrency = runtime.NumCPU()
 	}
 	s := &Service{cfg: cfg, now: time.Now}
-	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Durable: cfg.Durable, Concurrency: cfg.Concurrency}, s.Handle, log)
+	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Durable: cfg.Durable, Concurrency: cfg.Concurrency, Ops: cfg.Ops}, s.Handle, log)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -706,5 +707,98 @@ func TestFeedsFileListsTheFeeds(t *testing.T) {
 	runOnce(t, js, cfg)
 	if n, _ := p.count(); n != 4 {
 		t.Errorf("%d published from the two feeds of the OPML file, want 4", n)
+	}
+}
+
+func TestPermanentRedirectMovesTheFeedAfterSeveralPolls(t *testing.T) {
+	js := setup(t)
+	s := newSite(t)
+	s.handle("/old/rss.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feeds/rss.xml", http.StatusMovedPermanently)
+	})
+	s.handle("/for-now/atom.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feeds/atom.xml", http.StatusFound)
+	})
+	moved, temporary := s.url("/old/rss.xml"), s.url("/for-now/atom.xml")
+	cfg := feedConfig(moved, temporary)
+	cfg.FeedMoveAfter = 3
+	type want struct {
+		location, movedTo string
+		seen              int
+	}
+	for poll, w := range []want{
+		{"", s.url("/feeds/rss.xml"), 1},
+		{"", s.url("/feeds/rss.xml"), 2},
+		{s.url("/feeds/rss.xml"), "", 0},
+		{s.url("/feeds/rss.xml"), "", 0},
+	} {
+		runOnce(t, js, cfg)
+		h := healths(t, js)
+		got := want{h[moved].Location, h[moved].MovedTo, h[moved].MovedSeen}
+		if got != w {
+			t.Errorf("after poll %d the moved feed's health says %+v, want %+v", poll+1, got, w)
+		}
+		if h[moved].ErrorStreak != 0 || h[moved].Polls != uint64(poll+1) {
+			t.Errorf("after poll %d: %d polls, error streak %d", poll+1, h[moved].Polls, h[moved].ErrorStreak)
+		}
+		if tmp := h[temporary]; tmp.Location != "" || tmp.MovedTo != "" {
+			t.Errorf("after poll %d a temporary redirect moved the feed: %+v", poll+1, tmp)
+		}
+	}
+	if hits, _ := s.count("/old/rss.xml"); hits != 3 {
+		t.Errorf("the old location was asked %d times, want 3 (not after the move)", hits)
+	}
+	if hits, cond := s.count("/feeds/rss.xml"); hits != 4 || cond != 3 {
+		t.Errorf("the new location was asked %d times (%d conditionally), want 4 (3)", hits, cond)
+	}
+	if hits, _ := s.count("/for-now/atom.xml"); hits != 4 {
+		t.Errorf("the temporarily redirected feed's URL was asked %d times, want 4", hits)
+	}
+	// The feed kept its name: its items were published once, under it.
+	docs := rawDocs(t, js)
+	n := 0
+	for _, d := range docs {
+		if d.Source.FeedURL == moved {
+			n++
+		} else if d.Source.FeedURL != temporary {
+			t.Errorf("%s published under feed %q", d.Source.URL, d.Source.FeedURL)
+		}
+	}
+	if n == 0 {
+		t.Error("no item of the moved feed was published")
+	}
+}
+
+func TestMovedFeedGoesBackWhenItsLocationIsGone(t *testing.T) {
+	js := setup(t)
+	s := newSite(t)
+	var gone atomic.Bool
+	s.handle("/old/rss.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/new/rss.xml", http.StatusPermanentRedirect)
+	})
+	s.handle("/new/rss.xml", func(w http.ResponseWriter, r *http.Request) {
+		if gone.Load() {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, s.fixture("rss.xml"))
+	})
+	moved := s.url("/old/rss.xml")
+	cfg := feedConfig(moved)
+	cfg.FeedMoveAfter = 1
+	runOnce(t, js, cfg)
+	if h := healths(t, js)[moved]; h.Location != s.url("/new/rss.xml") {
+		t.Fatalf("after one poll with FeedMoveAfter 1 the location is %q", h.Location)
+	}
+	gone.Store(true)
+	runOnce(t, js, cfg)
+	if h := healths(t, js)[moved]; h.Location != "" || h.ErrorStreak != 1 || h.LastStatus != http.StatusGone {
+		t.Errorf("after the new location answered 410: %+v, want back at the feed URL", h)
+	}
+	before, _ := s.count("/old/rss.xml")
+	runOnce(t, js, cfg)
+	if after, _ := s.count("/old/rss.xml"); after != before+1 {
+		t.Errorf("the feed's own URL was asked %d times after going back, want once", after-before)
 	}
 }

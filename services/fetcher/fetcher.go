@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,6 +67,8 @@ const (
 	DefaultMaxItems        = 200
 	DefaultSeenTTL         = 30 * 24 * time.Hour
 	DefaultLeaseTTL        = 30 * time.Second
+	DefaultMaxCrawlDelay   = fetch.DefaultMaxCrawlDelay
+	DefaultFeedMoveAfter   = 3
 )
 
 // KV buckets the fetcher keeps its state in.
@@ -134,6 +137,18 @@ type Config struct {
 	// those started per second (rate.Inf: no limit).
 	HostConcurrency int
 	HostRate        rate.Limit
+	// MaxCrawlDelay caps the Crawl-delay a host's robots.txt asks for:
+	// once the file is known (it is read before the host's first article
+	// page), requests to the host start at least that delay apart, up to
+	// this cap. Default DefaultMaxCrawlDelay; negative: Crawl-delay is
+	// ignored.
+	MaxCrawlDelay time.Duration
+	// FeedMoveAfter is how many successful polls in a row a feed must be
+	// permanently redirected (301, 308) to one URL before it is fetched
+	// from there. The feed keeps its URL as its name; health reports where
+	// it moved. Default DefaultFeedMoveAfter; negative: feeds never move,
+	// redirects are only reported.
+	FeedMoveAfter int
 	// RequestTimeout bounds a whole HTTP exchange; StallTimeout aborts one
 	// whose body sends nothing for that long.
 	RequestTimeout, StallTimeout time.Duration
@@ -158,6 +173,8 @@ type Config struct {
 	KVReplicas int
 	// Replica names this fetcher in leases. Default host/pid/start time.
 	Replica string
+	// Ops, if set, takes the fetcher's metrics and readiness check.
+	Ops *stage.Ops
 }
 
 func (c Config) withDefaults() Config {
@@ -197,6 +214,7 @@ func (c Config) withDefaults() Config {
 	setInt(&c.FullTextWords, DefaultFullTextWords)
 	setInt(&c.MaxItems, DefaultMaxItems)
 	setInt(&c.KVReplicas, 1)
+	setInt(&c.FeedMoveAfter, DefaultFeedMoveAfter)
 	if c.HostRate == 0 {
 		c.HostRate = DefaultHostRate
 	}
@@ -259,6 +277,15 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// readyCheck names the fetcher's readiness check: it passes while the
+// fetcher runs with its state buckets open.
+const readyCheck = "fetcher"
+
+var (
+	errNotStarted = errors.New("not started")
+	errStopped    = errors.New("stopped")
+)
+
 // Stats counts what the fetcher did.
 type Stats struct {
 	Published  uint64 // new documents stored
@@ -289,6 +316,7 @@ type Service struct {
 	poller *poller.Poller
 
 	published, duplicates, failed atomic.Uint64
+	metrics                       *metrics
 }
 
 // New returns a fetcher publishing to js. It reads the feeds file, if any;
@@ -319,6 +347,8 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		log:   log.With(zap.String("stage", string(events.StageFetcher))),
 		now:   time.Now,
 	}
+	s.metrics = newMetrics(s, cfg.Ops)
+	cfg.Ops.SetReady(readyCheck, errNotStarted)
 	s.client = fetch.New(fetch.Options{
 		UserAgent:       cfg.UserAgent,
 		AllowPrivate:    cfg.AllowPrivate,
@@ -328,6 +358,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		StallTimeout:    cfg.StallTimeout,
 		HostConcurrency: cfg.HostConcurrency,
 		HostRate:        cfg.HostRate,
+		MaxCrawlDelay:   cfg.MaxCrawlDelay,
 	})
 	return s, nil
 }
@@ -364,8 +395,11 @@ func (s *Service) Run(ctx context.Context) error {
 	defer s.client.Close()
 	p, err := s.openPoller(ctx)
 	if err != nil {
+		s.cfg.Ops.SetReady(readyCheck, err)
 		return err
 	}
+	s.cfg.Ops.SetReady(readyCheck, nil)
+	defer s.cfg.Ops.SetReady(readyCheck, errStopped)
 	var sources []func(context.Context) error
 	if len(s.cfg.Inputs) > 0 {
 		sc := files.New(files.Options{
@@ -424,6 +458,7 @@ func (s *Service) openPoller(ctx context.Context) (*poller.Poller, error) {
 		FullTextWords:   s.cfg.FullTextWords,
 		MaxItems:        s.cfg.MaxItems,
 		LeaseRetry:      min(s.cfg.LeaseTTL/3, s.cfg.MinInterval),
+		MoveAfter:       max(s.cfg.FeedMoveAfter, 0),
 	}, s.client, poller.Stores{State: st, Seen: sn, Leases: ls, List: list}, s, s.log)
 	s.mu.Lock()
 	s.poller = p
@@ -447,13 +482,31 @@ func OpenFeedList(ctx context.Context, js jetstream.JetStream, replicas int) (je
 	return kv, nil
 }
 
+// ErrFeedNotListed is returned by RemoveFeed for a feed not in the run-time
+// feed list.
+var ErrFeedNotListed = errors.New("fetcher: feed is not in the run-time feed list")
+
+// feedList opens the run-time feed list as it is, creating it (with one
+// replica) only when it does not exist yet: a tool must not change the
+// replication a deployment chose.
+func feedList(ctx context.Context, js jetstream.JetStream) (jetstream.KeyValue, error) {
+	kv, err := js.KeyValue(ctx, FeedsBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return OpenFeedList(ctx, js, 1)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: opening bucket %s: %w", FeedsBucket, err)
+	}
+	return kv, nil
+}
+
 // AddFeed adds a feed to the run-time feed list: every watching fetcher
 // starts polling it, without a restart. Its key is events.FeedID(url).
 func AddFeed(ctx context.Context, js jetstream.JetStream, url string) error {
 	if err := feed.CheckURL(url); err != nil {
 		return fmt.Errorf("fetcher: adding feed: %w", err)
 	}
-	kv, err := OpenFeedList(ctx, js, 1)
+	kv, err := feedList(ctx, js)
 	if err != nil {
 		return err
 	}
@@ -464,15 +517,102 @@ func AddFeed(ctx context.Context, js jetstream.JetStream, url string) error {
 }
 
 // RemoveFeed removes a feed AddFeed added; watching fetchers stop polling it.
+// It returns ErrFeedNotListed when the feed is not in the list (a feed given
+// to a fetcher by flag or file is removed there).
 func RemoveFeed(ctx context.Context, js jetstream.JetStream, url string) error {
-	kv, err := OpenFeedList(ctx, js, 1)
+	kv, err := feedList(ctx, js)
 	if err != nil {
 		return err
 	}
-	if err := kv.Delete(ctx, events.FeedID(url)); err != nil {
-		return fmt.Errorf("fetcher: removing feed %s: %w", url, err)
+	// The list may hold a feed under any key (see FeedsBucket): remove
+	// every key naming it.
+	keys, err := kv.ListKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("fetcher: listing bucket %s: %w", FeedsBucket, err)
+	}
+	removed := 0
+	for k := range keys.Keys() {
+		e, err := kv.Get(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("fetcher: reading feed %s: %w", k, err)
+		}
+		if k != events.FeedID(url) && string(e.Value()) != url {
+			continue
+		}
+		if err := kv.Delete(ctx, k); err != nil {
+			return fmt.Errorf("fetcher: removing feed %s: %w", url, err)
+		}
+		removed++
+	}
+	if removed == 0 {
+		return fmt.Errorf("removing %s: %w", url, ErrFeedNotListed)
 	}
 	return nil
+}
+
+// FeedStatus is what the fetcher's buckets say of one feed.
+type FeedStatus struct {
+	// FeedHealth is the feed's state as a health report; a feed never
+	// polled has only its URL and id.
+	events.FeedHealth
+	// Listed reports that the feed is in the run-time feed list (AddFeed);
+	// a feed polled but not listed came from a fetcher's flags or feeds
+	// file.
+	Listed bool `json:"listed"`
+}
+
+// ListFeeds returns every feed of the run-time feed list and every feed a
+// fetcher has polled, sorted by URL, with its state. It creates nothing.
+func ListFeeds(ctx context.Context, js jetstream.JetStream) ([]FeedStatus, error) {
+	byID := map[string]*FeedStatus{}
+	kv, err := js.KeyValue(ctx, FeedsBucket)
+	switch {
+	case errors.Is(err, jetstream.ErrBucketNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("fetcher: opening bucket %s: %w", FeedsBucket, err)
+	default:
+		keys, err := kv.ListKeys(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("fetcher: listing bucket %s: %w", FeedsBucket, err)
+		}
+		for k := range keys.Keys() {
+			e, err := kv.Get(ctx, k)
+			if errors.Is(err, jetstream.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("fetcher: reading feed %s: %w", k, err)
+			}
+			u := string(e.Value())
+			if feed.CheckURL(u) != nil {
+				continue
+			}
+			id := events.FeedID(u)
+			byID[id] = &FeedStatus{FeedHealth: events.FeedHealth{Schema: events.SchemaFeedHealth, ID: id, FeedURL: u}, Listed: true}
+		}
+	}
+	states, err := state.List(ctx, js)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	for _, st := range states {
+		h := st.Health()
+		fs := byID[h.ID]
+		if fs == nil {
+			fs = &FeedStatus{}
+			byID[h.ID] = fs
+		}
+		fs.FeedHealth = *h
+	}
+	out := make([]FeedStatus, 0, len(byID))
+	for _, fs := range byID {
+		out = append(out, *fs)
+	}
+	slices.SortFunc(out, func(a, b FeedStatus) int { return strings.Compare(a.FeedURL, b.FeedURL) })
+	return out, nil
 }
 
 // Document publishes a fetched document. A document that breaks the contract
@@ -493,6 +633,10 @@ func (s *Service) Document(ctx context.Context, d *events.RawDocument) error {
 		s.duplicates.Add(1)
 	} else {
 		s.published.Add(1)
+		s.cfg.Ops.Processed(events.StageFetcher)
+		if d.Source.FeedURL != "" {
+			s.metrics.items.WithLabelValues(d.Source.FeedURL).Inc()
+		}
 	}
 	s.log.Debug("published", zap.String("doc_id", d.ID), zap.Bool("duplicate", dup))
 	if s.cfg.OnPublished != nil {
@@ -552,6 +696,8 @@ func (s *Service) Failure(ctx context.Context, src events.Source, reason string,
 		return fmt.Errorf("fetcher: dead-lettering %s: %w", where, err)
 	}
 	s.failed.Add(1)
+	s.cfg.Ops.Failed(events.StageFetcher, reason)
+	s.cfg.Ops.DeadLettered(events.StageFetcher, reason)
 	s.log.Warn("dead-lettered", zap.String("doc_id", id), zap.String("source", where),
 		zap.String("reason", reason), zap.Error(cause))
 	if s.cfg.OnFailed != nil {

@@ -74,6 +74,8 @@ type Config struct {
 	// StreamReplicas is the replica count of the ledger bucket and of
 	// streams created for nats outputs. Default 1.
 	StreamReplicas int
+	// Ops, if set, takes the sink's metrics and readiness check.
+	Ops *stage.Ops
 
 	// envErrs are malformed environment variables met by RegisterFlags.
 	envErrs []error
@@ -146,6 +148,7 @@ type Service struct {
 	outputs []*output
 	stores  []*jsonl.Store
 	keys    keyLocks
+	metrics *metrics
 }
 
 // Key is the identity of a record in the output: one line per revision of
@@ -177,7 +180,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		cfg.Concurrency = DefaultConcurrency
 	}
 	log = log.With(zap.String("stage", string(events.StageSink)))
-	s := &Service{cfg: cfg, js: js, log: log}
+	s := &Service{cfg: cfg, js: js, log: log, metrics: newMetrics(cfg.Ops)}
 	for _, spec := range cfg.specs() {
 		o, err := newOutput(spec, cfg, log)
 		if err != nil {
@@ -189,7 +192,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 			s.stores = append(s.stores, t.store)
 		}
 	}
-	scfg := stage.Config{Stage: events.StageSink, Durable: cfg.Durable, Concurrency: cfg.Concurrency, Backoff: cfg.Backoff}
+	scfg := stage.Config{Stage: events.StageSink, Durable: cfg.Durable, Concurrency: cfg.Concurrency, Backoff: cfg.Backoff, Ops: cfg.Ops}
 	if cfg.AckWait > 0 {
 		cc, err := events.ConsumerConfig(events.StageSink, cfg.Durable)
 		if err != nil {
@@ -276,6 +279,7 @@ func (s *Service) Handle(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, e
 			continue
 		}
 		w, err := o.target.deliver(ctx, key, &a, line)
+		s.metrics.delivered(o.name, w, err)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("delivering to %s: %w", o.name, err))
 			continue

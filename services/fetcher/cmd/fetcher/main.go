@@ -4,17 +4,14 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/time/rate"
 
+	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/fetcher"
 )
@@ -24,10 +21,56 @@ import (
 var version = "dev"
 
 func main() {
-	if err := run(os.Args[1:], os.Getenv); err != nil {
-		fmt.Fprintln(os.Stderr, "fetcher:", err)
-		os.Exit(1)
-	}
+	var cfg fetcher.Config
+	var in, feeds list
+	var contact *string
+	var hostRate *float64
+	stage.Main(stage.Service{
+		Name:    "fetcher",
+		Streams: []string{events.StreamRaw, events.StreamFeeds, events.StreamDLQ},
+		Flags: func(fs *flag.FlagSet, getenv func(string) string) {
+			if v := getenv("WIREWATCH_INPUTS"); v != "" {
+				in = filepath.SplitList(v)
+			}
+			feeds = strings.Fields(getenv("WIREWATCH_FEED_URLS"))
+			fs.Var(&in, "input", "input `directory` of article and feed files, repeatable (env WIREWATCH_INPUTS, a path list)")
+			fs.Var(&feeds, "feed", "feed `URL` to poll, repeatable (env WIREWATCH_FEED_URLS, space-separated)")
+			fs.StringVar(&cfg.FeedsFile, "feeds", getenv("WIREWATCH_FEEDS_FILE"), "`file` of feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
+			fs.BoolVar(&cfg.Watch, "watch", getenv("WIREWATCH_WATCH") == "true", "keep watching the inputs and polling the feeds, following the WIREWATCH_FEEDS bucket (env WIREWATCH_WATCH=true)")
+			fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "how often watched inputs are scanned (default 2s)")
+			fs.Int64Var(&cfg.MaxBytes, "max-bytes", fetcher.DefaultMaxBytes, "largest document published, in bytes")
+			fs.BoolVar(&cfg.AllowPrivate, "allow-private", getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let fetches reach private and loopback addresses, for tests and local demos (env WIREWATCH_ALLOW_PRIVATE=true)")
+			contact = fs.String("contact", envOr(getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` named in the User-Agent (env WIREWATCH_CONTACT)")
+			fs.StringVar(&cfg.UserAgent, "user-agent", getenv("WIREWATCH_USER_AGENT"), "User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
+			fs.DurationVar(&cfg.MinInterval, "min-interval", envDuration(getenv, "WIREWATCH_MIN_INTERVAL", fetcher.DefaultMinInterval), "shortest time between two polls of a feed (env WIREWATCH_MIN_INTERVAL)")
+			fs.DurationVar(&cfg.MaxInterval, "max-interval", envDuration(getenv, "WIREWATCH_MAX_INTERVAL", fetcher.DefaultMaxInterval), "longest time between two polls of a feed (env WIREWATCH_MAX_INTERVAL)")
+			fs.IntVar(&cfg.FeedConcurrency, "feed-concurrency", fetcher.DefaultFeedConcurrency, "feeds polled at once")
+			fs.IntVar(&cfg.HostConcurrency, "host-concurrency", fetcher.DefaultHostConcurrency, "requests in flight to one host")
+			hostRate = fs.Float64("host-rate", float64(fetcher.DefaultHostRate), "requests started per second to one host (inf: no limit)")
+			fs.DurationVar(&cfg.SeenTTL, "seen-ttl", fetcher.DefaultSeenTTL, "how long a handled feed item is remembered")
+			fs.DurationVar(&cfg.MaxCrawlDelay, "max-crawl-delay", envDuration(getenv, "WIREWATCH_MAX_CRAWL_DELAY", fetcher.DefaultMaxCrawlDelay), "cap on the Crawl-delay a host's robots.txt asks for; negative ignores Crawl-delay (env WIREWATCH_MAX_CRAWL_DELAY)")
+			fs.IntVar(&cfg.FeedMoveAfter, "feed-move-after", envInt(getenv, "WIREWATCH_FEED_MOVE_AFTER", fetcher.DefaultFeedMoveAfter), "successful polls in a row redirected permanently to one URL before a feed moves there; negative only reports it (env WIREWATCH_FEED_MOVE_AFTER)")
+			fs.StringVar(&cfg.Replica, "replica", getenv("WIREWATCH_REPLICA"), "name of this replica in feed leases (default host/pid/start) (env WIREWATCH_REPLICA)")
+		},
+		Check: func(c stage.Common) error {
+			cfg.Inputs = in
+			cfg.Feeds = feeds
+			cfg.HostRate = rate.Limit(*hostRate)
+			cfg.KVReplicas = c.Replicas
+			if cfg.UserAgent == "" {
+				cfg.UserAgent = fetcher.UserAgent(version, *contact)
+			}
+			return cfg.Validate()
+		},
+		Run: func(ctx context.Context, env stage.Env) error {
+			cfg.Ops = env.Ops
+			svc, err := fetcher.New(env.JS, cfg, env.Log)
+			if err != nil {
+				return err
+			}
+			return svc.Run(ctx)
+		},
+	})
 }
 
 // list is a repeatable flag.
@@ -43,67 +86,16 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
+func envInt(getenv func(string) string, key string, def int) int {
+	if n, err := strconv.Atoi(getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
 func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(getenv(key)); err == nil {
 		return d
 	}
 	return def
-}
-
-func run(args []string, getenv func(string) string) error {
-	fs := flag.NewFlagSet("fetcher", flag.ContinueOnError)
-	var common stage.Common
-	common.Register(fs, getenv)
-	var cfg fetcher.Config
-	var in, feeds list
-	if v := getenv("WIREWATCH_INPUTS"); v != "" {
-		in = filepath.SplitList(v)
-	}
-	feeds = strings.Fields(getenv("WIREWATCH_FEED_URLS"))
-	fs.Var(&in, "input", "input `directory` of article and feed files, repeatable (env WIREWATCH_INPUTS, a path list)")
-	fs.Var(&feeds, "feed", "feed `URL` to poll, repeatable (env WIREWATCH_FEED_URLS, space-separated)")
-	fs.StringVar(&cfg.FeedsFile, "feeds", getenv("WIREWATCH_FEEDS_FILE"), "`file` of feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
-	fs.BoolVar(&cfg.Watch, "watch", getenv("WIREWATCH_WATCH") == "true", "keep watching the inputs and polling the feeds, following the WIREWATCH_FEEDS bucket (env WIREWATCH_WATCH=true)")
-	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "how often watched inputs are scanned (default 2s)")
-	fs.Int64Var(&cfg.MaxBytes, "max-bytes", fetcher.DefaultMaxBytes, "largest document published, in bytes")
-	fs.BoolVar(&cfg.AllowPrivate, "allow-private", getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let fetches reach private and loopback addresses, for tests and local demos (env WIREWATCH_ALLOW_PRIVATE=true)")
-	contact := fs.String("contact", envOr(getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` named in the User-Agent (env WIREWATCH_CONTACT)")
-	fs.StringVar(&cfg.UserAgent, "user-agent", getenv("WIREWATCH_USER_AGENT"), "User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
-	fs.DurationVar(&cfg.MinInterval, "min-interval", envDuration(getenv, "WIREWATCH_MIN_INTERVAL", fetcher.DefaultMinInterval), "shortest time between two polls of a feed (env WIREWATCH_MIN_INTERVAL)")
-	fs.DurationVar(&cfg.MaxInterval, "max-interval", envDuration(getenv, "WIREWATCH_MAX_INTERVAL", fetcher.DefaultMaxInterval), "longest time between two polls of a feed (env WIREWATCH_MAX_INTERVAL)")
-	fs.IntVar(&cfg.FeedConcurrency, "feed-concurrency", fetcher.DefaultFeedConcurrency, "feeds polled at once")
-	fs.IntVar(&cfg.HostConcurrency, "host-concurrency", fetcher.DefaultHostConcurrency, "requests in flight to one host")
-	hostRate := fs.Float64("host-rate", float64(fetcher.DefaultHostRate), "requests started per second to one host (inf: no limit)")
-	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", fetcher.DefaultSeenTTL, "how long a handled feed item is remembered")
-	fs.StringVar(&cfg.Replica, "replica", getenv("WIREWATCH_REPLICA"), "name of this replica in feed leases (default host/pid/start) (env WIREWATCH_REPLICA)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg.Inputs = in
-	cfg.Feeds = feeds
-	cfg.HostRate = rate.Limit(*hostRate)
-	cfg.KVReplicas = common.Replicas
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = fetcher.UserAgent(version, *contact)
-	}
-	if err := common.Validate(); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	log, err := common.Logger()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return stage.Serve(ctx, common, "wirewatch-fetcher", log, func(ctx context.Context, js jetstream.JetStream) error {
-		svc, err := fetcher.New(js, cfg, log)
-		if err != nil {
-			return err
-		}
-		return svc.Run(ctx)
-	})
 }

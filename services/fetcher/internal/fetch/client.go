@@ -134,6 +134,10 @@ type Options struct {
 	HostRate rate.Limit
 	// RobotsTTL is how long a host's robots.txt is trusted. Zero: 24h.
 	RobotsTTL time.Duration
+	// MaxCrawlDelay caps the Crawl-delay of a host's robots.txt: requests
+	// to the host start at least that delay apart, up to this cap. Zero:
+	// DefaultMaxCrawlDelay; negative: Crawl-delay is ignored.
+	MaxCrawlDelay time.Duration
 	// Lookup resolves a host name. Zero: the system resolver. Tests use it
 	// to make a name resolve to a chosen address.
 	Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
@@ -183,6 +187,9 @@ func (o Options) withDefaults() Options {
 	if o.RobotsTTL <= 0 {
 		o.RobotsTTL = 24 * time.Hour
 	}
+	if o.MaxCrawlDelay == 0 {
+		o.MaxCrawlDelay = DefaultMaxCrawlDelay
+	}
 	return o
 }
 
@@ -202,6 +209,11 @@ func productToken(ua string) string {
 	}
 	return strings.ToLower(ua[:end])
 }
+
+// DefaultMaxCrawlDelay is the largest Crawl-delay honoured by default. A
+// longer delay would let a host hold one feed's items for hours (50 items at
+// 30s is 25 minutes); Heritrix and other polite crawlers cap it likewise.
+const DefaultMaxCrawlDelay = 30 * time.Second
 
 // maxRobotsBytes is the least RFC 9309 asks a crawler to read of robots.txt.
 const maxRobotsBytes = 512 << 10
@@ -262,6 +274,9 @@ func New(opts Options) *Client {
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return fmt.Errorf("%w: redirect to %s", ErrScheme, req.URL.Redacted())
 			}
+			if m, ok := req.Context().Value(movesKey{}).(*moves); ok {
+				m.hop(req)
+			}
 			return nil
 		},
 	}
@@ -300,10 +315,40 @@ type Response struct {
 	Fresh time.Duration
 	// RetryAfter is the server's Retry-After, zero when absent.
 	RetryAfter time.Duration
+	// Moved is where the request was permanently redirected: the URL the
+	// unbroken run of 301 and 308 answers from the first hop led to, empty
+	// when the first answer was not such a redirect. A 302 or 307 is
+	// temporary and moves nothing: after 301 then 302, Moved is the 301's
+	// target.
+	Moved string
 }
 
-// Fetch performs req: it waits for a slot and the rate limit of the host,
-// checks robots.txt for a page, and returns the decompressed, capped body.
+// movesKey keys the redirect record of an exchange in its request context.
+type movesKey struct{}
+
+// moves records the redirects of one exchange.
+type moves struct {
+	to     string // where the permanent redirects so far led
+	broken bool   // a temporary redirect ended the permanent run
+}
+
+// hop notes the redirect that led to req.
+func (m *moves) hop(req *http.Request) {
+	if m.broken || req.Response == nil {
+		return
+	}
+	switch req.Response.StatusCode {
+	case http.StatusMovedPermanently, http.StatusPermanentRedirect:
+		m.to = req.URL.String()
+	default:
+		m.broken = true
+	}
+}
+
+// Fetch performs req: it checks robots.txt for a page, waits for a slot and
+// the rate limit of the host (slowed to its robots.txt Crawl-delay, once
+// that file is known, for every kind of request), and returns the
+// decompressed, capped body.
 func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
@@ -320,7 +365,7 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	release, err := c.hosts.acquire(ctx, strings.ToLower(u.Host))
+	release, err := c.hosts.acquire(ctx, strings.ToLower(u.Host), c.crawlDelay(u))
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: waiting for the host: %w", u.Redacted(), err)
 	}
@@ -335,7 +380,8 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 	ctx, abort := context.WithCancelCause(ctx)
 	defer abort(nil)
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	mv := &moves{}
+	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, movesKey{}, mv), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", u.Redacted(), err)
 	}
@@ -361,6 +407,7 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 		LastModified: resp.Header.Get("Last-Modified"),
 		Fresh:        freshness(resp.Header, now),
 		RetryAfter:   retryAfter(resp.Header, now),
+		Moved:        mv.to,
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:

@@ -283,6 +283,18 @@ func TestRedirects(t *testing.T) {
 				return
 			}
 			fmt.Fprint(w, "<rss/>")
+		case r.URL.Path == "/moved":
+			http.Redirect(w, r, "/chain/0", http.StatusMovedPermanently)
+		case r.URL.Path == "/moved-308-then-301":
+			http.Redirect(w, r, "/moved", http.StatusPermanentRedirect)
+		case r.URL.Path == "/moved-then-found":
+			http.Redirect(w, r, "/found", http.StatusMovedPermanently)
+		case r.URL.Path == "/found":
+			http.Redirect(w, r, "/chain/0", http.StatusFound)
+		case r.URL.Path == "/temporary":
+			http.Redirect(w, r, "/chain/0", http.StatusTemporaryRedirect)
+		case r.URL.Path == "/found-then-moved":
+			http.Redirect(w, r, "/moved", http.StatusFound)
 		case r.URL.Path == "/to-file":
 			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
 		}
@@ -292,6 +304,30 @@ func TestRedirects(t *testing.T) {
 	res, err := c.Fetch(context.Background(), fetch.Request{URL: srv.URL + "/chain/5", Kind: fetch.Feed})
 	if err != nil || !strings.HasSuffix(res.URL, "/chain/0") {
 		t.Errorf("5 redirects: %v, %v; want success at /chain/0", res, err)
+	}
+	if res.Moved != srv.URL+"/chain/0" {
+		t.Errorf("5 permanent redirects moved the feed to %q, want %q", res.Moved, srv.URL+"/chain/0")
+	}
+	moved := map[string]string{
+		"/chain/0":            "",
+		"/moved":              "/chain/0",
+		"/moved-308-then-301": "/chain/0",
+		"/moved-then-found":   "/found",
+		"/temporary":          "",
+		"/found-then-moved":   "",
+	}
+	for path, want := range moved {
+		res, err := c.Fetch(context.Background(), fetch.Request{URL: srv.URL + path, Kind: fetch.Feed})
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if want != "" {
+			want = srv.URL + want
+		}
+		if res.Moved != want || !strings.HasSuffix(res.URL, "/chain/0") {
+			t.Errorf("%s: moved to %q, found at %q; want moved to %q, found at /chain/0", path, res.Moved, res.URL, want)
+		}
 	}
 	for path, want := range map[string]error{"/chain/6": fetch.ErrTooManyRedirects, "/loop-a": fetch.ErrTooManyRedirects, "/to-file": fetch.ErrScheme} {
 		_, err := c.Fetch(context.Background(), fetch.Request{URL: srv.URL + path, Kind: fetch.Feed})
@@ -593,6 +629,122 @@ func TestRobots(t *testing.T) {
 	// Feeds are not subject to robots.txt.
 	if _, err := c.Fetch(context.Background(), fetch.Request{URL: srv.URL + "/no-wirewatch/feed", Kind: fetch.Feed}); err != nil {
 		t.Errorf("feed under a disallowed path: %v", err)
+	}
+}
+
+// crawlSite serves robots.txt with the given body and notes when every other
+// request arrived.
+type crawlSite struct {
+	srv *httptest.Server
+	mu  sync.Mutex
+	at  []time.Time
+}
+
+func newCrawlSite(t *testing.T, robots string) *crawlSite {
+	s := &crawlSite{}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, robots)
+			return
+		}
+		s.mu.Lock()
+		s.at = append(s.at, time.Now())
+		s.mu.Unlock()
+		if strings.HasPrefix(r.URL.Path, "/feed") {
+			fmt.Fprint(w, "<rss/>")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<p>page</p>")
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// gaps returns the time between consecutive requests, in arrival order.
+func (s *crawlSite) gaps() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []time.Duration
+	for i := 1; i < len(s.at); i++ {
+		out = append(out, s.at[i].Sub(s.at[i-1]))
+	}
+	return out
+}
+
+// fetchAll fetches paths of the site at once and fails on any error.
+func (s *crawlSite) fetchAll(ctx context.Context, t *testing.T, c *fetch.Client, kind fetch.Kind, paths ...string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, p := range paths {
+		wg.Go(func() {
+			if _, err := c.Fetch(ctx, fetch.Request{URL: s.srv.URL + p, Kind: kind}); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestCrawlDelaySpacesRequestsToTheHost(t *testing.T) {
+	const delay = 250 * time.Millisecond
+	tests := []struct {
+		name, robots string
+		max          time.Duration
+		// want is the least gap between two requests; 0: not spaced.
+		want time.Duration
+	}{
+		{"honoured", "User-agent: *\nCrawl-delay: 0.25\n", 0, delay},
+		{"own group's delay", "User-agent: *\nCrawl-delay: 3600\n\nUser-agent: wirewatch\nCrawl-delay: 0.25\n", 0, delay},
+		// An hour's delay would outlast the test's deadline: only the cap
+		// lets it finish.
+		{"capped", "User-agent: *\nCrawl-delay: 3600\n", delay, delay},
+		{"ignored when told", "User-agent: *\nCrawl-delay: 3600\n", -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := newCrawlSite(t, tt.robots)
+			c := local(fetch.Options{MaxCrawlDelay: tt.max})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			site.fetchAll(ctx, t, c, fetch.Page, "/a", "/b", "/c")
+			// Once robots.txt is known, the host's feeds wait their turn too.
+			site.fetchAll(ctx, t, c, fetch.Feed, "/feed")
+			gaps := site.gaps()
+			if len(gaps) != 3 {
+				t.Fatalf("%d requests, want 4", len(gaps)+1)
+			}
+			for i, g := range gaps {
+				// Arrival times carry the loopback's jitter: allow a fifth.
+				if tt.want > 0 && g < tt.want*4/5 {
+					t.Errorf("gap %d is %s, want at least %s", i, g, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestCrawlDelayIsNotAskedForOnFeeds(t *testing.T) {
+	var robotsHits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			robotsHits.Add(1)
+			fmt.Fprint(w, "User-agent: *\nCrawl-delay: 3600\n")
+			return
+		}
+		fmt.Fprint(w, "<rss/>")
+	}))
+	defer srv.Close()
+	c := local(fetch.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for range 3 {
+		if _, err := c.Fetch(ctx, fetch.Request{URL: srv.URL + "/feed", Kind: fetch.Feed}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := robotsHits.Load(); n != 0 {
+		t.Errorf("robots.txt fetched %d times for feeds, want never", n)
 	}
 }
 

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -10,6 +11,10 @@ import (
 // hosts holds a concurrency slot pool and a rate limiter per host. An entry
 // nobody uses and whose limiter is full again carries no state, so it is
 // dropped: the map holds only hosts being fetched from.
+//
+// A host whose robots.txt asks for a Crawl-delay gets a limiter that starts
+// one request per delay (burst 1), or slower when the configured rate is
+// slower still.
 type hosts struct {
 	mu    sync.Mutex
 	m     map[string]*host
@@ -21,22 +26,40 @@ type host struct {
 	slots chan struct{}
 	lim   *rate.Limiter
 	users int
+	// delay is the Crawl-delay the limiter follows; 0 for none.
+	delay time.Duration
 }
+
+// unknownDelay tells enter that the caller does not know the host's
+// Crawl-delay: the entry keeps the one it has.
+const unknownDelay = time.Duration(-1)
 
 func newHosts(conc int, limit rate.Limit) *hosts {
 	return &hosts{m: map[string]*host{}, conc: conc, limit: limit}
 }
 
-// burst lets a host take as many requests at once as it has slots.
-func (h *hosts) burst() int { return h.conc }
+// limits returns the rate and burst for a host with Crawl-delay delay.
+func (h *hosts) limits(delay time.Duration) (rate.Limit, int) {
+	if delay <= 0 {
+		return h.limit, h.conc
+	}
+	return min(h.limit, rate.Every(delay)), 1
+}
 
-func (h *hosts) enter(name string) *host {
+func (h *hosts) enter(name string, delay time.Duration) *host {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	e := h.m[name]
 	if e == nil {
-		e = &host{slots: make(chan struct{}, h.conc), lim: rate.NewLimiter(h.limit, h.burst())}
+		d := max(delay, 0)
+		limit, burst := h.limits(d)
+		e = &host{slots: make(chan struct{}, h.conc), lim: rate.NewLimiter(limit, burst), delay: d}
 		h.m[name] = e
+	} else if delay != unknownDelay && delay != e.delay {
+		limit, burst := h.limits(delay)
+		e.lim.SetLimit(limit)
+		e.lim.SetBurst(burst)
+		e.delay = delay
 	}
 	e.users++
 	return e
@@ -46,15 +69,16 @@ func (h *hosts) leave(name string, e *host) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	e.users--
-	if e.users == 0 && (h.limit == rate.Inf || e.lim.Tokens() >= float64(h.burst())) {
+	if e.users == 0 && (e.lim.Limit() == rate.Inf || e.lim.Tokens() >= float64(e.lim.Burst())) {
 		delete(h.m, name)
 	}
 }
 
 // acquire waits for a slot on host name and for its rate limiter, and returns
-// the function that gives the slot back.
-func (h *hosts) acquire(ctx context.Context, name string) (func(), error) {
-	e := h.enter(name)
+// the function that gives the slot back. delay is the host's Crawl-delay (0
+// for none), or unknownDelay.
+func (h *hosts) acquire(ctx context.Context, name string, delay time.Duration) (func(), error) {
+	e := h.enter(name, delay)
 	select {
 	case e.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -75,7 +99,7 @@ func (h *hosts) acquire(ctx context.Context, name string) (func(), error) {
 // wait waits for the rate limiter of host name only: for requests that must
 // not queue behind the slots (robots.txt, fetched while a page holds one).
 func (h *hosts) wait(ctx context.Context, name string) error {
-	e := h.enter(name)
+	e := h.enter(name, unknownDelay)
 	defer h.leave(name, e)
 	return e.lim.Wait(ctx)
 }

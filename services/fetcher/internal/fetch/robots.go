@@ -67,6 +67,39 @@ func (c *Client) robotsAllow(ctx context.Context, u *url.URL) error {
 	return nil
 }
 
+// crawlDelay returns the Crawl-delay that u's host asks of the client, capped
+// at MaxCrawlDelay: 0 when its robots.txt asks for none, unknownDelay when
+// the file has not been read (a feed's host is not asked for it) or the
+// client ignores Crawl-delay.
+func (c *Client) crawlDelay(u *url.URL) time.Duration {
+	if c.opts.MaxCrawlDelay < 0 {
+		return unknownDelay
+	}
+	rules, ok := c.robots.known(u.Scheme+"://"+strings.ToLower(u.Host), c.now())
+	if !ok {
+		return unknownDelay
+	}
+	d, _ := rules.CrawlDelay(c.opts.RobotsAgent)
+	return min(d, c.opts.MaxCrawlDelay)
+}
+
+// known returns the rules of origin when they have been read and are still
+// fresh.
+func (rc *robotsCache) known(origin string, now time.Time) (*robots.Rules, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.m[origin]
+	if !ok {
+		return nil, false
+	}
+	select {
+	case <-e.ready:
+		return e.rules, e.err == nil && now.Before(e.expires)
+	default:
+		return nil, false
+	}
+}
+
 // entry returns the cache entry of origin, and true when the caller must
 // fill it (it was missing or expired).
 func (rc *robotsCache) entry(origin string, now time.Time) (*robotsEntry, bool) {

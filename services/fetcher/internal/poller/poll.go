@@ -80,7 +80,7 @@ func (p *Poller) pollFeed(ctx context.Context, st state.Feed, now time.Time) sta
 	st.LastAttempt = now
 	st.Polls++
 	p.c.polls.Add(1)
-	res, err := p.client.Fetch(ctx, fetch.Request{URL: st.URL, Kind: fetch.Feed, ETag: st.ETag, LastModified: st.LastModified})
+	res, err := p.client.Fetch(ctx, fetch.Request{URL: st.Fetch(), Kind: fetch.Feed, ETag: st.ETag, LastModified: st.LastModified})
 	// The next poll is counted from the answer: the request may have waited
 	// for a slot on its host.
 	now = p.now()
@@ -124,6 +124,7 @@ func (p *Poller) pollFeed(ctx context.Context, st state.Feed, now time.Time) sta
 }
 
 func (p *Poller) succeeded(st state.Feed, now time.Time, res *fetch.Response) state.Feed {
+	st = p.moved(st, res.Moved)
 	st.ErrorStreak = 0
 	st.LastError = ""
 	st.LastSuccess = now
@@ -152,6 +153,13 @@ func (p *Poller) failed(st state.Feed, now time.Time, err error) state.Feed {
 	if errors.As(err, &se) {
 		st.LastStatus = se.Code
 	}
+	if st.Location != "" && !fetch.Temporary(err) && st.ErrorStreak >= max(p.opts.MoveAfter, 1) {
+		// The new location is gone for good: go back to the feed's own URL,
+		// which may redirect somewhere else by now.
+		p.log.Warn("feed location failing, going back to the feed's URL", zap.String("feed", st.URL),
+			zap.String("location", st.Location), zap.Error(err))
+		st.Location, st.ETag, st.LastModified = "", "", ""
+	}
 	ra := fetch.RetryAfter(err)
 	st.NextDue = p.opts.Schedule.Next(now, schedule.Signals{ErrorStreak: st.ErrorStreak, RetryAfter: ra}, p.rnd())
 	if ra > 0 {
@@ -159,5 +167,35 @@ func (p *Poller) failed(st state.Feed, now time.Time, err error) state.Feed {
 	}
 	p.log.Warn("polling feed failed", zap.String("feed", st.URL), zap.Int("error_streak", st.ErrorStreak),
 		zap.Time("next_poll", st.NextDue), zap.Error(err))
+	return st
+}
+
+// moved notes where a successful poll was permanently redirected, and moves
+// the feed there once MoveAfter polls in a row agree. One 301 is not enough:
+// a misconfigured server, a captive portal or a domain that changed hands
+// can send one, and a temporary redirect (302, 307) never moves a feed. The
+// redirected fetch must also have succeeded, so a move to a page that is
+// not a feed never counts. The feed keeps its URL (and so its id and the
+// identity of its items); only where it is fetched from changes.
+func (p *Poller) moved(st state.Feed, to string) state.Feed {
+	if to == "" || to == st.Fetch() {
+		st.MovedTo, st.MovedSeen = "", 0
+		return st
+	}
+	if to == st.MovedTo {
+		st.MovedSeen++
+	} else {
+		st.MovedTo, st.MovedSeen = to, 1
+	}
+	if p.opts.MoveAfter <= 0 || st.MovedSeen < p.opts.MoveAfter {
+		return st
+	}
+	p.log.Info("feed moved permanently", zap.String("feed", st.URL), zap.String("from", st.Fetch()),
+		zap.String("to", to), zap.Int("polls", st.MovedSeen))
+	st.Location = to
+	if to == st.URL {
+		st.Location = ""
+	}
+	st.MovedTo, st.MovedSeen = "", 0
 	return st
 }

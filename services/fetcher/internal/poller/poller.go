@@ -62,6 +62,10 @@ type Options struct {
 	// LeaseRetry is how soon a feed another replica is polling is looked
 	// at again.
 	LeaseRetry time.Duration
+	// MoveAfter is how many successful polls in a row must be permanently
+	// redirected to one URL before the feed is fetched from there; 0:
+	// never (the redirect is only reported).
+	MoveAfter int
 }
 
 // Stores are the KV-backed state the poller shares with other replicas.

@@ -3,11 +3,17 @@
 // product token (else the "*" groups) apply; among their rules the longest
 // matching pattern wins, allow winning a tie; "*" matches any run of
 // characters and a final "$" anchors the pattern at the end of the path.
+//
+// It also reads the Crawl-delay extension (not part of RFC 9309, but widely
+// published): the seconds a crawler should wait between two requests to the
+// host, chosen from the same groups as the rules.
 package robots
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -19,6 +25,10 @@ type Rules struct {
 type group struct {
 	agents []string // lower-cased product tokens; "*" for any
 	rules  []rule
+	// delay is the group's Crawl-delay; hasDelay tells an explicit 0 from
+	// none.
+	delay    time.Duration
+	hasDelay bool
 }
 
 type rule struct {
@@ -70,11 +80,54 @@ func Parse(body []byte) *Rules {
 				continue
 			}
 			cur.rules = append(cur.rules, rule{allow: k == "allow", pattern: encode(v)})
+		case "crawl-delay", "crawldelay", "crawl delay":
+			// A group member like a rule: a User-agent line after it starts
+			// a new group.
+			lastWasAgent = false
+			if d, ok := parseDelay(v); ok && cur != nil {
+				cur.delay, cur.hasDelay = d, true
+			}
 		default:
-			// Sitemap, crawl-delay and the like neither start nor end a group.
+			// Sitemap and the like neither start nor end a group.
 		}
 	}
 	return r
+}
+
+// MaxDelay bounds a parsed Crawl-delay; larger values are read as MaxDelay.
+// Callers apply their own, smaller cap.
+const MaxDelay = 24 * time.Hour
+
+// parseDelay reads a Crawl-delay value: decimal seconds, possibly with a
+// fraction ("10", "0.5", "2."). Anything else (a sign, an exponent, words)
+// is ignored.
+func parseDelay(v string) (time.Duration, bool) {
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" && frac == "" || !digits(whole) || !digits(frac) {
+		return 0, false
+	}
+	// Leading zeros do not change the value; dropping them keeps a long
+	// but small value ("000…01") from reading as a large one.
+	whole = strings.TrimLeft(whole, "0")
+	if len(whole) > 6 {
+		return MaxDelay, true
+	}
+	if len(frac) > 9 {
+		frac = frac[:9] // nanoseconds are as fine as a Duration goes
+	}
+	s, _ := strconv.ParseInt("0"+whole, 10, 64)
+	ns, _ := strconv.ParseInt(frac+strings.Repeat("0", 9-len(frac)), 10, 64)
+	d := time.Duration(s)*time.Second + time.Duration(ns)
+	return min(d, MaxDelay), true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // agentToken is the product token of a User-agent value, lower-cased:
@@ -158,6 +211,33 @@ func (r *Rules) Allowed(agent, path string) bool {
 		apply("*")
 	}
 	return allow
+}
+
+// CrawlDelay returns the Crawl-delay that applies to the crawler whose
+// product token is agent: from its own groups if any names it, else from the
+// "*" groups; the largest when several groups give one. ok is false when
+// none does.
+func (r *Rules) CrawlDelay(agent string) (d time.Duration, ok bool) {
+	if r == nil {
+		return 0, false
+	}
+	agent = strings.ToLower(agent)
+	found := false
+	for _, want := range []string{agent, "*"} {
+		for _, g := range r.groups {
+			if !hasAgent(g, want) {
+				continue
+			}
+			found = true
+			if g.hasDelay && (!ok || g.delay > d) {
+				d, ok = g.delay, true
+			}
+		}
+		if found {
+			break
+		}
+	}
+	return d, ok
 }
 
 func hasAgent(g group, want string) bool {

@@ -1,6 +1,9 @@
 package robots
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 const sample = `# robots.txt written for wirewatch's tests
 User-agent: *
@@ -85,15 +88,61 @@ func TestEdgeCases(t *testing.T) {
 	}
 }
 
+func TestCrawlDelay(t *testing.T) {
+	tests := []struct {
+		name, body, agent string
+		want              time.Duration
+		ok                bool
+	}{
+		{"own group", sample, "wirewatch", 5 * time.Second, true},
+		{"star group has none", sample, "somebot", 0, false},
+		{"fraction", "User-agent: *\nCrawl-delay: 0.5\n", "wirewatch", 500 * time.Millisecond, true},
+		{"trailing dot", "User-agent: *\nCrawl-delay: 2.\n", "wirewatch", 2 * time.Second, true},
+		{"leading dot", "User-agent: *\nCrawl-delay: .25\n", "wirewatch", 250 * time.Millisecond, true},
+		{"explicit zero", "User-agent: *\nCrawl-delay: 0\n", "wirewatch", 0, true},
+		{"spelling and case", "user-agent: *\nCRAWL-DELAY:   3  # be kind\n", "wirewatch", 3 * time.Second, true},
+		{"huge is capped", "User-agent: *\nCrawl-delay: 99999999999999999999999\n", "wirewatch", MaxDelay, true},
+		{"long zero prefix stays small", "User-agent: *\nCrawl-delay: 0000000000000000000001\n", "wirewatch", time.Second, true},
+		{"negative ignored", "User-agent: *\nCrawl-delay: -5\n", "wirewatch", 0, false},
+		{"exponent ignored", "User-agent: *\nCrawl-delay: 1e3\n", "wirewatch", 0, false},
+		{"words ignored", "User-agent: *\nCrawl-delay: soon\n", "wirewatch", 0, false},
+		{"lone dot ignored", "User-agent: *\nCrawl-delay: .\n", "wirewatch", 0, false},
+		{"before any agent ignored", "Crawl-delay: 9\nUser-agent: *\nDisallow: /x\n", "wirewatch", 0, false},
+		{"own group without delay wins over star", "User-agent: *\nCrawl-delay: 9\n\nUser-agent: wirewatch\nDisallow: /x\n", "wirewatch", 0, false},
+		{"largest of merged groups", "User-agent: wirewatch\nCrawl-delay: 2\n\nUser-agent: wirewatch\nCrawl-delay: 7\n", "wirewatch", 7 * time.Second, true},
+		{"delay ends the agent list", "User-agent: other\nCrawl-delay: 30\nUser-agent: wirewatch\nCrawl-delay: 1\n", "wirewatch", time.Second, true},
+		{"delay ends the agent list, other side", "User-agent: other\nCrawl-delay: 30\nUser-agent: wirewatch\nCrawl-delay: 1\n", "other", 30 * time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Parse([]byte(tt.body)).CrawlDelay(tt.agent)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("CrawlDelay(%q) = %s, %v; want %s, %v", tt.agent, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+	var nilRules *Rules
+	if _, ok := nilRules.CrawlDelay("x"); ok {
+		t.Error("nil rules have a delay")
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(sample), "/private/press/x")
 	f.Add([]byte("User-agent: *\nDisallow: /*a*b*c$\n"), "/xaybzc")
 	f.Add([]byte("user-agent:wirewatch\nallow:/$\ndisallow:/"), "/")
+	f.Add([]byte("User-agent: *\nCrawl-delay: 1.5\nUser-agent: wirewatch\nCrawl-delay: 99999999999.999999999999\n"), "/")
 	f.Fuzz(func(t *testing.T, body []byte, path string) {
 		r := Parse(body)
 		_ = r.Allowed("wirewatch", path)
 		if !r.Allowed("wirewatch", "/robots.txt") {
 			t.Fatal("robots.txt itself disallowed")
+		}
+		for _, agent := range []string{"wirewatch", "*", path} {
+			d, ok := r.CrawlDelay(agent)
+			if d < 0 || d > MaxDelay || !ok && d != 0 {
+				t.Fatalf("CrawlDelay(%q) = %s, %v", agent, d, ok)
+			}
 		}
 	})
 }

@@ -22,8 +22,17 @@ const Bucket = "WIREWATCH_FEEDS_STATE"
 
 // Feed is the state of one feed.
 type Feed struct {
-	URL   string `json:"url"`
-	Title string `json:"title,omitempty"`
+	// URL names the feed (its id, its health subject, the seen keys of its
+	// link-less items) for good, even after it moved.
+	URL string `json:"url"`
+	// Location is where the feed is fetched from since a permanent
+	// redirect moved it; empty: URL.
+	Location string `json:"location,omitempty"`
+	// MovedTo is a permanent redirect seen on the last MovedSeen successful
+	// polls in a row, not yet taken as the feed's location.
+	MovedTo   string `json:"moved_to,omitempty"`
+	MovedSeen int    `json:"moved_seen,omitempty"`
+	Title     string `json:"title,omitempty"`
 	// ETag and LastModified are the validators of the last full response.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
@@ -46,12 +55,23 @@ type Feed struct {
 	Items       uint64  `json:"items"`
 }
 
+// Fetch is the URL the feed is fetched from: its location, else its URL.
+func (f Feed) Fetch() string {
+	if f.Location != "" {
+		return f.Location
+	}
+	return f.URL
+}
+
 // Health is the feed's health report.
 func (f Feed) Health() *events.FeedHealth {
 	h := &events.FeedHealth{
 		Schema:      events.SchemaFeedHealth,
 		ID:          events.FeedID(f.URL),
 		FeedURL:     f.URL,
+		Location:    f.Location,
+		MovedTo:     f.MovedTo,
+		MovedSeen:   f.MovedSeen,
 		Title:       f.Title,
 		Polls:       f.Polls,
 		NotModified: f.NotModified,
@@ -124,4 +144,35 @@ func (s *Store) Put(ctx context.Context, f Feed) error {
 		return fmt.Errorf("writing state of %s: %w", f.URL, err)
 	}
 	return nil
+}
+
+// List returns the state of every feed in the bucket, without creating it:
+// none when it does not exist.
+func List(ctx context.Context, js jetstream.JetStream) ([]Feed, error) {
+	kv, err := js.KeyValue(ctx, Bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening bucket %s: %w", Bucket, err)
+	}
+	keys, err := kv.ListKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing bucket %s: %w", Bucket, err)
+	}
+	var out []Feed
+	for k := range keys.Keys() {
+		e, err := kv.Get(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading state %s: %w", k, err)
+		}
+		var f Feed
+		if json.Unmarshal(e.Value(), &f) == nil && f.URL != "" {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

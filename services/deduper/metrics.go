@@ -1,0 +1,42 @@
+package deduper
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+)
+
+// Metric names of the deduper; docs/operations.md describes each.
+const (
+	MetricDecisions   = "wirewatch_dedup_decisions_total"
+	MetricClusterSize = "wirewatch_dedup_cluster_size"
+	MetricClusters    = "wirewatch_dedup_clusters"
+)
+
+// metrics are the deduper's own Prometheus metrics.
+type metrics struct {
+	decisions   *prometheus.CounterVec
+	clusterSize prometheus.Histogram
+	clusters    prometheus.Gauge
+}
+
+func newMetrics(ops *stage.Ops) *metrics {
+	reg := ops.Registerer()
+	stageLabel := prometheus.Labels{"stage": string(events.StageDeduper)}
+	return &metrics{
+		decisions: stage.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricDecisions, ConstLabels: stageLabel,
+			Help: "Clustering decisions, by relation (new, duplicate, near_duplicate, rewrite) and the rule that decided.",
+		}, []string{"relation", "rule"})),
+		clusterSize: stage.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: MetricClusterSize, ConstLabels: stageLabel,
+			Help:    "Members of the cluster an article joined (or started), after it joined.",
+			Buckets: []float64{1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144},
+		})),
+		clusters: stage.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: MetricClusters, ConstLabels: stageLabel,
+			Help: "Clusters held in memory: those with an article inside the matching window.",
+		})),
+	}
+}
