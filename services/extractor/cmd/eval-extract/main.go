@@ -30,6 +30,7 @@ func run() error {
 	only := flag.String("only", "", "evaluate only this data set (scrapinghub or wcxb)")
 	worst := flag.Int("worst", 0, "list the N worst pages of each data set")
 	asJSON := flag.Bool("json", false, "print the reports as JSON")
+	misses := flag.String("misses", "", "list the pages whose `field` (title, author or date) was missed")
 	flag.Parse()
 
 	extract := func(ctx context.Context, raw *events.RawDocument, now time.Time) (*events.Article, error) {
@@ -59,8 +60,16 @@ func run() error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(reports)
 	}
+	switch *misses {
+	case "", "title", "author", "date":
+	default:
+		return fmt.Errorf("unknown field %q for -misses: want title, author or date", *misses)
+	}
 	for _, r := range reports {
 		r.Print(os.Stdout, *worst)
+		if *misses != "" {
+			r.PrintMisses(os.Stdout, *misses)
+		}
 	}
 	return nil
 }

@@ -204,7 +204,7 @@ var credentials = map[string]bool{
 // part is not a name.
 func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 	s = strings.TrimSpace(s)
-	if s == "" || utf8.RuneCountInString(s) > maxAuthorFieldRunes || strings.Contains(s, "://") {
+	if s == "" || utf8.RuneCountInString(s) > maxAuthorFieldRunes || strings.Contains(s, "://") || isPlaceholder(s) {
 		return nil, ""
 	}
 	s = emailRe.ReplaceAllString(s, "")
@@ -328,6 +328,25 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 		return []string{s}, wire
 	}
 	return names, wire
+}
+
+// isPlaceholder reports whether an author field holds a template's
+// placeholder instead of a value: "{{ author }}", "${author}", "%AUTHOR%",
+// or a variable's path ("page.head.extra.author").
+func isPlaceholder(s string) bool {
+	if strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "${") ||
+		len(s) > 2 && s[0] == '%' && s[len(s)-1] == '%' {
+		return true
+	}
+	if strings.ContainsRune(s, ' ') || strings.Count(s, ".") < 2 {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if len(part) < 2 || strings.IndexFunc(part, func(r rune) bool { return !unicode.IsLower(r) && r != '_' }) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // ambiguousWires are agency names that are also common initials.
@@ -529,9 +548,11 @@ func OrganisationCredit(s string) (string, bool) {
 		s = labelledSegment.Split(s[m[1]:], 2)[0]
 	}
 	s = onDateTail.ReplaceAllString(s, "")
+	// "Eliz - Product marketer": what follows a dash is a role.
+	s = roleTail.ReplaceAllString(s, "")
 	s = strings.Trim(s, " .,;:-–—|")
 	words := strings.Fields(s)
-	if len(words) == 0 || len(words) > maxCreditWords || isDate(s) || strings.IndexFunc(s, unicode.IsLetter) < 0 {
+	if len(words) == 0 || len(words) > maxCreditWords || isDate(s) || strings.IndexFunc(s, unicode.IsLetter) < 0 || initials(s) {
 		return "", false
 	}
 	l := strings.ToLower(s)
@@ -544,6 +565,12 @@ func OrganisationCredit(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// initials reports whether s is two capital letters alone: the initials an
+// avatar shows in place of a photo ("CP"), not a credit.
+func initials(s string) bool {
+	return len(s) == 2 && unicode.IsUpper(rune(s[0])) && unicode.IsUpper(rune(s[1]))
 }
 
 // ownNameNoise is what surrounds a site's name in a copyright line or a

@@ -40,6 +40,10 @@ func TestParseAuthors(t *testing.T) {
 		{"url", "https://example.org/ann", Structured, "", ""},
 		{"date after the name in a byline", "by: Ziyi Xu, Dec 17, 2025", Prose, "Ziyi Xu", ""},
 		{"date after on", "By: Ann Lee on 04-08-2021 5:11:10", Prose, "Ann Lee", ""},
+		{"template variable path", "page.head.extra.author", Structured, "", ""},
+		{"template braces", "{{ post.author }}", Structured, "", ""},
+		{"template percent signs", "%AUTHOR%", Structured, "", ""},
+		{"user name with one dot", "j.doe", Structured, "j.doe", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +102,8 @@ func TestOrganisationCredit(t *testing.T) {
 		{"digits in a brand", "98 Buck Social", "98 Buck Social", true},
 		{"date after on", "By: FlowGuard EMEA on 04-ago-2021 5:11:10", "FlowGuard EMEA", true},
 		{"agency", "Reuters", "Reuters", true},
+		{"role after a dash", "Eliz - Product marketer", "Eliz", true},
+		{"avatar initials", "CP", "", false},
 		{"placeholder", "admin", "", false},
 		{"label alone", "Written by", "", false},
 		{"date", "Jun 2", "", false},

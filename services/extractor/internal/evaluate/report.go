@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
@@ -22,6 +23,19 @@ type PageResult struct {
 	Title  *bool   `json:"title_ok,omitempty"`
 	Author *bool   `json:"author_ok,omitempty"`
 	Date   *bool   `json:"date_ok,omitempty"`
+	// Want and Got are the labelled and extracted title, authors and
+	// date, and From where each extracted one was found, for listing
+	// misses.
+	Want Fields `json:"want"`
+	Got  Fields `json:"got"`
+	From Fields `json:"from"`
+}
+
+// Fields are a page's title, authors and publication date as text.
+type Fields struct {
+	Title  string `json:"title,omitempty"`
+	Author string `json:"author,omitempty"`
+	Date   string `json:"date,omitempty"`
 }
 
 // Report is the score of one data set.
@@ -79,13 +93,18 @@ func Run(ctx context.Context, name string, pages []Page, m Metric, extract Extra
 		start := time.Now()
 		a, err := extract(ctx, raw, start)
 		took += time.Since(start)
-		res := PageResult{ID: p.ID, URL: p.URL}
+		res := PageResult{ID: p.ID, URL: p.URL, Want: Fields{p.Truth.Title, p.Truth.Author, p.Truth.Date}}
 		text := ""
 		if err != nil {
 			rep.Errors++
 			res.Error = err.Error()
 		} else {
 			text = a.Text
+			res.Got = Fields{Title: a.Title, Author: strings.Join(a.Authors, "; ")}
+			if a.PublishedAt != nil {
+				res.Got.Date = a.PublishedAt.Format(time.RFC3339)
+			}
+			res.From = Fields{a.Provenance["title"], a.Provenance["authors"], a.Provenance["published_at"]}
 		}
 		switch m {
 		case Shingles:
@@ -147,5 +166,27 @@ func (r Report) Print(w io.Writer, worst int) {
 		for _, p := range res[:min(worst, len(res))] {
 			fmt.Fprintf(w, "    %.3f %s %s %s\n", p.F1, p.ID, p.URL, p.Error)
 		}
+	}
+}
+
+// PrintMisses writes, for each page whose field (title, author or date) was
+// labelled and missed, what was wanted, what was extracted and where from.
+func (r Report) PrintMisses(w io.Writer, field string) {
+	fmt.Fprintf(w, "%s: %s misses\n", r.Name, field)
+	for _, p := range r.Results {
+		var ok *bool
+		var want, got, from string
+		switch field {
+		case "title":
+			ok, want, got, from = p.Title, p.Want.Title, p.Got.Title, p.From.Title
+		case "author":
+			ok, want, got, from = p.Author, p.Want.Author, p.Got.Author, p.From.Author
+		case "date":
+			ok, want, got, from = p.Date, p.Want.Date, p.Got.Date, p.From.Date
+		}
+		if ok == nil || *ok {
+			continue
+		}
+		fmt.Fprintf(w, "  %s %s\n    want %q\n    got  %q (%s)\n", p.ID, p.URL, want, got, from)
 	}
 }

@@ -66,7 +66,8 @@ func (p *page) weak(s authorSource) bool {
 // "Newsdesk", or the owner a personal site is named after) is kept as
 // Credit, which callers take as the author when no one is named anywhere;
 // a team byline beside the headline is the credit whoever the metadata
-// names.
+// names, and one further away (an author box crediting the site) is the
+// credit of last resort.
 func (m *Meta) readAuthors(p *page) {
 	var (
 		sources []authorSource
@@ -119,7 +120,7 @@ func (m *Meta) readAuthors(p *page) {
 		credit(v, ns, events.FromMeta)
 		sources = append(sources, authorSource{ns, events.FromMeta})
 	}
-	bylineNames, bylineNear, bylineCredit := m.bylineAuthors(p)
+	bylineNames, bylineNear, bylineCredit, farCredit := m.bylineAuthors(p)
 	if len(bylineNames) == 0 {
 		bylineNames = p.dateLineAuthors()
 	}
@@ -129,6 +130,9 @@ func (m *Meta) readAuthors(p *page) {
 	}
 	if name := p.personalSiteName(); name != "" {
 		credits = append(credits, authorSource{[]string{name}, events.FromMeta})
+	}
+	if farCredit != "" && len(bylineNames) == 0 && !named(sources) {
+		credits = append(credits, authorSource{[]string{farCredit}, events.FromByline})
 	}
 	if len(credits) > 0 {
 		m.Credit = clip(textnorm.Line(credits[0].names[0]), maxAuthorRunes)
@@ -171,6 +175,16 @@ func (m *Meta) readAuthors(p *page) {
 		return
 	}
 	m.addAuthors(orgs, events.FromJSONLD)
+}
+
+// named reports whether any source names anyone.
+func named(sources []authorSource) bool {
+	for _, s := range sources {
+		if len(s.names) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dateLineAuthors reads the people an unmarked line beside the headline
@@ -318,8 +332,11 @@ func (m *Meta) noteWire(w, from string) {
 // ones after it, nearest first, then the ones before it. It returns the
 // names of the first that names anyone and whether it is beside the
 // headline, and the credit of the first byline beside the headline that
-// names an organisation or a team instead.
-func (m *Meta) bylineAuthors(p *page) (names []string, near bool, credit string) {
+// names an organisation or a team instead. farCredit is the credit of the
+// first byline elsewhere that names no person (an author box at the foot
+// of the page crediting the site or a team): the author only when no one is
+// named anywhere.
+func (m *Meta) bylineAuthors(p *page) (names []string, near bool, credit, farCredit string) {
 	bs := p.facts.bylines
 	order := make([]int, 0, len(bs))
 	seen := make([]bool, len(bs))
@@ -356,8 +373,11 @@ func (m *Meta) bylineAuthors(p *page) (names []string, near bool, credit string)
 		names = p.people(names)
 		near = b.pos >= p.anchor-bylineBefore && b.pos <= p.anchor+bylineAfter
 		if len(names) == 0 {
-			if credit == "" && near {
+			switch {
+			case credit == "" && near:
 				credit = p.bylineCredit(b)
+			case farCredit == "" && !near:
+				farCredit = p.bylineCredit(b)
 			}
 			continue
 		}
@@ -368,9 +388,9 @@ func (m *Meta) bylineAuthors(p *page) (names []string, near bool, credit string)
 				names = p.people(more)
 			}
 		}
-		return names, near, credit
+		return names, near, credit, farCredit
 	}
-	return nil, false, credit
+	return nil, false, credit, farCredit
 }
 
 // bylineCredit reads the organisation or team a byline element credits:
@@ -387,15 +407,21 @@ func (p *page) bylineCredit(b bylineFact) string {
 		}
 	}
 	lines := nodeLines(n, maxNodeText)
+	afterLabel := false
 	for i, l := range lines {
 		if i == maxBylineLines {
 			break
 		}
 		if bylineLabels[labelKey(l)] {
+			afterLabel = true
 			continue
 		}
-		if b.kind == bylineLabel && !isBylineLabel(l) {
-			continue
+		if b.kind == bylineLabel && !afterLabel {
+			seg, ok := bylineSegment(l)
+			if !ok {
+				continue
+			}
+			l = seg
 		}
 		c, _ := attribution.OrganisationCredit(l)
 		return c
@@ -437,8 +463,12 @@ func (p *page) readByline(b bylineFact) ([]string, string) {
 		}
 		// Of an element found by its "By", only the byline's line is
 		// read: the others are what the element holds besides.
-		if b.kind == bylineLabel && !afterLabel && !isBylineLabel(l) {
-			continue
+		if b.kind == bylineLabel && !afterLabel {
+			seg, ok := bylineSegment(l)
+			if !ok {
+				continue
+			}
+			l = seg
 		}
 		afterLabel = false
 		names, w := attribution.ParseAuthors(p.withoutSiteName(l), kind)
@@ -446,10 +476,63 @@ func (p *page) readByline(b bylineFact) ([]string, string) {
 			wire = w
 		}
 		if len(names) > 0 {
+			if linked := unrun(names, linkedNames(n)); len(linked) > 0 {
+				return linked, wire
+			}
 			return names, wire
 		}
 	}
 	return nil, wire
+}
+
+// maxAuthorLinks caps the links to author pages read in one byline.
+const maxAuthorLinks = 8
+
+// linkedNames returns the names of the links to author pages under n
+// ("Written by <a href="/author/jane-doe">Jane Doe</a> Senior Editor"):
+// where a byline runs a name into a job title, the link holds the name
+// alone.
+func linkedNames(n *html.Node) []string {
+	var out []string
+	links := 0
+	visit(n, 400, func(c *html.Node) bool {
+		if c != n && c.Type == html.ElementNode && c.DataAtom == atom.A {
+			if k, ok := bylineMarker(c, ""); ok && k == bylineRel {
+				links++
+				if names, _ := attribution.ParseAuthors(nodeText(c, maxFactText), attribution.Marked); len(names) == 1 && !containsName(out, names[0]) {
+					out = append(out, names[0])
+				}
+			}
+		}
+		return links < maxAuthorLinks
+	})
+	return out
+}
+
+// unrun returns the names of a byline's author links that the names read
+// from its line run into more words ("Jane Doe Executive Digital" from
+// "Jane Doe Executive Digital Editor and Master Gardener"), or nil when the
+// line ran into no linked name. The line's other "names" are pieces of the
+// job title then, and linked names the line did not read (a reviewer's
+// link in the same box) are not the byline's.
+func unrun(names, linked []string) []string {
+	var out []string
+	ran := false
+	for _, n := range names {
+		for _, l := range linked {
+			switch {
+			case len(n) > len(l) && strings.EqualFold(n[:len(l)], l) && n[len(l)] == ' ':
+				ran = true
+				out = append(out, l)
+			case alnum(n) == alnum(l):
+				out = append(out, l)
+			}
+		}
+	}
+	if !ran {
+		return nil
+	}
+	return out
 }
 
 // withoutSiteName removes the site's name from the end of a byline line:
@@ -469,7 +552,7 @@ func (p *page) withoutSiteName(l string) string {
 func findItemprop(n *html.Node, prop string) *html.Node {
 	var found *html.Node
 	visit(n, 200, func(c *html.Node) bool {
-		if c != n && c.Type == html.ElementNode && hasToken(attr(c, "itemprop"), prop) {
+		if c != n && c.Type == html.ElementNode && (hasToken(attr(c, "itemprop"), prop) || hasToken(rdfaProperty(c), prop)) {
 			found = c
 		}
 		return found == nil

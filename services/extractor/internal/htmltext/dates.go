@@ -93,7 +93,7 @@ var months = func() map[string]time.Month {
 		"may mai mayo maggio mei maio maja",
 		"june jun juni juin junio giugno junho czerwca",
 		"july jul juli juillet julio luglio julho lipca",
-		"august aug août aout agosto augustus sierpnia",
+		"august aug août aout agosto ago augustus sierpnia",
 		"september sep sept septembre septiembre setiembre settembre setembro września",
 		"october oct oktober octobre octubre ottobre outubro okt października",
 		"november nov novembre noviembre novembro listopada",
@@ -110,8 +110,8 @@ var (
 	// Month D, YYYY: "September 4, 2025", "Sep. 4th 2025".
 	monthDayYear = regexp.MustCompile(`(?i)(?:^|[^\pL])(\pL{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\.?,?\s+(\d{4})(?:[^\d]|$)`)
 	// D Month YYYY: "4 September 2025", "4. September 2025", "4 de
-	// septiembre de 2025", "4th of Sep, 2025".
-	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|\.|º)?\s*(?:of\s+|de\s+)?(\pL{3,10})\.?,?\s+(?:de\s+)?(\d{4})(?:[^\d]|$)`)
+	// septiembre de 2025", "4th of Sep, 2025", "04-Aug-2021".
+	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|\.|º)?(?:\s*|-)(?:of\s+|de\s+)?(\pL{3,10})\.?,?(?:\s+|-)(?:de\s+)?(\d{4})(?:[^\d]|$)`)
 	// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD.
 	yearMonthDay = regexp.MustCompile(`(?:^|[^\d])(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:[^\d]|$)`)
 	// DD.MM.YYYY, MM/DD/YYYY and the like; which comes first depends on
@@ -128,6 +128,9 @@ type textDate struct {
 	t      time.Time
 	prefix string
 	start  int
+	// swappable is set for a numeric date whose day and month could be
+	// read the other way round ("03/10/2023").
+	swappable bool
 }
 
 // findDates returns the dates written out in s, in order. Numeric dates
@@ -191,6 +194,9 @@ func findDates(s string, monthFirst bool) []textDate {
 		default:
 			add(m[2], y, b, a)
 		}
+		if a <= 12 && b <= 12 && a != b && len(out) > 0 && out[len(out)-1].start == m[2] {
+			out[len(out)-1].swappable = true
+		}
 	}
 	return sortDates(s, out)
 }
@@ -216,6 +222,75 @@ func sortDates(s string, out []textDate) []textDate {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// urlMonthRe finds a year and a month in a URL's path: "/2025/09/",
+// "/2023/october/", "/2022/12" at its end.
+var urlMonthRe = regexp.MustCompile(`(?i)/((?:19|20)\d{2})/(0?[1-9]|1[0-2]|[a-z]{3,9})(?:/|$)`)
+
+// monthFromURL reads the year and month of the path of a URL that files
+// its stories by month ("/2025/12/story"): the month the story was
+// published in.
+func monthFromURL(u string) (int, time.Month, bool) {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	m := urlMonthRe.FindStringSubmatch(u)
+	if m == nil {
+		return 0, 0, false
+	}
+	if mo := atoi(m[2]); mo >= 1 && mo <= 12 {
+		return atoi(m[1]), time.Month(mo), true
+	}
+	if mo, ok := months[strings.ToLower(m[2])]; ok {
+		return atoi(m[1]), mo, true
+	}
+	return 0, 0, false
+}
+
+func inMonth(t time.Time, y int, mo time.Month) bool {
+	return t.Year() == y && t.Month() == mo
+}
+
+// pickInMonth returns a date of the month the URL files the story under,
+// best first: shown beside the headline, published by the metadata, shown
+// further from it, modified by the metadata.
+func pickInMonth(shown, published, modified []dateCand, anchor, y int, mo time.Month) *dateCand {
+	var in []dateCand
+	for _, c := range shown {
+		if inMonth(c.t, y, mo) {
+			in = append(in, c)
+			continue
+		}
+		// "03/10/2023" read the wrong way round: the month the URL
+		// gives tells which number is the month.
+		if c.swappable {
+			if sw := time.Date(c.t.Year(), time.Month(c.t.Day()), int(c.t.Month()), 0, 0, 0, 0, time.UTC); inMonth(sw, y, mo) {
+				c.t = sw
+				in = append(in, c)
+			}
+		}
+	}
+	if c := pickShown(in, anchor, nearAfter, nearBefore, true); c != nil {
+		return c
+	}
+	for i := range published {
+		if inMonth(published[i].t, y, mo) {
+			return &published[i]
+		}
+	}
+	if c := pickShown(in, anchor, farAfter, farBefore, true); c != nil {
+		return c
+	}
+	for i := range modified {
+		if inMonth(modified[i].t, y, mo) {
+			return &modified[i]
+		}
+	}
+	return nil
 }
 
 // dateFromURL reads a date from the path of a URL ("/2025/09/04/...").
@@ -273,6 +348,9 @@ type dateCand struct {
 	// pos is the position in the page of a date shown to readers, or -1
 	// for metadata.
 	pos int
+	// swappable is set for a numeric date whose day and month could be
+	// read the other way round.
+	swappable bool
 }
 
 // publishedMetas and modifiedMetas are the meta tags that give the dates
@@ -391,10 +469,13 @@ func (p *page) shownDates(monthFirst bool, from int) []dateCand {
 			if kind == dateUnknown && d.prefix == "" {
 				kind = labelKind(df.label)
 			}
+			if kind == dateUnknown {
+				kind = df.kind
+			}
 			if kind == dateUnknown && isProse(d.prefix) {
 				continue
 			}
-			out = append(out, dateCand{t: d.t, from: events.FromText, kind: kind, pos: df.pos})
+			out = append(out, dateCand{t: d.t, from: events.FromText, kind: kind, pos: df.pos, swappable: d.swappable})
 		}
 	}
 	return out
@@ -423,10 +504,20 @@ func isProse(prefix string) bool {
 func timeDate(tf timeFact, monthFirst bool, now time.Time) (time.Time, bool) {
 	t, ok := parseDate(tf.datetime, now)
 	ds := findDates(tf.text, monthFirst)
-	if len(ds) > 0 && plausible(ds[0].t, now) && (!ok || ds[0].t.Format(time.DateOnly) != t.Format(time.DateOnly)) {
+	if len(ds) > 0 && plausible(ds[0].t, now) && (!ok || ds[0].t.Format(time.DateOnly) != t.Format(time.DateOnly) && zoneShift(t, ds[0].t)) {
 		return ds[0].t, true
 	}
 	return t, ok
+}
+
+// zoneShift reports whether the day a <time> element shows can be the day
+// of its attribute in another time zone: a day apart at most. Further apart,
+// the text is another date than the element's (a "reviewed" date shown in
+// a publication date's element), and the attribute is the element's.
+func zoneShift(attr, shown time.Time) bool {
+	a := time.Date(attr.Year(), attr.Month(), attr.Day(), 0, 0, 0, 0, time.UTC)
+	d := a.Sub(time.Date(shown.Year(), shown.Month(), shown.Day(), 0, 0, 0, 0, time.UTC))
+	return d >= -24*time.Hour && d <= 24*time.Hour
 }
 
 // readDates sets the publication and modification dates.
@@ -436,9 +527,14 @@ func timeDate(tf timeFact, monthFirst bool, now time.Time) (time.Time, bool) {
 // update (metadata dates are often those of a first draft, or of the
 // template). A shown date is taken as an update when it is labelled so
 // ("Updated ...") or when it is the day the metadata gives as modified.
-// Without a shown date, the metadata's publication date is taken; failing
-// that a date labelled as published anywhere after the headline, any date
-// shown near it, the modification date, and last the date in the URL.
+// Three or more different days beside the headline are a list of other
+// stories and are passed over. Without a shown date, the metadata's
+// publication date is taken; failing that a date labelled as published
+// anywhere after the headline, any date shown near it, the modification
+// date, the date in the URL, and last the first date shown after the
+// headline however far. A URL that files the story under a month
+// ("/2025/12/") overrules a date of another month when the page gives one
+// of that month.
 func (m *Meta) readDates(p *page) {
 	published, modified := p.metaDates()
 	anchor := p.anchor
@@ -459,8 +555,9 @@ func (m *Meta) readDates(p *page) {
 			shown[i].kind = dateUnknown
 		}
 	}
+	list := listing(shown, anchor)
 	var pub *dateCand
-	if c := pickShown(shown, anchor, nearAfter, nearBefore, false); c != nil {
+	if c := pickShown(shown, anchor, nearAfter, nearBefore, false); c != nil && !list {
 		pub = c
 		// The metadata's time of the same day is more precise.
 		for i := range published {
@@ -492,6 +589,21 @@ func (m *Meta) readDates(p *page) {
 			pub = &dateCand{t: t, from: events.FromURL}
 		}
 	}
+	if pub == nil && !list {
+		// Last, the first date shown after the headline, however far:
+		// a page that dates itself only at its foot.
+		for i := range shown {
+			if shown[i].pos >= anchor && shown[i].kind != dateModified {
+				pub = &shown[i]
+				break
+			}
+		}
+	}
+	if y, mo, ok := monthFromURL(p.url); ok && (pub == nil || !inMonth(pub.t, y, mo)) {
+		if c := pickInMonth(shown, published, modified, anchor, y, mo); c != nil {
+			pub = c
+		}
+	}
 	if pub != nil {
 		t := pub.t
 		m.PublishedAt = &t
@@ -512,6 +624,23 @@ func (m *Meta) readDates(p *page) {
 		m.ModifiedAt = &t
 		m.Provenance["modified_at"] = mod.from
 	}
+}
+
+// listAfter is how far after the headline, in nodes, the dates of a list
+// of stories are counted.
+const listAfter = 100
+
+// listing reports whether the dates shown beside the headline are those of
+// a list of stories (recent posts, a teaser row): three or more different
+// days, where an article shows at most its publication and update dates.
+func listing(shown []dateCand, anchor int) bool {
+	seen := make(map[string]bool)
+	for _, c := range shown {
+		if c.pos >= anchor-nearBefore && c.pos <= anchor+listAfter {
+			seen[c.t.Format(time.DateOnly)] = true
+		}
+	}
+	return len(seen) >= 3
 }
 
 func days(cs []dateCand) map[string]bool {

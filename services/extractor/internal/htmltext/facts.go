@@ -1,6 +1,7 @@
 package htmltext
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,6 +90,9 @@ type dateFact struct {
 	// ("Last updated").
 	label string
 	pos   int
+	// kind is what the microdata of the element holding the text says
+	// the date is (itemprop="dateModified").
+	kind dateKind
 }
 
 // pageFacts is what one walk over a page gathers for its metadata.
@@ -204,6 +208,10 @@ func (w *factWalker) element(n *html.Node, z zone) (zone, bool) {
 		z |= zoneFurniture
 	}
 	itemprop := strings.ToLower(attr(n, "itemprop"))
+	if itemprop == "" {
+		// RDFa marks the same properties: <span property="schema:author">.
+		itemprop = rdfaProperty(n)
+	}
 	if itemprop != "" {
 		// <time itemprop="datePublished" datetime="..."> and the like.
 		if v, ok := attrOK(n, "datetime"); ok {
@@ -247,6 +255,15 @@ func (w *factWalker) meta(n *html.Node) {
 	if !ok {
 		return
 	}
+	// <meta name="script:ld+json" content="{...}">: JSON-LD that a
+	// framework writes into a meta tag.
+	if strings.HasSuffix(strings.ToLower(attr(n, "name")), "ld+json") {
+		if len(w.f.ldScripts) < maxLDScripts && w.ldBytes+len(content) <= maxLDBytes {
+			w.ldBytes += len(content)
+			w.f.ldScripts = append(w.f.ldScripts, content)
+		}
+		return
+	}
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "property", "name", "itemprop", "http-equiv":
@@ -278,15 +295,22 @@ func (w *factWalker) text(n *html.Node, z zone) {
 			f.bylines = append(f.bylines, bylineFact{n: labelContainer(n), pos: w.pos, kind: bylineLabel})
 		}
 		if hasYear(s) && len(f.dates) < maxDateTexts {
-			f.dates = append(f.dates, dateFact{text: textnorm.Line(s), label: w.lastText, pos: w.pos})
+			f.dates = append(f.dates, dateFact{text: textnorm.Line(s), label: w.lastText, pos: w.pos, kind: itempropKind(n.Parent)})
 		}
 	}
-	if len(s) <= maxLabelBytes {
-		w.lastText = s
-	} else {
+	switch {
+	case len(s) > maxLabelBytes:
 		w.lastText = ""
+	case strings.IndexFunc(s, isWordRune) < 0 && len(w.lastText)+len(s) < maxLabelBytes:
+		// "Updated<!-- -->: <!-- -->Dec 4, 2025": punctuation alone
+		// belongs to the label before it.
+		w.lastText += s
+	default:
+		w.lastText = s
 	}
 }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // maxOwnNames caps the names a site gives itself that are kept.
 const maxOwnNames = 8
@@ -336,6 +360,14 @@ var furnitureWords = []string{"comment", "related", "recommend", "popular", "tre
 
 var furnitureSet = newSubstrings(furnitureWords)
 
+// relationWords open a class that places an element beside furniture or
+// says the page has some ("under-menu", "with-sidebar", "has-comments").
+var relationWords = map[string]bool{
+	"under": true, "below": true, "above": true, "after": true, "before": true,
+	"beside": true, "over": true, "has": true, "with": true, "without": true,
+	"no": true, "not": true,
+}
+
 // metaFurnitureRoles are ARIA roles of page regions outside the article.
 var metaFurnitureRoles = map[string]bool{"navigation": true, "contentinfo": true, "search": true, "menu": true, "menubar": true, "dialog": true}
 
@@ -364,7 +396,13 @@ func isFurniture(n *html.Node) bool {
 			if strings.ContainsAny(tok, "[:(") {
 				continue
 			}
-			for _, word := range strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+			words := strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+			// "under-menu", "has-comments", "no-sidebar" say where an
+			// element sits or what the page has, not what it is.
+			if len(words) > 1 && relationWords[words[0]] {
+				continue
+			}
+			for _, word := range words {
 				for _, fw := range furnitureWords {
 					if strings.HasPrefix(word, fw) {
 						return true
@@ -441,8 +479,30 @@ func isBylineLabel(s string) bool {
 	if bylineLabels[l] {
 		return true
 	}
-	return len(s) > 4 && (strings.HasPrefix(l, "by ") || strings.HasPrefix(l, "written by "))
+	return len(s) > 4 && (strings.HasPrefix(l, "by ") || strings.HasPrefix(l, "by:") ||
+		strings.HasPrefix(l, "written by ") || strings.HasPrefix(l, "written by:"))
 }
+
+// bylineSegment returns the part of a line that is a byline: the line when
+// it starts with "By", or else the part of it between bars or bullets that
+// does ("March 15, 2022 · 3 min read · By Jane Doe").
+func bylineSegment(l string) (string, bool) {
+	if isBylineLabel(l) {
+		return l, true
+	}
+	if !strings.ContainsAny(l, "|•·") {
+		return "", false
+	}
+	for _, seg := range labelSeparators.Split(l, -1) {
+		if isBylineLabel(seg) {
+			return seg, true
+		}
+	}
+	return "", false
+}
+
+// labelSeparators split a line of page furniture into its parts.
+var labelSeparators = regexp.MustCompile(`\s+[|•·]\s+`)
 
 // labelContainer returns the element around the text node n that holds
 // what the label introduces: the parent, or a higher ancestor when the
@@ -476,6 +536,53 @@ func timeKind(n *html.Node, itemprop string) dateKind {
 	case strings.Contains(s, "modif"), strings.Contains(s, "updat"):
 		return dateModified
 	case strings.Contains(s, "publish"), strings.Contains(s, "posted"), strings.Contains(s, "created"):
+		return datePublished
+	}
+	return dateUnknown
+}
+
+// rdfaProperty returns the schema.org or Dublin Core property an element
+// is marked with in RDFa ("schema:datePublished", "dc:creator"), lower-cased
+// and without its prefix, or "".
+func rdfaProperty(n *html.Node) string {
+	v, ok := attrOK(n, "property")
+	if !ok || len(v) > 100 {
+		return ""
+	}
+	var out []string
+	for tok := range strings.FieldsSeq(strings.ToLower(v)) {
+		if i := strings.LastIndexAny(tok, ":/#"); i >= 0 {
+			switch tok[:i] {
+			case "schema", "dc", "dcterms", "http://schema.org", "https://schema.org":
+				tok = tok[i+1:]
+			default:
+				continue
+			}
+		}
+		switch tok {
+		case "author", "creator", "name", "datepublished", "datemodified", "datecreated", "date", "created", "modified", "issued":
+			out = append(out, tok)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// itempropKind tells from its microdata whether the element n holds a
+// publication or a modification date.
+func itempropKind(n *html.Node) dateKind {
+	if n == nil || n.Type != html.ElementNode {
+		return dateUnknown
+	}
+	v := strings.ToLower(attr(n, "itemprop"))
+	if v == "" {
+		v = rdfaProperty(n)
+	}
+	switch {
+	case v == "":
+		return dateUnknown
+	case hasToken(v, "datemodified"), hasToken(v, "modified"):
+		return dateModified
+	case hasToken(v, "datepublished"), hasToken(v, "datecreated"), hasToken(v, "issued"), hasToken(v, "created"):
 		return datePublished
 	}
 	return dateUnknown

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
@@ -187,6 +190,20 @@ func TestTitle(t *testing.T) {
 			wantFrom: events.FromTitleTag,
 		},
 		{
+			name:     "headline laid out twice for phones and desktops is still the headline",
+			head:     `<meta property="og:title" content="Council passes budget | Planet">`,
+			body:     `<div class="mobile"><h1>Council passes the city budget</h1><p>By Ann Lee</p></div><div class="desktop"><h1>Council passes the city budget</h1></div>`,
+			want:     "Council passes the city budget",
+			wantFrom: events.FromHeading,
+		},
+		{
+			name:     "site name repeated in headings is not the headline",
+			head:     `<meta property="og:title" content="Council passes budget">`,
+			body:     `<h1>Planet Weekly</h1><h1>Planet Weekly</h1>`,
+			want:     "Council passes budget",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
 			name:     "site name holding the whole title is not a site name",
 			head:     `<meta property="og:site_name" content="How to plan a budget | Planet"><meta property="og:title" content="How to plan a budget | Planet">`,
 			body:     `<h1>How to plan a budget</h1>`,
@@ -309,6 +326,47 @@ func TestAuthors(t *testing.T) {
 			wantFrom: events.FromMeta,
 		},
 		{
+			name:     "by with a colon, the name and the date split by comments",
+			body:     `<h1>Council passes budget</h1><p>by: <!-- -->Ann Lee<!-- -->,<!-- --> <!-- -->Dec 17, 2025</p>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "byline after a date and a reading time",
+			body:     `<h1>Council passes budget</h1><p>March 15, 2022 · 3 min read · <span>By Ann Lee</span></p>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "author link holds the name a job title runs into",
+			body:     `<h1>Council passes budget</h1><div class="author-info">Written By: <a href="/authors/ann-lee">Ann Lee</a> Executive Digital Editor and Master Gardener</div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "an editor's link beside the byline is not an author",
+			body:     `<h1>Council passes budget</h1><div class="author-info">By <a href="/authors/ann-lee">Ann Lee</a> | Edited by <a href="/authors/bo-chen">Bo Chen</a></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "byline in a section placed under the menu",
+			body:     `<div class="shopify-section under-menu"><h1>Council passes budget</h1><div class="author">Ann Lee</div></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name:     "RDFa author with a name inside",
+			body:     `<h1>Council passes budget</h1><div vocab="https://schema.org/" typeof="Article"><span property="author" typeof="Person"><span property="name">Ann Lee</span>, <span property="jobTitle">Reporter</span></span></div>`,
+			want:     "Ann Lee",
+			wantFrom: events.FromByline,
+		},
+		{
+			name: "template placeholder in the author tag",
+			head: `<meta name="author" content="page.head.extra.author">`,
+			want: "",
+		},
+		{
 			name: "names in comments are not the article's",
 			body: `<h1>H</h1>` + para + `<section id="comments"><p>By Cy Dee</p><span class="comment-author">Cy Dee</span></section>`,
 			want: "",
@@ -334,6 +392,7 @@ func TestAuthors(t *testing.T) {
 func TestAuthorCredit(t *testing.T) {
 	tests := []struct {
 		name           string
+		url            string
 		head           string
 		body           string
 		want           string
@@ -403,6 +462,34 @@ func TestAuthorCredit(t *testing.T) {
 			body: `<header><a href="/">Acme Media</a></header><h1>Budget passes</h1><footer><p>© 2025 Acme Media</p></footer>`,
 		},
 		{
+			name:           "byline crediting the site after a date and a reading time",
+			head:           `<meta property="og:site_name" content="Planet Online">`,
+			body:           `<h1>Budget passes</h1><p>March 15, 2022 · 3 min read · <span>By Planet Online</span></p>`,
+			wantCredit:     "Planet Online",
+			wantCreditFrom: events.FromByline,
+		},
+		{
+			name:           "site's team credited in a by label and the next element",
+			url:            "https://www.meetingplanet.example/blog/budget",
+			body:           `<h1>Budget passes</h1><div class="post-card__meta"><div>By</div><div>The Meetingplanet Team</div><div>|</div><div>6 mins</div></div>`,
+			wantCredit:     "The Meetingplanet Team",
+			wantCreditFrom: events.FromByline,
+		},
+		{
+			name:           "author box far below the headline crediting the site",
+			head:           `<meta property="og:site_name" content="Facet">`,
+			body:           `<h1>Budget passes</h1>` + strings.Repeat(para, 150) + `<div class="author-box"><a href="/author/facet/">Facet</a></div>`,
+			wantCredit:     "Facet",
+			wantCreditFrom: events.FromByline,
+		},
+		{
+			name:       "a far author box does not credit over a person named in the metadata",
+			head:       `<meta property="og:site_name" content="Facet"><meta name="author" content="Ann Lee">`,
+			body:       `<h1>Budget passes</h1>` + strings.Repeat(para, 150) + `<div class="author-box"><a href="/author/facet/">Facet</a></div>`,
+			want:       "Ann Lee",
+			wantCredit: "",
+		},
+		{
 			name:       "a person named anywhere leaves no credit to fall back on but keeps the person",
 			head:       `<meta property="og:site_name" content="Supermove"><meta name="author" content="Ann Lee">`,
 			want:       "Ann Lee",
@@ -411,7 +498,11 @@ func TestAuthorCredit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := metaOf(t, storyURL, tt.head, tt.body+para)
+			u := tt.url
+			if u == "" {
+				u = storyURL
+			}
+			m := metaOf(t, u, tt.head, tt.body+para)
 			if got := strings.Join(m.Authors, "|"); got != tt.want {
 				t.Errorf("authors = %q, want %q", got, tt.want)
 			}
@@ -511,6 +602,67 @@ func TestDates(t *testing.T) {
 			wantFrom: events.FromText,
 		},
 		{
+			name:         "update label split from its date by comments",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`),
+			body:         `<h1>H</h1><p>Updated<!-- -->: <!-- -->July 04, 2025</p>`,
+			want:         "2024-02-27T10:00:00Z",
+			wantFrom:     events.FromJSONLD,
+			wantModified: "2025-07-04T00:00:00Z",
+		},
+		{
+			name:         "microdata marks a shown date as the modification",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`),
+			body:         `<h1>H</h1><p itemprop="dateModified">July 4, 2025</p>`,
+			want:         "2024-02-27T10:00:00Z",
+			wantFrom:     events.FromJSONLD,
+			wantModified: "2025-07-04T00:00:00Z",
+		},
+		{
+			name:     "RDFa publication date",
+			body:     `<h1>H</h1><span property="schema:datePublished" content="2025-05-02T08:00:00Z">May 2</span>`,
+			want:     "2025-05-02T08:00:00Z",
+			wantFrom: events.FromMeta,
+		},
+		{
+			name:     "a time element whose text is months from its attribute keeps the attribute",
+			body:     `<h1>H</h1><time datetime="2024-12-20">August 28, 2024</time>`,
+			want:     "2024-12-20T00:00:00Z",
+			wantFrom: events.FromTimeElem,
+		},
+		{
+			name:     "JSON-LD written into a meta tag",
+			head:     `<meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;,&quot;datePublished&quot;:&quot;2025-05-17T09:00:00-05:00&quot;}">`,
+			want:     "2025-05-17T09:00:00-05:00",
+			wantFrom: events.FromJSONLD,
+		},
+		{
+			name:     "dates of a list of stories beside the headline are not the article's",
+			head:     `<meta property="article:published_time" content="2023-11-21T19:57:53Z">`,
+			body:     `<h1>H</h1><ul><li><a>Other story</a><span>Jul 18, 2025</span></li><li><a>Another</a><span>May 19, 2025</span></li><li><a>A third</a><span>Jul 11, 2025</span></li></ul>`,
+			want:     "2023-11-21T19:57:53Z",
+			wantFrom: events.FromOpenGraph,
+		},
+		{
+			name:     "the month in the URL overrules a date of another month",
+			url:      "https://www.dailyplanet.example/2025/06/budget-passes",
+			body:     `<h1>H</h1><p>June 20, 2025</p><p>Published January 17, 2025</p>`,
+			want:     "2025-06-20T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
+			name:     "the month in the URL tells day from month in a numeric date",
+			url:      "https://www.dailyplanet.example/blog/2023/october/03/budget-passes",
+			body:     `<h1>H</h1><p>03/10/2023</p>`,
+			want:     "2023-10-03T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
+			name:     "a page that dates itself only at its foot",
+			body:     `<h1>H</h1>` + strings.Repeat(para, 150) + `<p>April 8, 2024</p>`,
+			want:     "2024-04-08T00:00:00Z",
+			wantFrom: events.FromText,
+		},
+		{
 			name:     "a page's own publication tag",
 			head:     `<meta name="published-date" content="2025-07-17">`,
 			want:     "2025-07-17T00:00:00Z",
@@ -583,6 +735,9 @@ func TestFindDates(t *testing.T) {
 		{"two dates in order", "August 16, 2019 - Updated July 9, 2025", true, []string{"2019-08-16", "2025-07-09"}},
 		{"no day", "September 2025", true, nil},
 		{"relative", "3 hours ago", true, nil},
+		{"day, abbreviated month and year joined by dashes", "on 04-Aug-2021 5:11:10", true, []string{"2021-08-04"}},
+		{"spanish abbreviation", "on 04-ago-2021 5:11:10", true, []string{"2021-08-04"}},
+		{"ago is not a month in a relative date", "posted 2 days ago, 2021 archive", true, nil},
 		{"impossible day", "February 30, 2025", true, nil},
 		{"not a month", "Report 12, 2025", true, nil},
 	}
@@ -617,6 +772,51 @@ func TestDateFromURL(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("dateFromURL(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+func TestMonthFromURL(t *testing.T) {
+	tests := []struct {
+		url, want string
+	}{
+		{"https://example.org/2025/12/story", "2025-12"},
+		{"https://example.org/blog/2023/october/03/story", "2023-10"},
+		{"https://example.org/news/2022/12", "2022-12"},
+		{"https://example.org/2025/6/story", "2025-06"},
+		{"https://example.org/2025/13/story", ""},
+		{"https://example.org/2025/top/story", ""},
+		{"https://example.org/best-of-2025/story", ""},
+		{"https://example.org/story?from=/2025/12/", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if y, m, ok := monthFromURL(tt.url); ok {
+			got = time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+		}
+		if got != tt.want {
+			t.Errorf("monthFromURL(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+func TestIsFurniture(t *testing.T) {
+	tests := []struct {
+		class string
+		want  bool
+	}{
+		{"main-menu", true},
+		{"related-posts", true},
+		{"comments-area", true},
+		{"shopify-section under-menu", false},
+		{"has-comments", false},
+		{"page with-sidebar no-newsletter", false},
+		{"menu-under", true},
+	}
+	for _, tt := range tests {
+		n := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div, Attr: []html.Attribute{{Key: "class", Val: tt.class}}}
+		if got := isFurniture(n); got != tt.want {
+			t.Errorf("isFurniture(class=%q) = %v, want %v", tt.class, got, tt.want)
 		}
 	}
 }

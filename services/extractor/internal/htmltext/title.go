@@ -155,12 +155,38 @@ func (p *page) headlines() []heading {
 		h.text = textnorm.Line(unescape(h.text))
 		n := utf8.RuneCountInString(h.text)
 		if n == 0 || n > maxTitleRunes || h.siteLink || h.zone&zoneFurniture != 0 ||
-			count[alnum(h.text)] > 1 || p.isSiteName(h.text) || p.isTitleSitePart(h.text) {
+			p.isSiteName(h.text) || p.isTitleSitePart(h.text) {
 			continue
+		}
+		if k := alnum(h.text); count[k] > 1 {
+			// A heading repeated is the site's name or a section's,
+			// unless it is the headline the metadata names, laid out
+			// twice (for phones and for desktops): its first copy is
+			// the headline.
+			if count[k] < 0 || !p.namedTitle(h.text) {
+				continue
+			}
+			count[k] = -1
 		}
 		out = append(out, h)
 	}
 	return out
+}
+
+// namedTitle reports whether a heading is the title the page's metadata
+// gives: og:title, the JSON-LD headline or <title>, which may carry the
+// site's name besides.
+func (p *page) namedTitle(h string) bool {
+	for _, t := range []string{p.facts.metas.get("og:title"), p.ld.headline, p.facts.titleTag} {
+		t = textnorm.Line(unescape(t))
+		if t == "" {
+			continue
+		}
+		if sameText(h, t) || similarity(h, t) >= headlineMatch {
+			return true
+		}
+	}
+	return false
 }
 
 // isSiteName reports whether s names the site.
