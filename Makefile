@@ -8,7 +8,8 @@ GO ?= go
 BIN := bin
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster bench-extract bench-fetch bench-sink clean
+.PHONY: all build test vet unit standalone fmt fuzz demo bench eval-extract eval-cluster bench-extract bench-fetch bench-sink clean \
+	images up down logs smoke
 
 all: build
 
@@ -74,6 +75,27 @@ bench-sink: ## sink events/s into JSONL files with fsync batching, against the d
 
 bench: ## run the benchmarks of every module
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem ./...) || exit 1; done
+
+# The docker compose stack (deploy/README.md): three NATS JetStream nodes, the
+# four services, a demo feed site.
+COMPOSE ?= docker compose -f deploy/docker-compose.yml
+UP_TIMEOUT ?= 300
+
+images: ## build the container images FROM scratch from static binaries (no registry needed)
+	GO=$(GO) bash deploy/images.sh
+
+up: images ## generate the NATS secrets (once) and start the stack; waits until every service is healthy
+	$(GO) run ./cmd/stacksetup secrets --dir deploy/secrets
+	$(COMPOSE) up -d --wait --wait-timeout $(UP_TIMEOUT)
+
+down: ## stop the stack (volumes are kept: `$(COMPOSE) down -v` drops them)
+	$(COMPOSE) down
+
+logs: ## follow the stack's logs
+	$(COMPOSE) logs -f --tail=100
+
+smoke: ## bring the stack up, check clustering and the loss of a NATS node, tear down (skips loudly without docker)
+	bash deploy/smoke.sh
 
 clean:
 	rm -rf $(BIN) out .wirewatch

@@ -121,7 +121,8 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	for {
 		// A replica waiting for the leader's lease is ready to take over.
-		if err := l.acquire(ctx, s.runner.Standby); err != nil {
+		failed := func(err error) { s.log.Warn("lease unavailable, retrying", zap.Error(err)) }
+		if err := l.acquire(ctx, s.runner.Standby, failed); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -129,17 +130,31 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		s.log.Info("leading")
 		term, lost := context.WithCancel(ctx)
-		go l.hold(term, lost)
+		held := make(chan struct{})
+		go func() { defer close(held); l.hold(term, lost) }()
 		err := s.catchUp(term)
 		if err == nil {
 			err = s.runner.Run(term)
 		}
 		lost()
+		<-held // hold writes the lease's revision; release reads it
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		l.release(rctx)
 		cancel()
-		if err != nil || ctx.Err() != nil {
-			return err
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			// Catching up or binding the consumer failed: most often the
+			// cluster is electing a new leader after losing a node. Step
+			// down and try again rather than exit.
+			s.log.Warn("stepped down after an error; retrying", zap.Error(err))
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+			continue
 		}
 		s.log.Warn("lost leadership; waiting to lead again")
 	}

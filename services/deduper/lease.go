@@ -43,49 +43,68 @@ func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.
 }
 
 // acquire waits until this replica holds the lease or ctx ends; it calls
-// waiting, if not nil, when another replica holds it.
-func (l *lease) acquire(ctx context.Context, waiting func()) error {
+// waiting, if not nil, when another replica holds it. Other failures — a
+// cluster electing a new stream leader, a server restarting — are retried
+// with backoff and reported through failed, if not nil: a replica must not
+// exit because the lease bucket was briefly unreachable.
+func (l *lease) acquire(ctx context.Context, waiting func(), failed func(error)) error {
+	backoff := 100 * time.Millisecond
 	for {
 		rev, err := l.kv.Create(ctx, l.key, l.id)
 		if err == nil {
 			l.rev = rev
 			return nil
 		}
-		if !errors.Is(err, jetstream.ErrKeyExists) {
-			return fmt.Errorf("acquiring lease %s: %w", l.key, err)
-		}
-		if waiting != nil {
-			waiting()
+		wait := l.ttl / 4
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, jetstream.ErrKeyExists):
+			backoff = 100 * time.Millisecond
+			if waiting != nil {
+				waiting()
+			}
+		default:
+			if failed != nil {
+				failed(fmt.Errorf("acquiring lease %s: %w", l.key, err))
+			}
+			wait = min(backoff, wait)
+			backoff = min(2*backoff, l.ttl/4)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(l.ttl / 4):
+		case <-time.After(wait):
 		}
 	}
 }
 
-// hold renews the lease every ttl/3 until ctx ends or a renewal fails, then
-// cancels lost. It returns when it stops renewing.
+// hold renews the lease every ttl/3 until ctx ends, another replica takes
+// it, or renewals have failed for two thirds of the ttl; then it cancels lost
+// and returns. A single failed renewal (a node of the cluster going away) is
+// retried at the next tick while the lease is still safely ours.
 func (l *lease) hold(ctx context.Context, lost context.CancelFunc) {
 	defer lost()
 	t := time.NewTicker(l.ttl / 3)
 	defer t.Stop()
+	renewed := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			rctx, cancel := context.WithTimeout(ctx, l.ttl/3)
+			rctx, cancel := context.WithTimeout(ctx, l.ttl/4)
 			rev, err := l.kv.Update(rctx, l.key, l.id, l.rev)
 			cancel()
-			if err != nil {
-				if ctx.Err() != nil {
-					return
-				}
+			switch {
+			case err == nil:
+				l.rev = rev
+				renewed = time.Now()
+			case ctx.Err() != nil, errors.Is(err, jetstream.ErrKeyExists):
+				return // stopping, or the key is no longer ours
+			case time.Since(renewed) >= 2*l.ttl/3:
 				return
 			}
-			l.rev = rev
 		}
 	}
 }
