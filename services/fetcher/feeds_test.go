@@ -521,25 +521,54 @@ func TestTwoReplicasShareFeedsWithoutOverlap(t *testing.T) {
 func TestRestartResumesTheSchedule(t *testing.T) {
 	js := setup(t)
 	s := newSite(t)
-	cfg := feedConfig(s.url("/feeds/rss.xml"), s.url("/feeds/atom.xml"))
-	cfg.Watch = true
-	run := func(d time.Duration) {
+	// run runs a fetcher until done holds, lets it settle, and stops it.
+	// Waiting on what happened, not on a fixed time, keeps the test right
+	// on a loaded machine where starting up alone can take seconds.
+	run := func(cfg fetcher.Config, what string, done func() bool) {
+		t.Helper()
 		f, err := fetcher.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), d)
-		defer cancel()
-		if err := f.Run(ctx); err != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan error, 1)
+		go func() { stopped <- f.Run(ctx) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for !done() && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond) // a poll that should not happen has time to
+		cancel()
+		if err := <-stopped; err != nil {
 			t.Fatal(err)
 		}
+		if !done() {
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
-	run(time.Second)
+	stored := func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		kv, err := js.KeyValue(ctx, fetcher.StateBucket)
+		if err != nil {
+			return false
+		}
+		keys, err := kv.Keys(ctx)
+		return err == nil && len(keys) >= 2
+	}
+	polled := func(path string) bool { hits, _ := s.count(path); return hits > 0 }
+	cfg := feedConfig(s.url("/feeds/rss.xml"), s.url("/feeds/atom.xml"))
+	cfg.Watch = true
+	run(cfg, "both feeds polled and their state stored", func() bool {
+		return polled("/feeds/rss.xml") && polled("/feeds/atom.xml") && stored()
+	})
 	if hits, _ := s.count("/feeds/rss.xml"); hits != 1 {
 		t.Fatalf("first run polled rss %d times, want once", hits)
 	}
-	// Due in an hour: a restart does not poll it now.
-	run(time.Second)
+	// Due in an hour: a restart does not poll it now. A feed new to the
+	// second run shows when the restarted fetcher is polling.
+	cfg.Feeds = append(cfg.Feeds, s.url("/feeds/feed.json"))
+	run(cfg, "the new feed polled", func() bool { return polled("/feeds/feed.json") })
 	if hits, _ := s.count("/feeds/rss.xml"); hits != 1 {
 		t.Errorf("after a restart rss was polled %d times in all, want once", hits)
 	}
