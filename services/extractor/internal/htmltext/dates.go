@@ -112,6 +112,9 @@ var (
 	// D Month YYYY: "4 September 2025", "4. September 2025", "4 de
 	// septiembre de 2025", "4th of Sep, 2025", "04-Aug-2021".
 	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|\.|º)?(?:\s*|-)(?:of\s+|de\s+)?(\pL{3,10})\.?,?(?:\s+|-)(?:de\s+)?(\d{4})(?:[^\d]|$)`)
+	// YYYY Month D: "2023 Jan 7", the order of library and journal
+	// citations.
+	yearMonthNameDay = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{4}),?\s+(\pL{3,10})\.?\s+(\d{1,2})(?:[^\pL\d:]|$)`)
 	// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD.
 	yearMonthDay = regexp.MustCompile(`(?:^|[^\d])(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:[^\d]|$)`)
 	// DD.MM.YYYY, MM/DD/YYYY and the like; which comes first depends on
@@ -167,6 +170,11 @@ func findDates(s string, monthFirst bool) []textDate {
 		for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, 4) {
 			if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
 				add(m[2], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[2]:m[3]]))
+			}
+		}
+		for _, m := range yearMonthNameDay.FindAllStringSubmatchIndex(s, 4) {
+			if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
+				add(m[2], atoi(s[m[2]:m[3]]), int(mo), atoi(s[m[6]:m[7]]))
 			}
 		}
 	}
@@ -323,7 +331,7 @@ func dateFromURL(u string, now time.Time) (time.Time, bool) {
 // one of a publication date.
 var (
 	updateWords  = []string{"updat", "modif", "revis", "edited", "aktualisiert", "geändert", "mis à jour", "mise à jour", "actualizado", "actualización", "aggiornato", "bijgewerkt", "atualizado", "last reviewed", "reviewed"}
-	publishWords = []string{"publish", "posted", "released", "created", "written", "veröffentlicht", "publié", "publicado", "pubblicato", "gepubliceerd", "erschienen", "date"}
+	publishWords = []string{"publish", "posted", "post date", "post time", "released", "created", "written", "veröffentlicht", "publié", "publicado", "pubblicato", "gepubliceerd", "erschienen", "date"}
 )
 
 // labelKind tells from the words before a date what it is the date of.
@@ -395,6 +403,10 @@ const (
 	nearBefore = 40
 	farAfter   = 600
 	farBefore  = 120
+	// updateAfter is how far after the headline an update date is taken
+	// as the date a page shows for itself: it often sits below a byline
+	// box that is longer than a date's.
+	updateAfter = 150
 )
 
 // metaDates returns the publication and modification dates the page's
@@ -414,7 +426,7 @@ func (p *page) metaDates() (published, modified []dateCand) {
 	// any tag whose name says it holds a publication date is read last.
 	var extra []string
 	for k := range tags {
-		if strings.Contains(k, "publish") && !strings.Contains(k, "publisher") && (strings.Contains(k, "date") || strings.Contains(k, "time") || strings.HasSuffix(k, "published")) {
+		if ownPublishedKey(k) {
 			extra = append(extra, k)
 		}
 	}
@@ -428,6 +440,35 @@ func (p *page) metaDates() (published, modified []dateCand) {
 		add(&modified, tags.get(k.key), k.from, dateModified)
 	}
 	return published, modified
+}
+
+// ownPublishedKey reports whether a meta tag's name, one a site made up,
+// says it holds a publication date ("published-date",
+// "article_publish_time").
+func ownPublishedKey(k string) bool {
+	return strings.Contains(k, "publish") && !strings.Contains(k, "publisher") && (strings.Contains(k, "date") || strings.Contains(k, "time") || strings.HasSuffix(k, "published"))
+}
+
+// isPublishedKey reports whether a meta tag of that lower-case name or
+// property gives a publication date.
+func isPublishedKey(k string) bool {
+	for _, m := range publishedMetas {
+		if m.key == k {
+			return true
+		}
+	}
+	return ownPublishedKey(k)
+}
+
+// declaresPublished reports whether the page's meta tags, rather than its
+// structured data alone, give a plausible publication date.
+func (p *page) declaresPublished() bool {
+	for _, v := range p.facts.declaredPublished {
+		if _, ok := parseDate(unescape(v), p.now); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // shownDates returns the dates the page shows its readers outside its
@@ -445,14 +486,16 @@ func (p *page) shownDates(monthFirst bool, from int) []dateCand {
 				continue
 			}
 			if t, ok := timeDate(tf, monthFirst, p.now); ok {
-				kind := tf.kind
-				if kind == dateUnknown {
-					// <time>Last Updated: Dec 17, 2025</time>
-					if ds := findDates(tf.text, monthFirst); len(ds) > 0 {
-						kind = labelKind(ds[0].prefix)
+				// <time>Last Updated: Dec 17, 2025</time>: what the
+				// element says it shows beats what its class says.
+				kind, swappable := tf.kind, false
+				if ds := findDates(tf.text, monthFirst); len(ds) > 0 {
+					if k := labelKind(ds[0].prefix); k == dateModified || kind == dateUnknown {
+						kind = k
 					}
+					swappable = ds[0].swappable && sameDay(ds[0].t, t)
 				}
-				out = append(out, dateCand{t: t, from: events.FromTimeElem, kind: kind, pos: tf.pos})
+				out = append(out, dateCand{t: t, from: events.FromTimeElem, kind: kind, pos: tf.pos, swappable: swappable})
 			}
 			continue
 		}
@@ -479,6 +522,36 @@ func (p *page) shownDates(monthFirst bool, from int) []dateCand {
 		}
 	}
 	return out
+}
+
+// resolveSwaps reads a numeric date that could be day or month first
+// ("02-12-2025") the other way round when the page writes that other day
+// out unambiguously elsewhere ("December 02, 2025", in a list of posts that
+// holds the article) and never the day it was read as.
+func resolveSwaps(shown []dateCand) {
+	var plain map[string]bool
+	for i := range shown {
+		c := &shown[i]
+		if !c.swappable {
+			continue
+		}
+		if plain == nil {
+			plain = make(map[string]bool)
+			for _, o := range shown {
+				if !o.swappable {
+					plain[o.t.Format(time.DateOnly)] = true
+				}
+			}
+		}
+		sw := time.Date(c.t.Year(), time.Month(c.t.Day()), int(c.t.Month()), 0, 0, 0, 0, time.UTC)
+		if plain[sw.Format(time.DateOnly)] && !plain[c.t.Format(time.DateOnly)] {
+			c.t, c.swappable = sw, false
+		}
+	}
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // maxDatePrefixWords is how many words may come before a date in a text
@@ -528,11 +601,16 @@ func zoneShift(attr, shown time.Time) bool {
 // template). A shown date is taken as an update when it is labelled so
 // ("Updated ...") or when it is the day the metadata gives as modified.
 // Three or more different days beside the headline are a list of other
-// stories and are passed over. Without a shown date, the metadata's
+// stories and are passed over. Without a shown date, where the metadata
+// gives several publication days, the one the page shows as published
+// after the headline settles it. A page that shows only an update beside
+// its headline and declares no publication date in its meta tags (only in
+// JSON-LD or microdata, as content management systems do for pages kept
+// current) dates itself by that update. Otherwise the metadata's
 // publication date is taken; failing that a date labelled as published
-// anywhere after the headline, any date shown near it, the modification
-// date, the date in the URL, and last the first date shown after the
-// headline however far. A URL that files the story under a month
+// anywhere after the headline, any date shown near it unless it opens a
+// list of stories, the modification date, the date in the URL, and last
+// the first date shown after the headline however far. A URL that files the story under a month
 // ("/2025/12/") overrules a date of another month when the page gives one
 // of that month.
 func (m *Meta) readDates(p *page) {
@@ -543,6 +621,7 @@ func (m *Meta) readDates(p *page) {
 	}
 	// Texts before the far window are not read: no rule takes them.
 	shown := p.shownDates(p.monthFirst(m.Language), anchor-farBefore)
+	resolveSwaps(shown)
 	pubDays, modDays := days(published), days(modified)
 	for i := range shown {
 		d := shown[i].t.Format(time.DateOnly)
@@ -567,6 +646,25 @@ func (m *Meta) readDates(p *page) {
 			}
 		}
 	}
+	if pub == nil && len(pubDays) > 1 {
+		// Where the metadata's publication dates disagree, a date the
+		// page shows as published after the headline settles it.
+		for i := range shown {
+			if shown[i].kind == datePublished && shown[i].pos >= anchor && shown[i].pos <= anchor+farAfter {
+				pub = &shown[i]
+				break
+			}
+		}
+	}
+	if pub == nil && !list && len(published) > 0 && !p.declaresPublished() {
+		// A page that shows only an update beside its headline and
+		// gives its publication date in structured data alone, not in
+		// its meta tags, dates itself by that update: a guide kept
+		// current, whose first draft's date it does not show.
+		if c := pickShown(shown, anchor, updateAfter, nearBefore, true); c != nil && c.kind == dateModified {
+			pub = c
+		}
+	}
 	if pub == nil && len(published) > 0 {
 		pub = &published[0]
 	}
@@ -579,7 +677,11 @@ func (m *Meta) readDates(p *page) {
 		}
 	}
 	if pub == nil {
-		pub = pickShown(shown, anchor, farAfter, farBefore, true)
+		// Further from the headline, a date that opens a list of
+		// stories (a teaser row under the article) is not its date.
+		if c := pickShown(shown, anchor, farAfter, farBefore, true); c != nil && !listed(shown, c.pos, c.pos+listAfter) {
+			pub = c
+		}
 	}
 	if pub == nil && len(modified) > 0 {
 		pub = &modified[0]
@@ -634,9 +736,15 @@ const listAfter = 100
 // a list of stories (recent posts, a teaser row): three or more different
 // days, where an article shows at most its publication and update dates.
 func listing(shown []dateCand, anchor int) bool {
+	return listed(shown, anchor-nearBefore, anchor+listAfter)
+}
+
+// listed reports whether three or more different days are shown between
+// the positions from and to.
+func listed(shown []dateCand, from, to int) bool {
 	seen := make(map[string]bool)
 	for _, c := range shown {
-		if c.pos >= anchor-nearBefore && c.pos <= anchor+listAfter {
+		if c.pos >= from && c.pos <= to {
 			seen[c.t.Format(time.DateOnly)] = true
 		}
 	}

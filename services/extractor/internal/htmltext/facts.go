@@ -114,7 +114,14 @@ type pageFacts struct {
 	// firstArticle is the position of the first <article> or <main>, or
 	// -1.
 	firstArticle int
+	// declaredPublished holds the content of the <meta name|property>
+	// tags that give a publication date ("article:published_time",
+	// "pubdate"), as opposed to structured data (JSON-LD, microdata).
+	declaredPublished []string
 }
+
+// maxDeclared caps the publication meta tags kept.
+const maxDeclared = 8
 
 // scanPage walks the tree under root once and gathers its metadata facts.
 func scanPage(root *html.Node) *pageFacts {
@@ -267,7 +274,11 @@ func (w *factWalker) meta(n *html.Node) {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "property", "name", "itemprop", "http-equiv":
-			w.f.metas.add(strings.ToLower(strings.TrimSpace(a.Val)), content)
+			key := strings.ToLower(strings.TrimSpace(a.Val))
+			w.f.metas.add(key, content)
+			if a.Key != "itemprop" && len(w.f.declaredPublished) < maxDeclared && isPublishedKey(key) {
+				w.f.declaredPublished = append(w.f.declaredPublished, content)
+			}
 		}
 	}
 }

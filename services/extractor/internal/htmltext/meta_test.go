@@ -538,7 +538,7 @@ func TestDates(t *testing.T) {
 		},
 		{
 			name:         "time element labelled as an update is not the publication date",
-			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-07-01T00:00:00Z"}`),
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-07-01T00:00:00Z"}`) + `<meta property="article:published_time" content="2025-07-01T00:00:00Z">`,
 			body:         `<h1>Budget passes</h1><time datetime="2025-07-17">Last Updated: Jul 17, 2025</time>`,
 			want:         "2025-07-01T00:00:00Z",
 			wantFrom:     events.FromJSONLD,
@@ -575,7 +575,7 @@ func TestDates(t *testing.T) {
 		},
 		{
 			name:         "a shown date labelled as an update does not replace the publication date",
-			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z"}`),
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z"}`) + `<meta name="pubdate" content="2025-01-02">`,
 			body:         `<h1>H</h1><p>Last updated</p><p>Aug 4, 2025</p>`,
 			want:         "2025-01-02T10:00:00Z",
 			wantFrom:     events.FromJSONLD,
@@ -583,7 +583,7 @@ func TestDates(t *testing.T) {
 		},
 		{
 			name:         "a shown date that is the modified date is an update",
-			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z","dateModified":"2025-08-04T10:00:00Z"}`),
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2025-01-02T10:00:00Z","dateModified":"2025-08-04T10:00:00Z"}`) + `<meta property="article:published_time" content="2025-01-02T10:00:00Z">`,
 			body:         `<h1>H</h1><time datetime="2025-08-04T10:00:00Z">August 4, 2025</time>`,
 			want:         "2025-01-02T10:00:00Z",
 			wantFrom:     events.FromJSONLD,
@@ -603,7 +603,7 @@ func TestDates(t *testing.T) {
 		},
 		{
 			name:         "update label split from its date by comments",
-			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`),
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`) + `<meta property="article:published_time" content="2024-02-27T10:00:00Z">`,
 			body:         `<h1>H</h1><p>Updated<!-- -->: <!-- -->July 04, 2025</p>`,
 			want:         "2024-02-27T10:00:00Z",
 			wantFrom:     events.FromJSONLD,
@@ -611,7 +611,7 @@ func TestDates(t *testing.T) {
 		},
 		{
 			name:         "microdata marks a shown date as the modification",
-			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`),
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2024-02-27T10:00:00Z"}`) + `<meta property="article:published_time" content="2024-02-27T10:00:00Z">`,
 			body:         `<h1>H</h1><p itemprop="dateModified">July 4, 2025</p>`,
 			want:         "2024-02-27T10:00:00Z",
 			wantFrom:     events.FromJSONLD,
@@ -683,6 +683,73 @@ func TestDates(t *testing.T) {
 			wantModified: "",
 		},
 		{
+			name:         "a page that declares no publication date in its meta tags dates itself by the update it shows",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2021-08-12T19:35:44Z","dateModified":"2025-02-22T22:13:14Z"}`) + `<meta property="article:modified_time" content="2025-02-22T22:13:14Z">`,
+			body:         `<h1>H</h1><div class="byline">Last Updated: 2025-02-22</div>`,
+			want:         "2025-02-22T00:00:00Z",
+			wantFrom:     events.FromText,
+			wantModified: "2025-02-22T22:13:14Z",
+		},
+		{
+			name:         "an update shown below a long byline box is still the date the page shows",
+			head:         ld(`{"@type":"Article","headline":"H","datePublished":"2015-04-06T13:52:00Z"}`),
+			body:         `<h1>H</h1><div class="author-box">` + strings.Repeat(`<div><span><a href="/team">Ann Lee</a></span></div>`, 15) + `</div><div class="date">Updated July 28, 2025</div>`,
+			want:         "2025-07-28T00:00:00Z",
+			wantFrom:     events.FromText,
+			wantModified: "",
+		},
+		{
+			name:         "microdata alone is not a declaration in the meta tags",
+			head:         ld(`{"@type":"Article","headline":"H"}`),
+			body:         `<div itemscope itemtype="https://schema.org/Article"><meta itemprop="datePublished" content="2024-11-22T22:28:12Z"><meta itemprop="dateModified" content="2025-07-08T21:33:14Z"><h1>H</h1><span>Updated <time datetime="2025-07-08">July 8, 2025</time></span></div>`,
+			want:         "2025-07-08T00:00:00Z",
+			wantFrom:     events.FromTimeElem,
+			wantModified: "2025-07-08T21:33:14Z",
+		},
+		{
+			name:         "a time element whose text says it is an update is one, whatever its class",
+			head:         `<meta property="article:published_time" content="2023-10-02T14:21:11Z"><meta property="article:modified_time" content="2024-12-06T11:29:12Z">`,
+			body:         `<h1>H</h1><span>By Ann Lee</span><time class="entry-date published" datetime="2024-12-06T11:29:12Z"><strong>Last Updated:</strong> December 6, 2024</time>`,
+			want:         "2023-10-02T14:21:11Z",
+			wantFrom:     events.FromOpenGraph,
+			wantModified: "2024-12-06T11:29:12Z",
+		},
+		{
+			name:     "metadata that disagrees on the publication date is settled by the date the page shows as published",
+			head:     ld(`{"@type":"Article","headline":"H","datePublished":"2025-07-29T12:28:31-05:00"}`) + `<meta property="article:published_time" content="2025-05-08T10:00:00Z">`,
+			body:     `<h1>H</h1>` + strings.Repeat(para, 60) + `<div>Published <time pubdate datetime="2025-05-13">May 13, 2025</time></div>`,
+			want:     "2025-05-13T00:00:00Z",
+			wantFrom: events.FromTimeElem,
+		},
+		{
+			name:     "a day-month date is read the way the page writes the same day out elsewhere",
+			body:     `<h1>H</h1><ul><li><time datetime="02-06-2025">02-06-2025</time></li></ul>` + strings.Repeat(para, 20) + `<h4>Recent posts</h4><div><a href="/h">H</a><time datetime="2025-06-02">June 02, 2025</time></div>`,
+			want:     "2025-06-02T00:00:00Z",
+			wantFrom: events.FromTimeElem,
+		},
+		{
+			name:         "a post time label marks the publication date",
+			head:         `<meta property="og:updated_time" content="2025-07-23T07:02:15Z">`,
+			body:         `<h1>H</h1>` + strings.Repeat(para, 320) + `<div style="text-align:right;">Post time: 01-04-2024</div>`,
+			want:         "2024-01-04T00:00:00Z",
+			wantFrom:     events.FromText,
+			wantModified: "2025-07-23T07:02:15Z",
+		},
+		{
+			name:         "dates of a list of stories further from the headline are not the article's",
+			head:         `<meta property="og:updated_time" content="2024-04-12T10:00:00Z">`,
+			body:         `<h1>H</h1>` + strings.Repeat(`<div><span>x</span></div>`, 40) + `<ul><li><a>Other story</a><span>Apr 9, 2024</span></li><li><a>Another</a><span>Aug 29, 2023</span></li><li><a>A third</a><span>Jun 29, 2023</span></li></ul>`,
+			want:         "2024-04-12T10:00:00Z",
+			wantFrom:     events.FromOpenGraph,
+			wantModified: "2024-04-12T10:00:00Z",
+		},
+		{
+			name:     "a citation date written year, month, day",
+			head:     `<meta name="citation_publication_date" content="2023 Jan 7">`,
+			want:     "2023-01-07T00:00:00Z",
+			wantFrom: events.FromMeta,
+		},
+		{
 			name:     "dates in the future and placeholders are skipped",
 			head:     `<meta property="article:published_time" content="2031-01-01T00:00:00Z"><meta name="date" content="1970-01-01">`,
 			body:     `<h1>H</h1><p>Published 12/24/2030</p>`,
@@ -740,6 +807,8 @@ func TestFindDates(t *testing.T) {
 		{"ago is not a month in a relative date", "posted 2 days ago, 2021 archive", true, nil},
 		{"impossible day", "February 30, 2025", true, nil},
 		{"not a month", "Report 12, 2025", true, nil},
+		{"year, month name, day", "Cureus. 2023 Jan 7;15(1):e33475", true, []string{"2023-01-07"}},
+		{"year, month name, day with a comma", "Received 2022, Oct 12", true, []string{"2022-10-12"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
