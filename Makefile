@@ -37,6 +37,7 @@ fmt:
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	cd pkg/events && $(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) .
+	cd services/deduper && $(GO) test -run='^$$' -fuzz=FuzzVectorize -fuzztime=$(FUZZTIME) ./internal/story
 	cd services/extractor && for f in $$($(GO) test -list 'Fuzz.*' ./internal/... | grep ^Fuzz); do \
 	  pkg=$$(grep -rl "func $$f(" --include='*_test.go' internal | head -1 | xargs dirname); \
 	  $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done
@@ -52,8 +53,8 @@ DATASETS ?= $(abspath ../shared/datasets)
 eval-extract: ## measure extraction on ../shared/datasets (text P/R/F1, title, author, date, pages/s)
 	cd services/extractor && $(GO) run ./cmd/eval-extract --datasets $(DATASETS)
 
-eval-cluster: ## cluster ECB+ through the whole pipeline in 5 random orders (B-cubed and pairwise P/R/F1)
-	$(GO) run ./cmd/eval-cluster --docs $(DATASETS)/ecbplus-dev/docs.jsonl
+eval-cluster: ## cluster ECB+ through the whole pipeline in 5 random orders (B-cubed and pairwise P/R/F1), and the SemEval pairs (same-story accuracy)
+	$(GO) run ./cmd/eval-cluster --docs $(DATASETS)/ecbplus-dev/docs.jsonl --semeval $(DATASETS)/semeval2022-en-pairs/pairs.jsonl
 
 BENCHCOUNT ?= 5
 

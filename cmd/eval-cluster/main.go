@@ -1,5 +1,6 @@
 // Command eval-cluster measures wirewatch's story clustering end to end on
-// the ECB+ development topics: see package clustereval.
+// the ECB+ development topics, and the same-story accuracy on the clear
+// SemEval-2022 pairs: see package clustereval.
 package main
 
 import (
@@ -17,16 +18,17 @@ import (
 func main() {
 	docs := flag.String("docs", "../shared/datasets/ecbplus-dev/docs.jsonl", "ECB+ docs.jsonl")
 	shuffles := flag.Int("shuffles", 5, "random orders to average over")
+	semeval := flag.String("semeval", "../shared/datasets/semeval2022-en-pairs/pairs.jsonl", "SemEval-2022 pairs.jsonl (empty: skip)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *docs, *shuffles); err != nil {
+	if err := run(ctx, *docs, *shuffles, *semeval); err != nil {
 		fmt.Fprintln(os.Stderr, "eval-cluster:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, path string, shuffles int) error {
+func run(ctx context.Context, path string, shuffles int, semeval string) error {
 	docs, err := clustereval.Load(path)
 	if err != nil {
 		return err
@@ -47,5 +49,23 @@ func run(ctx context.Context, path string, shuffles int) error {
 		fmt.Fprintf(os.Stderr, "shuffle %d done in %.1fs\n", s+1, r.Seconds)
 	}
 	fmt.Print(clustereval.Report(results))
+	if semeval == "" {
+		return nil
+	}
+	pairs, err := clustereval.LoadPairs(semeval)
+	if err != nil {
+		return err
+	}
+	fmt.Println("SemEval-2022 clear pairs (overall ≤ 1.5 same story, ≥ 3.5 not), through the whole pipeline:")
+	tmp, err := os.MkdirTemp("", "wirewatch-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	r, err := clustereval.SemEval(ctx, pairs, 1, tmp, zap.NewNop())
+	if err != nil {
+		return err
+	}
+	fmt.Print(r)
 	return nil
 }

@@ -2,7 +2,10 @@
 // ECB+ development documents as article files in a random order, runs the
 // whole pipeline over them (fetcher, extractor, deduper, sink on an embedded
 // JetStream server), and scores the clusters in the sink's output against the
-// gold events with B-cubed and pairwise precision, recall and F1.
+// gold events with B-cubed and pairwise precision, recall and F1. It also
+// runs the clear SemEval-2022 article pairs through the pipeline and reports
+// how often the two articles of a pair share a cluster exactly when the
+// annotators called them one story.
 package clustereval
 
 import (
@@ -87,6 +90,9 @@ func Shuffle(ctx context.Context, docs []Doc, seed uint64, tmp string, log *zap.
 	if err != nil {
 		return Result{}, err
 	}
+	if len(pred) != len(byPath) {
+		return Result{}, fmt.Errorf("the sink delivered %d of %d documents", len(pred), len(byPath))
+	}
 	gold := map[string]string{}
 	for _, d := range docs {
 		gold[d.ID] = d.Event
@@ -142,9 +148,6 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 		}
 		pred[id] = c
 	}
-	if len(pred) != len(byPath) {
-		return pred, fmt.Errorf("the sink delivered %d of %d documents", len(pred), len(byPath))
-	}
 	return pred, nil
 }
 
@@ -161,4 +164,134 @@ func Report(results []Result) string {
 	fmt.Fprintf(&b, "  mean of %d: B-cubed P %.3f R %.3f F1 %.3f  pairwise P %.3f R %.3f F1 %.3f\n",
 		len(results), m.P, m.R, m.F1, p.P, p.R, p.F1)
 	return b.String()
+}
+
+// Pair is one SemEval-2022 Task 8 article pair. Overall is the annotators'
+// mean from 1 (very similar: the same story) to 4 (very dissimilar).
+type Pair struct {
+	ID      string  `json:"pair_id"`
+	Overall float64 `json:"overall"`
+	Text1   string  `json:"text1"`
+	Text2   string  `json:"text2"`
+}
+
+// The clear pairs, as the datasets README defines them: overall ≤ 1.5 is
+// the same story, overall ≥ 3.5 is not.
+const (
+	sameStoryMax  = 1.5
+	otherStoryMin = 3.5
+)
+
+// LoadPairs reads pairs.jsonl.
+func LoadPairs(path string) ([]Pair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer f.Close()
+	var pairs []Pair
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var p Pair
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", path, err)
+		}
+		pairs = append(pairs, p)
+	}
+	return pairs, sc.Err()
+}
+
+// SemEvalResult counts the clear pairs and how many the pipeline got
+// right: both articles in one cluster for a same-story pair, in two for
+// another. Missing counts the pairs one of whose articles did not reach
+// the sink (empty or unreadable texts are dead-lettered); they are left
+// out of the accuracy.
+type SemEvalResult struct {
+	Same, SameRight   int
+	Other, OtherRight int
+	Missing           int
+	Seconds           float64
+}
+
+// Accuracy is the share of the clear pairs decided right.
+func (r SemEvalResult) Accuracy() float64 {
+	if r.Same+r.Other == 0 {
+		return 0
+	}
+	return float64(r.SameRight+r.OtherRight) / float64(r.Same+r.Other)
+}
+
+func (r SemEvalResult) String() string {
+	return fmt.Sprintf("  same-story accuracy %.3f (%d/%d): same story %d/%d, different stories %d/%d; %d pairs not delivered (%.1fs)\n",
+		r.Accuracy(), r.SameRight+r.OtherRight, r.Same+r.Other, r.SameRight, r.Same, r.OtherRight, r.Other, r.Missing, r.Seconds)
+}
+
+// SemEval runs the articles of the clear pairs through one pipeline, in a
+// random order that seed gives, in scratch directories under tmp, and
+// scores each pair by whether its articles share a cluster. All pairs go
+// through one deduper, as a stream would: an article may join another
+// pair's story, and two articles of different stories may end in one
+// cluster through a third.
+func SemEval(ctx context.Context, pairs []Pair, seed uint64, tmp string, log *zap.Logger) (SemEvalResult, error) {
+	start := time.Now()
+	type item struct {
+		pair int
+		text string
+	}
+	var clear []Pair
+	for _, p := range pairs {
+		if p.Overall <= sameStoryMax || p.Overall >= otherStoryMin {
+			clear = append(clear, p)
+		}
+	}
+	var items []item
+	for i, p := range clear {
+		items = append(items, item{i, p.Text1}, item{i, p.Text2})
+	}
+	rand.New(rand.NewPCG(seed, 0x5eed)).Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+	in, out, data := filepath.Join(tmp, "in"), filepath.Join(tmp, "out"), filepath.Join(tmp, "data")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		return SemEvalResult{}, err
+	}
+	byPath := map[string]string{}
+	side := map[int]int{} // articles of each pair written so far
+	for i, it := range items {
+		side[it.pair]++
+		key := fmt.Sprintf("%d/%d", it.pair, side[it.pair])
+		p := filepath.Join(in, fmt.Sprintf("%04d-pair%d.txt", i, it.pair))
+		if err := os.WriteFile(p, []byte(strings.TrimSpace(it.text)+"\n"), 0o644); err != nil {
+			return SemEvalResult{}, err
+		}
+		abs, _ := filepath.Abs(p)
+		byPath[abs] = key
+	}
+	if _, err := pipeline.Run(ctx, pipeline.Config{Inputs: []string{in}, OutDir: out, DataDir: data, Once: true, Timeout: 10 * time.Minute}, log); err != nil {
+		return SemEvalResult{}, fmt.Errorf("running the pipeline: %w", err)
+	}
+	pred, err := clusters(out, byPath)
+	if err != nil {
+		return SemEvalResult{}, err
+	}
+	r := SemEvalResult{Seconds: time.Since(start).Seconds()}
+	for i, p := range clear {
+		a, ok1 := pred[fmt.Sprintf("%d/1", i)]
+		b, ok2 := pred[fmt.Sprintf("%d/2", i)]
+		if !ok1 || !ok2 {
+			r.Missing++
+			continue
+		}
+		if p.Overall <= sameStoryMax {
+			r.Same++
+			if a == b {
+				r.SameRight++
+			}
+		} else {
+			r.Other++
+			if a != b {
+				r.OtherRight++
+			}
+		}
+	}
+	return r, nil
 }

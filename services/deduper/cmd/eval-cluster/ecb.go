@@ -171,7 +171,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 	if bridge && best >= 0 && contains(same, best) {
 		// Every other story the article surely tells too is folded in.
 		for _, o := range same {
-			if o != best && c.find(o) == o {
+			if o != best && c.find(o) == o && !m.Contradicts(c.cents[best], c.cents[o]) {
 				if c.onMerge != nil {
 					c.onMerge(best, o)
 				}

@@ -14,8 +14,10 @@
 //	--bridge=false     do not fold in the stories an article surely tells
 //	--merge=false      do not ask SameStory
 //	--train            fit Compare's logistic weights on oracle clusterings
+//	--hard-weight 3    with --train and --cv, weigh the other event of a topic more
 //	--train-merge      fit SameStory's weights on the merges considered
-//	--cv               two-fold cross-validation of --train by topic
+//	--cv               two-fold cross-validation of --train by topic (--sweep thresholds)
+//	--date-veto 0.5    date conflict from which an article that shares no key name stays out
 //	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
 //	--pairs            how well features separate the events of a topic
 //	--pair ID,ID       what the model sees of two documents
@@ -47,6 +49,7 @@ func main() {
 	train := flag.Bool("train", false, "fit Compare's weights on oracle clusterings of ECB+ and use them")
 	trainMerge := flag.Bool("train-merge", false, "fit SameStory's weights on the merges the clustering considers and use them")
 	l2 := flag.Float64("l2", 1, "L2 penalty of the fits")
+	flag.Float64Var(&hardWeight, "hard-weight", hardWeight, "weight in the fits of the stories of the other event of a topic")
 	features := flag.String("features", "", "comma-separated features the fits may use (default all but dates: a date that all the day's news shares is no evidence)")
 	cv := flag.Bool("cv", false, "two-fold cross-validation by topic: fit on odd topics, cluster even ones, and back")
 	flag.BoolVar(&showHard, "hard", false, "with --train, print the other-event stories that score highest (use with --text)")
@@ -70,8 +73,10 @@ func main() {
 	flag.IntVar(&opts.MemberTerms, "member", opts.MemberTerms, "terms a centroid keeps per member")
 	flag.IntVar(&opts.CentroidTerms, "centroid", opts.CentroidTerms, "terms a centroid keeps")
 	flag.IntVar(&opts.Candidates, "candidates", opts.Candidates, "candidates verified per article")
+	flag.IntVar(&opts.MaxPostings, "max-postings", opts.MaxPostings, "stories kept per term of the inverted index")
 	flag.BoolVar(&bridge, "bridge", bridge, "merge the stories an article surely tells (Match.Bridge)")
 	flag.Float64Var(&opts.BridgeThreshold, "bridge-threshold", opts.BridgeThreshold, "Compare's score from which a story is folded into the article's best")
+	flag.Float64Var(&opts.DateVeto, "date-veto", opts.DateVeto, "date conflict from which an article that shares no key name with a story of several members stays out of it (0: never)")
 	flag.IntVar(&minMerge, "min-merge", minMerge, "least size of a story to merge")
 	weights := flag.String("weights", "", "Compare's weights as name=value,... (bias=value too)")
 	flag.BoolVar(&opts.KeepText, "text", false, "keep the text of terms, to show them")
@@ -111,7 +116,7 @@ func main() {
 	}
 	switch {
 	case *cv:
-		crossValidate(opts, docs, *shuffles, *l2, *merge)
+		crossValidate(opts, docs, *shuffles, *l2, *merge, parseSweep(*sweep))
 		return
 	case *pair != "":
 		if *train {
@@ -149,14 +154,7 @@ func main() {
 	}
 	ths := []float64{opts.Threshold}
 	if *sweep != "" {
-		ths = nil
-		for _, s := range strings.Split(*sweep, ",") {
-			var v float64
-			if _, err := fmt.Sscan(s, &v); err != nil {
-				fail(fmt.Errorf("parsing --sweep: %w", err))
-			}
-			ths = append(ths, v)
-		}
+		ths = parseSweep(*sweep)
 	}
 	if *traceFlag {
 		trace = printWrongJoin
@@ -168,6 +166,22 @@ func main() {
 		fmt.Printf("threshold %.3f  B-cubed P %.3f R %.3f F1 %.3f  pairwise P %.3f R %.3f F1 %.3f\n",
 			th, b.P, b.R, b.F1, p.P, p.R, p.F1)
 	}
+}
+
+// parseSweep parses comma-separated thresholds.
+func parseSweep(sweep string) []float64 {
+	if sweep == "" {
+		return nil
+	}
+	var ths []float64
+	for _, s := range strings.Split(sweep, ",") {
+		var v float64
+		if _, err := fmt.Sscan(s, &v); err != nil {
+			fail(fmt.Errorf("parsing --sweep: %w", err))
+		}
+		ths = append(ths, v)
+	}
+	return ths
 }
 
 // sharedPath returns rel under the first directory named shared above the

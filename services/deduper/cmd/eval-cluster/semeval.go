@@ -58,14 +58,14 @@ func reportSemEval(opts story.Options, pairs []pair) {
 			if r.Same {
 				sameOK++
 			} else if verbose {
-				fmt.Printf("  missed same %s overall %.2f score %.3f %v\n", p.ID, p.Overall, r.Score, r.Scores)
+				fmt.Printf("  missed same %s overall %.2f score %.3f %v\n", p.ID, p.Overall, r.Score, r.Scores())
 			}
 		case p.Overall >= 3.5:
 			diff++
 			if !r.Same {
 				diffOK++
 			} else if verbose {
-				fmt.Printf("  false same %s overall %.2f score %.3f %v\n", p.ID, p.Overall, r.Score, r.Scores)
+				fmt.Printf("  false same %s overall %.2f score %.3f %v\n", p.ID, p.Overall, r.Score, r.Scores())
 			}
 		default:
 			mid++

@@ -119,12 +119,16 @@ func fit(opts *story.Options, docs []doc, shuffles int, l2 float64) {
 	fmt.Printf("  fitted score AUC %.3f, against the other event of the topic %.3f\n", auc(samples, score), auc(hard, score))
 }
 
+// hardWeight is the weight, in the fits, of a sample whose story reports
+// the other event of the article's topic: the mistakes that matter.
+var hardWeight = 1.0
+
 // dim is the number of parameters of the logistic model.
 const dim = story.NumFeatures + 1
 
 func goName(i int) string {
 	names := [story.NumFeatures]string{"FeatWords", "FeatNames", "FeatNumbers", "FeatDates", "FeatAll", "FeatTermCover",
-		"FeatStoryTerms", "FeatNameCover", "FeatStoryNames", "FeatSize", "FeatSingle", "FeatCohesion", "FeatDateConflict"}
+		"FeatStoryTerms", "FeatNameCover", "FeatStoryNames", "FeatSize", "FeatSingle", "FeatCohesion", "FeatDateConflict", "FeatNumberConflict", "FeatLeadName", "FeatStoryLead", "FeatWeekdayConflict"}
 	return names[i]
 }
 
@@ -349,14 +353,16 @@ func fitLogistic(samples []sample, l2 float64) (weights [story.NumFeatures]float
 		for _, s := range samples {
 			x := feat(s.x)
 			p := sigmoid(dotp(w, x[:]))
-			y := 0.0
+			y, sw := 0.0, 1.0
 			if s.same {
 				y = 1
+			} else if s.hard {
+				sw = hardWeight
 			}
 			for i := range d {
-				g[i] += (p - y) * x[i]
+				g[i] += sw * (p - y) * x[i]
 				for j := range d {
-					h[i][j] += p * (1 - p) * x[i] * x[j]
+					h[i][j] += sw * p * (1 - p) * x[i] * x[j]
 				}
 			}
 		}
@@ -428,12 +434,15 @@ func mergeSamplesOf(opts story.Options, docs []doc, shuffles int) []sample {
 // crossValidate fits the model on the odd topics and clusters the even
 // ones, then the other way round, and prints the mean scores: what tuning
 // on ECB+ is worth on topics it did not see.
-func crossValidate(opts story.Options, docs []doc, shuffles int, l2 float64, merge bool) {
+func crossValidate(opts story.Options, docs []doc, shuffles int, l2 float64, merge bool, ths []float64) {
 	var folds [2][]doc
 	for _, d := range docs {
 		folds[d.Topic%2] = append(folds[d.Topic%2], d)
 	}
-	for _, th := range []float64{0.2, 0.3, 0.5, 0.7} {
+	if len(ths) == 0 {
+		ths = []float64{0.1, 0.2, 0.3, 0.5}
+	}
+	for _, th := range ths {
 		var bs, ps []evaluate.PRF
 		for k := range 2 {
 			o := opts

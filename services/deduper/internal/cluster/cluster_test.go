@@ -151,7 +151,8 @@ func TestRestoreContinuesTheSameClusters(t *testing.T) {
 func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
 	opts := Options{}
 	opts = opts.withDefaults()
-	opts.Story.Threshold = 0.05 // let the bridging article match both stories
+	opts.Story.Threshold = 0.05       // let the bridging article match both stories...
+	opts.Story.BridgeThreshold = 0.15 // ...surely enough to merge them
 	e := New(opts)
 	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
 	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
@@ -182,5 +183,32 @@ func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
 	dup := e.Assign(newArticle("/d.txt", "Copy", strings.ToUpper(b.Text)), t0.Add(3*time.Minute))
 	if dup.Assignment.ID != into || dup.Assignment.Relation != events.RelationDuplicate {
 		t.Errorf("copy after merge: %s in %s, want a duplicate in %s", dup.Assignment.Relation, dup.Assignment.ID, into)
+	}
+}
+
+func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.Threshold = 0.05      // the bridging article tells both stories...
+	opts.Story.BridgeThreshold = 1.1 // ...but never surely enough to merge them
+	e := New(opts)
+	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
+	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
+	bridge := newArticle("/c.txt", "Halden and Kessby", "Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books.")
+	da := e.Assign(a, t0)
+	db := e.Assign(b, t0.Add(time.Minute))
+	if da.Assignment.ID == db.Assignment.ID {
+		t.Skip("the two stories already share a cluster")
+	}
+	dc := e.Assign(bridge, t0.Add(2*time.Minute))
+	if len(dc.Assignment.Merged) != 0 {
+		t.Errorf("an article short of the bridge threshold merged %v", dc.Assignment.Merged)
+	}
+	if dc.Assignment.Relation != events.RelationRewrite || (dc.Assignment.ID != da.Assignment.ID && dc.Assignment.ID != db.Assignment.ID) {
+		t.Errorf("bridging article: %s in %s, want a rewrite in %s or %s", dc.Assignment.Relation, dc.Assignment.ID,
+			da.Assignment.ID, db.Assignment.ID)
+	}
+	if e.Clusters() != 2 {
+		t.Errorf("%d clusters, want 2", e.Clusters())
 	}
 }

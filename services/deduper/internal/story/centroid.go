@@ -48,33 +48,74 @@ func (m *Model) merge(c *Centroid, terms []uint32, weights []float32, n int) {
 	}
 }
 
-// prune keeps the limit heaviest terms of c.
+// prune keeps the limit heaviest terms of c, in order; of the terms that
+// weigh as much as the lightest kept, the first.
 func prune(c *Centroid, limit int) {
-	type ts struct {
-		i int
-		s float32
-	}
-	all := make([]ts, len(c.Terms))
-	for i := range c.Terms {
-		all[i] = ts{i, c.Weights[i]}
-	}
-	slices.SortFunc(all, func(a, b ts) int {
-		if a.s != b.s {
-			if a.s > b.s {
-				return -1
-			}
-			return 1
+	ws := make([]float32, len(c.Terms))
+	copy(ws, c.Weights)
+	cut := kth(ws, limit)
+	above := 0
+	for _, w := range c.Weights {
+		if w > cut {
+			above++
 		}
-		return a.i - b.i
-	})
-	all = all[:limit]
-	slices.SortFunc(all, func(a, b ts) int { return a.i - b.i })
-	terms := make([]uint32, limit)
-	weights := make([]float32, limit)
-	for k, x := range all {
-		terms[k], weights[k] = c.Terms[x.i], c.Weights[x.i]
+	}
+	ties := limit - above
+	terms := make([]uint32, 0, limit)
+	weights := make([]float32, 0, limit)
+	for i, w := range c.Weights {
+		if w > cut || (w == cut && ties > 0) {
+			if w == cut {
+				ties--
+			}
+			terms, weights = append(terms, c.Terms[i]), append(weights, w)
+		}
 	}
 	c.Terms, c.Weights = terms, weights
+}
+
+// kth returns the k-th largest of xs (k ≥ 1), reordering xs: Hoare's
+// selection, linear on average where sorting is not.
+func kth[T float32 | float64](xs []T, k int) T {
+	lo, hi, want := 0, len(xs)-1, k-1
+	for lo < hi {
+		// The median of three as pivot keeps sorted input linear.
+		mid := lo + (hi-lo)/2
+		if xs[mid] > xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] > xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[mid] > xs[hi] {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		pivot := xs[hi]
+		// Partition in decreasing order: larger first.
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] > pivot {
+				i++
+			}
+			for xs[j] < pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case want <= j:
+			hi = j
+		case want >= i:
+			lo = i
+		default:
+			return xs[want]
+		}
+	}
+	return xs[want]
 }
 
 // centroidLimit is how many terms a story of n members keeps: MemberTerms

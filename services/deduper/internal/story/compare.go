@@ -11,25 +11,30 @@ import (
 // a story's vector is the sum of its members', so its cosine with an
 // article measures closeness to the story's centre.
 const (
-	FeatWords        = iota // cosine of the content words
-	FeatNames               // cosine of the names
-	FeatNumbers             // cosine of the numbers (with what they count)
-	FeatDates               // cosine of the dates and years (weighed 0: a date all of a day's news shares is no evidence)
-	FeatAll                 // mean cosine over the fields but dates that both sides have
-	FeatTermCover           // share of the article's key terms the story's members mention as much
-	FeatStoryTerms          // share of the story's key terms the article mentions as much
-	FeatNameCover           // share of the article's key names the story's members mention as much
-	FeatStoryNames          // share of the story's key names the article mentions as much
-	FeatSize                // log2 of the story's size
-	FeatSingle              // 1 when the story has one member
-	FeatCohesion            // mean cosine of the story's members among themselves (words and names)
-	FeatDateConflict        // share of the kinds of date (year, day, weekday) both sides give that they give differently
+	FeatWords           = iota // cosine of the content words
+	FeatNames                  // cosine of the names
+	FeatNumbers                // cosine of the numbers (with what they count)
+	FeatDates                  // cosine of the dates and years (weighed 0: a date all of a day's news shares is no evidence)
+	FeatAll                    // mean cosine over the fields but dates that both sides have
+	FeatTermCover              // share of the article's key terms the story's members mention as much
+	FeatStoryTerms             // share of the story's key terms the article mentions as much
+	FeatNameCover              // share of the article's key names the story's members mention as much
+	FeatStoryNames             // share of the story's key names the article mentions as much
+	FeatSize                   // log2 of the story's size
+	FeatSingle                 // 1 when the story has one member
+	FeatCohesion               // mean cosine of the story's members among themselves (words and names)
+	FeatDateConflict           // share of the kinds of date (year, day, weekday) both sides give that they give differently
+	FeatNumberConflict         // the same for the things numbers count: "7.1 magnitude" against "6.1 magnitude"
+	FeatLeadName               // how much the story mentions the article's principal name, against its own
+	FeatStoryLead              // how much the article mentions the story's principal name, against its own
+	FeatWeekdayConflict        // how much of the story's weight on weekdays is on days the article does not name
 	NumFeatures
 )
 
 // FeatureNames name the features in Match.Scores.
 var FeatureNames = [NumFeatures]string{"words", "names", "numbers", "dates", "all", "term_cover", "story_terms",
-	"name_cover", "story_names", "size", "single", "cohesion", "date_conflict"}
+	"name_cover", "story_names", "size", "single", "cohesion", "date_conflict", "number_conflict", "lead_name", "story_lead",
+	"weekday_conflict"}
 
 // keyNames and keyTerms are how many of each side's most salient names and
 // terms the coverage features look at.
@@ -42,7 +47,10 @@ const (
 // its keyNames heaviest names: the terms the coverage features look at.
 type cuts struct {
 	terms, names float32
-	ok           bool
+	// lead is the heaviest name, the principal actor, and leadW its weight.
+	lead  uint32
+	leadW float32
+	ok    bool
 }
 
 // cutsOf finds the cuts of a weighted term set.
@@ -50,14 +58,19 @@ func cutsOf(terms []uint32, weights []float32) cuts {
 	var top [keyTerms]float32
 	var names [keyNames]float32
 	nt, nn := 0, 0
+	var lead uint32
+	var lw float32
 	for i, t := range terms {
 		w := weights[i]
 		nt = insertTop(top[:], nt, w)
 		if fieldOf(t) == FieldNames {
 			nn = insertTop(names[:], nn, w)
+			if w > lw {
+				lead, lw = t, w
+			}
 		}
 	}
-	c := cuts{ok: true}
+	c := cuts{ok: true, lead: lead, leadW: lw}
 	if nt == keyTerms {
 		c.terms = top[nt-1]
 	}
@@ -129,6 +142,7 @@ func (m *Model) StoryFeatures(a, b *Centroid) [NumFeatures]float64 {
 // sums of vn and cn unit vectors. It is one merge join: no allocation, no
 // lookups.
 func features(vt []uint32, vw []float32, vn int, vc cuts, ct []uint32, cw []float32, cn int, cc cuts) [NumFeatures]float64 {
+	var out [NumFeatures]float64
 	var dot, nv, nc [NumFields]float64
 	var vNames, cNames, vTerms, cTerms cover
 	vs, cs := 1/float64(max(1, vn)), 1/float64(max(1, cn))
@@ -174,6 +188,12 @@ func features(vt []uint32, vw []float32, vn int, vc cuts, ct []uint32, cw []floa
 			if vw[i] >= vc.terms {
 				vTerms.add(x, min(1, b/a))
 			}
+			if vt[i] == vc.lead && cc.leadW > 0 {
+				out[FeatLeadName] = min(1, y/float64(cc.leadW))
+			}
+			if ct[j] == cc.lead && vc.leadW > 0 {
+				out[FeatStoryLead] = min(1, x/float64(vc.leadW))
+			}
 			if cw[j] >= cc.terms {
 				cTerms.add(y, min(1, a/b))
 			}
@@ -181,7 +201,6 @@ func features(vt []uint32, vw []float32, vn int, vc cuts, ct []uint32, cw []floa
 			j++
 		}
 	}
-	var out [NumFeatures]float64
 	var sum, fields float64
 	for f := range NumFields {
 		if nv[f] == 0 || nc[f] == 0 {
@@ -206,9 +225,8 @@ func features(vt []uint32, vw []float32, vn int, vc cuts, ct []uint32, cw []floa
 	}
 	out[FeatTermCover], out[FeatStoryTerms] = vTerms.value(), cTerms.value()
 	out[FeatNameCover], out[FeatStoryNames] = vNames.value(), cNames.value()
-	if both, agree := unitMatches(vt, ct, FieldDates); both > 0 {
-		out[FeatDateConflict] = float64(both-agree) / float64(both)
-	}
+	out[FeatDateConflict], out[FeatWeekdayConflict] = dateConflicts(vt, vw, ct, cw)
+	out[FeatNumberConflict] = unitConflict(vt, vw, ct, cw, FieldNumbers)
 	out[FeatSize] = math.Log2(float64(max(1, cn)))
 	if cn <= 1 {
 		out[FeatSingle] = 1
@@ -225,10 +243,20 @@ func features(vt []uint32, vw []float32, vn int, vc cuts, ct []uint32, cw []floa
 // SameStory it equals Same.
 type Match struct {
 	Score     float64
-	Scores    map[string]float64
+	Features  [NumFeatures]float64
 	Threshold float64
 	Same      bool
 	Bridge    bool
+}
+
+// Scores returns the features by name, rounded, for a decision's record.
+// It allocates: a clusterer asks only for the match it keeps.
+func (r Match) Scores() map[string]float64 {
+	scores := make(map[string]float64, NumFeatures+1)
+	for i, x := range r.Features {
+		scores[FeatureNames[i]] = round(x)
+	}
+	return scores
 }
 
 // logistic is a logistic model over the features.
@@ -256,9 +284,54 @@ func (m *Model) SameStoryScore(f [NumFeatures]float64) float64 {
 func (m *Model) Compare(v Vector, c *Centroid) Match {
 	f := m.Features(v, c)
 	s := m.Score(f)
+	if m.contradicts(&f, c.N) {
+		s = min(s, vetoScore)
+	}
 	r := match(f, s, m.opts.Threshold)
 	r.Bridge = s >= m.opts.BridgeThreshold
 	return r
+}
+
+// vetoScore is the score of an article that contradicts a story.
+const vetoScore = 0.01
+
+// nearDay reports whether one of the month-day terms days is within
+// dateNear days of d, around the turn of the year too.
+func nearDay(days []uint32, d uint32) bool {
+	for _, x := range days {
+		diff := int(x&valueMask) - int(d&valueMask)
+		if diff < 0 {
+			diff = -diff
+		}
+		if min(diff, daysInYear-diff) <= dateNear {
+			return true
+		}
+	}
+	return false
+}
+
+// Contradicts reports whether two stories report different events with
+// the same cast (see Compare): a clusterer asks before it folds together
+// the stories an article bridges.
+func (m *Model) Contradicts(a, b *Centroid) bool {
+	f := m.StoryFeatures(a, b)
+	return m.contradicts(&f, max(a.N, b.N))
+}
+
+// contradicts reports whether an article, by its features against a story
+// of n members, reports another event with the same cast: the day or date
+// it gives is not the one the story's members give (a conflict of at least
+// Options.DateVeto), and what it is about is not the story's: its principal
+// name is absent from the story, and so are its other key names. Shared
+// people and vocabulary say the topic is the same, not the event; each of
+// these signs alone is common among the articles of one event (follow-ups
+// name other days; reports lead with other names), together they are not.
+func (m *Model) contradicts(f *[NumFeatures]float64, n int) bool {
+	x := m.opts.DateVeto
+	if x <= 0 || n < 2 {
+		return false
+	}
+	return (f[FeatWeekdayConflict] >= x || f[FeatDateConflict] >= x) && f[FeatLeadName] == 0 && f[FeatNameCover] < 0.05
 }
 
 // SameStory decides whether two stories are one, so that a clusterer can
@@ -266,17 +339,17 @@ func (m *Model) Compare(v Vector, c *Centroid) Match {
 // cannot be undone.
 func (m *Model) SameStory(a, b *Centroid) Match {
 	f := m.StoryFeatures(a, b)
-	r := match(f, m.SameStoryScore(f), m.opts.MergeThreshold)
+	s := m.SameStoryScore(f)
+	if m.contradicts(&f, max(a.N, b.N)) {
+		s = min(s, vetoScore)
+	}
+	r := match(f, s, m.opts.MergeThreshold)
 	r.Bridge = r.Same
 	return r
 }
 
 func match(f [NumFeatures]float64, s, threshold float64) Match {
-	scores := make(map[string]float64, NumFeatures)
-	for i, x := range f {
-		scores[FeatureNames[i]] = round(x)
-	}
-	return Match{Score: round(s), Scores: scores, Threshold: threshold, Same: s >= threshold}
+	return Match{Score: round(s), Features: f, Threshold: threshold, Same: s >= threshold}
 }
 
 func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
@@ -285,14 +358,32 @@ func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 // hash of what it counts.
 func unitOf(t uint32) uint32 { return t >> valueBits }
 
-// unitMatches counts the units of a field (things counted, kinds of date)
-// that both sorted term lists give values for, and how many of those they
-// give a common value for.
-func unitMatches(vt, ct []uint32, field int) (both, agree int) {
+// unitConflict measures how much two sorted weighted term lists disagree
+// on the values of the units of a field (things counted, kinds of date)
+// that both give: for each such unit, the share of the story's weight on
+// values the article does not give, averaged over the units. A story of
+// several members that mostly says Wednesday disagrees with an article
+// that says Friday even when one member also named Friday.
+func unitConflict(vt []uint32, vw []float32, ct []uint32, cw []float32, field int) float64 {
+	c, _ := unitConflicts(vt, vw, ct, cw, field, 0)
+	return c
+}
+
+// dateConflicts is unitConflict of the dates, the weekdays apart: the
+// conflict of the days and years, and that of the weekdays.
+func dateConflicts(vt []uint32, vw []float32, ct []uint32, cw []float32) (dates, weekdays float64) {
+	return unitConflicts(vt, vw, ct, cw, FieldDates, weekdayUnit)
+}
+
+// unitConflicts is unitConflict with the unit apart (its id shifted in
+// place, or 0) measured on its own.
+func unitConflicts(vt []uint32, vw []float32, ct []uint32, cw []float32, field int, apart uint32) (float64, float64) {
+	var sep float64
 	lo := uint32(field) << fieldShift
 	hi := lo + 1<<fieldShift
 	i, _ := slices.BinarySearch(vt, lo)
 	j, _ := slices.BinarySearch(ct, lo)
+	units, conflict := 0, 0.0
 	for i < len(vt) && vt[i] < hi && j < len(ct) && ct[j] < hi {
 		ui, uj := unitOf(vt[i]), unitOf(ct[j])
 		ie, je := i, j
@@ -308,28 +399,37 @@ func unitMatches(vt, ct []uint32, field int) (both, agree int) {
 		case uj < ui:
 			j = je
 		default:
-			both++
-			if intersects(vt[i:ie], ct[j:je]) {
-				agree++
+			var all, shared float64
+			day := ui<<valueBits == dayUnit
+			a := i
+			for b := j; b < je; b++ {
+				all += float64(cw[b])
+				if day {
+					if nearDay(vt[i:ie], ct[b]) {
+						shared += float64(cw[b])
+					}
+					continue
+				}
+				for a < ie && vt[a] < ct[b] {
+					a++
+				}
+				if a < ie && vt[a] == ct[b] {
+					shared += float64(cw[b])
+				}
+			}
+			switch {
+			case all == 0:
+			case ui<<valueBits == apart:
+				sep = 1 - shared/all
+			default:
+				units++
+				conflict += 1 - shared/all
 			}
 			i, j = ie, je
 		}
 	}
-	return both, agree
-}
-
-// intersects reports whether two sorted lists share an element.
-func intersects(a, b []uint32) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case b[j] < a[i]:
-			j++
-		default:
-			return true
-		}
+	if units == 0 {
+		return 0, sep
 	}
-	return false
+	return conflict / float64(units), sep
 }

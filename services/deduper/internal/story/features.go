@@ -188,9 +188,9 @@ aug sep sept oct nov dec calif fla mass ariz`)
 // most of its common words (stop words, and words the text writes in lower
 // case somewhere) begin with a capital; in prose they do not, however many
 // names it has.
-func caselessLines(toks []token, lines int, lower map[string]bool) []bool {
-	caps := make([]int, lines)
-	common := make([]int, lines)
+func caselessLines(toks []token, lines int, lower map[string]bool, z *analyzer) []bool {
+	caps, common := resize(z.caps, lines), resize(z.common, lines)
+	z.caps, z.common = caps, common
 	for _, t := range toks {
 		if t.number || len(t.word) < 2 {
 			continue
@@ -204,11 +204,45 @@ func caselessLines(toks []token, lines int, lower map[string]bool) []bool {
 			caps[t.line]++
 		}
 	}
-	out := make([]bool, lines)
+	out := resize(z.caseless, lines)
 	for l := range lines {
 		out[l] = common[l] >= 2 && float64(caps[l]) >= 0.6*float64(common[l])
 	}
 	return out
+}
+
+// bylines marks the lines that are bylines: "By Gleb Bryanski and Mark
+// Trevelyan", a few capitalised words after "By", joined by "and".
+func bylines(toks []token, lines int, buf []bool) []bool {
+	out := resize(buf, lines)
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && toks[j].line == toks[i].line {
+			j++
+		}
+		line := toks[i:j]
+		ok := len(line) >= 2 && len(line) <= 12 && line[0].low == "by" && line[0].capital
+		for _, t := range line[1:] {
+			if !ok {
+				break
+			}
+			ok = t.capital || t.low == "and"
+		}
+		out[toks[i].line] = ok
+		i = j
+	}
+	return out
+}
+
+// resize returns a zeroed slice of n elements, buf's array if it is large
+// enough.
+func resize[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // emitter receives the terms of a text: a field, the term, and the place
@@ -224,11 +258,36 @@ type emitter func(field int, term string, place int)
 // its words are content words too. Numbers are emitted alone and with the word they count; years and
 // dates go to their own field.
 func analyze(title, text string, emit emitter) {
+	var z analyzer
+	z.analyze(title, text, emit)
+}
+
+// analyzer holds the buffers of analyze, reused from one document to the
+// next: most of the cost of a short document is allocation otherwise.
+type analyzer struct {
+	toks             []token
+	lower, confirmed map[string]bool
+	caseless, byline []bool
+	caps, common     []int
+	parts            []string
+}
+
+// maxKeptTokens bounds the token buffer an analyzer keeps between
+// documents.
+const maxKeptTokens = 1 << 14
+
+func (z *analyzer) analyze(title, text string, emit emitter) {
 	doc := text
 	if title != "" {
 		doc = title + "\n" + text
 	}
-	toks := scan(doc, make([]token, 0, len(doc)/5))
+	toks := scan(doc, z.toks[:0])
+	defer func() {
+		clear(toks) // drop the references to doc
+		if cap(toks) <= maxKeptTokens {
+			z.toks = toks[:0]
+		}
+	}()
 	if len(toks) == 0 {
 		return
 	}
@@ -243,21 +302,30 @@ func analyze(title, text string, emit emitter) {
 	}
 	// Words the text writes in lower case, and words it capitalises inside
 	// a sentence of ordinary case.
-	lower := make(map[string]bool, len(toks)/2)
+	if z.lower == nil {
+		z.lower, z.confirmed = make(map[string]bool, 512), make(map[string]bool, 128)
+	}
+	lower, confirmed := z.lower, z.confirmed
+	defer clear(lower)
+	defer clear(confirmed)
 	for _, t := range toks {
 		if !t.number && !t.capital && !t.stop {
 			lower[t.low] = true
 		}
 	}
-	caseless := caselessLines(toks, int(toks[len(toks)-1].line)+1, lower)
-	confirmed := make(map[string]bool, len(toks)/8)
+	lines := int(toks[len(toks)-1].line) + 1
+	z.caseless = caselessLines(toks, lines, lower, z)
+	z.byline = bylines(toks, lines, z.byline)
+	caseless, byline := z.caseless, z.byline
 	for _, t := range toks {
 		if !t.number && t.capital && !t.sentStart && !caseless[t.line] && !t.upper {
 			confirmed[t.low] = true
 		}
 	}
 	isName := func(t token) bool {
-		if !t.capital || t.number {
+		if !t.capital || t.number || len(t.low) < 2 {
+			// One capital is an initial or a piece of "U.S.": it names
+			// no one by itself.
 			return false
 		}
 		lw := t.low
@@ -279,9 +347,14 @@ func analyze(title, text string, emit emitter) {
 		}
 		return int(t.sent - titleSents + 1)
 	}
-	parts := make([]string, 0, 8)
+	parts := z.parts[:0]
+	defer func() { clear(parts); z.parts = parts[:0] }()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if byline[t.line] {
+			// The reporters of a story are not what it is about.
+			continue
+		}
 		at := place(t)
 		if t.number {
 			if numberWord(t.word) {
@@ -292,6 +365,11 @@ func analyze(title, text string, emit emitter) {
 				continue
 			}
 			i += numberTerms(toks, i, at, emit)
+			continue
+		}
+		if d := weekdayAbbrev(toks, i); d != "" {
+			// "Tue March 3", "Thu. 29 July": the weekday of a date line.
+			emit(FieldDates, d, at)
 			continue
 		}
 		if !isName(t) {
@@ -327,8 +405,29 @@ func analyze(title, text string, emit emitter) {
 	}
 }
 
+// weekdayAbbrev returns the weekday toks[i] abbreviates, if it does:
+// "tue", "thu" and "fri" always, the others, which are words too, only
+// before a month or a number.
+func weekdayAbbrev(toks []token, i int) string {
+	t := toks[i]
+	if len(t.low) != 3 || !t.capital {
+		return ""
+	}
+	switch t.low {
+	case "tue", "thu", "fri":
+		return t.low
+	case "mon", "wed", "sat", "sun":
+		if i+1 < len(toks) && toks[i+1].sent == t.sent && (toks[i+1].number || toks[i+1].month) {
+			return t.low
+		}
+	}
+	return ""
+}
+
 // weekdays maps the names of the days of the week to the date terms for
 // them. News names the weekday of its event in its first sentences.
+var weekdayAbbr = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
 var weekdays = map[string]string{"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
 	"friday": "fri", "saturday": "sat", "sunday": "sun"}
 
@@ -423,7 +522,10 @@ func numberTerms(toks []token, i int, at int, emit emitter) int {
 		}
 		return nil
 	}
-	// Times of day: "10:14", "5: 03pm", "9 pm".
+	// Times of day: "10:14", "5: 03pm", "9 pm", "2.16PM".
+	if l := t.low; len(l) > 2 && (strings.HasSuffix(l, "am") || strings.HasSuffix(l, "pm")) && l[len(l)-3] >= '0' && l[len(l)-3] <= '9' {
+		return 0
+	}
 	if nx := next(1); nx != nil && nx.number && nx.sep == ':' {
 		return 1
 	}

@@ -7,7 +7,12 @@ import (
 // Postings maps terms to the stories that contain them. It is not safe for
 // concurrent use.
 type Postings struct {
-	max   int
+	max int
+	// Most terms of a news stream are rare: one story has them. Those are
+	// kept in one, without a list of their own (a list costs a slice header
+	// and an array besides its entry); a term moves to list with its
+	// second story.
+	one   map[uint32]int32
 	list  map[uint32][]int32
 	score map[int32]float64 // scratch space of Candidates
 }
@@ -15,13 +20,37 @@ type Postings struct {
 // NewPostings returns an empty inverted index keeping at most max stories
 // per term.
 func NewPostings(max int) *Postings {
-	return &Postings{max: max, list: map[uint32][]int32{}, score: map[int32]float64{}}
+	return &Postings{max: max, one: map[uint32]int32{}, list: map[uint32][]int32{}, score: map[int32]float64{}}
+}
+
+// stories returns the stories of a term, oldest first.
+func (p *Postings) stories(t uint32) []int32 {
+	if s, ok := p.one[t]; ok {
+		return []int32{s}
+	}
+	return p.list[t]
 }
 
 // Add records that story contains terms.
 func (p *Postings) Add(story int32, terms []uint32) {
 	for _, t := range terms {
-		l := p.list[t]
+		if s, ok := p.one[t]; ok {
+			if s == story {
+				continue
+			}
+			delete(p.one, t)
+			if p.max == 1 {
+				p.one[t] = story
+				continue
+			}
+			p.list[t] = []int32{s, story}
+			continue
+		}
+		l, ok := p.list[t]
+		if !ok {
+			p.one[t] = story
+			continue
+		}
 		if slices.Contains(l[max(0, len(l)-8):], story) {
 			continue
 		}
@@ -41,6 +70,10 @@ func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
 	clear(p.score)
 	for _, t := range terms {
 		w := m.IDF(t)
+		if s, ok := p.one[t]; ok {
+			p.score[s] += w
+			continue
+		}
 		for _, s := range p.list[t] {
 			p.score[s] += w
 		}

@@ -33,8 +33,9 @@
 //
 // Stories begin apart that are one; there are two ways to merge them. When
 // the article matched another candidate with Match.Bridge as well as the
-// best, the two are one story (measured on ECB+: folding in only Bridge
-// candidates, not every Same one, is worth 4 points of B-cubed F1). And
+// best, the two are one story unless m.Contradicts says they report
+// different events (measured on ECB+: folding in only Bridge candidates,
+// not every Same one, is worth 3 points of B-cubed F1). And
 // when the article joined a story that existed (N ≥ 2 now), the other
 // candidates may get a second chance: m.SameStory(stories[best],
 // stories[o]). m.Merge folds a story into another. Postings keep the ids of
@@ -86,7 +87,10 @@ type Options struct {
 	MemberTerms   int
 	CentroidTerms int
 	// MaxPostings bounds each term's list of stories (the most recent are
-	// kept); Candidates is how many stories are verified per article.
+	// kept): a term of more stories than that in the window retrieves
+	// little, and the lists bound the cost of retrieval (on ECB+, 64, 128
+	// and 512 cluster alike). Candidates is how many stories are verified
+	// per article.
 	MaxPostings int
 	Candidates  int
 	// PriorDocs is a pseudo-count of documents in which every term is
@@ -109,6 +113,11 @@ type Options struct {
 	// BridgeThreshold is the score from which an article that tells two
 	// stories makes them one (Match.Bridge).
 	BridgeThreshold float64
+	// DateVeto, when above 0, keeps an article out of a story of several
+	// members whose dates or weekdays it contradicts at least that much
+	// (FeatDateConflict, FeatWeekdayConflict) when it shares none of its
+	// key names with the story either (Model.contradicts).
+	DateVeto float64
 	// MergeWeights, MergeBias and MergeThreshold are SameStory's model.
 	MergeWeights   [NumFeatures]float64
 	MergeBias      float64
@@ -119,20 +128,24 @@ type Options struct {
 }
 
 // DefaultOptions were fitted and tuned on the ECB+ development topics with
-// cmd/eval-cluster (--train, --train-merge) and checked on the SemEval-2022
-// pairs and the seed articles. A stored centroid costs at most 8·64 bytes
-// per member.
+// cmd/eval-cluster (--train --hard-weight 3 --train-merge: the stories of
+// the other event of a topic weigh three times in the fit) and checked by
+// cross-validation over topics (--cv), on the SemEval-2022 pairs and on the
+// seed articles. A stored centroid costs at most 8·48 bytes
+// per member (64 measured no better on ECB+).
 var DefaultOptions = Options{
-	TopTerms: 150, QueryTerms: 12, MemberTerms: 64, CentroidTerms: 200, MaxPostings: 512, Candidates: 16,
+	TopTerms: 150, QueryTerms: 12, MemberTerms: 48, CentroidTerms: 200, MaxPostings: 128, Candidates: 16,
 	PriorDocs: 10, LeadBoost: 4, LeadDecay: 3, DateSentences: 2,
-	Weights: [NumFeatures]float64{FeatWords: 1.575, FeatNames: 2.618, FeatNumbers: 1.985, FeatAll: 4.461,
-		FeatTermCover: 10.201, FeatStoryTerms: 7.295, FeatNameCover: -0.623, FeatStoryNames: -1.672, FeatSize: -0.379,
-		FeatSingle: -0.825, FeatCohesion: -2.923, FeatDateConflict: -1.206},
-	Bias: -5.035, Threshold: 0.3, BridgeThreshold: 0.9,
-	MergeWeights: [NumFeatures]float64{FeatWords: -1.655, FeatNames: 2.672, FeatNumbers: -3.37, FeatAll: 5.606,
-		FeatTermCover: -1.846, FeatStoryTerms: 8.414, FeatNameCover: -3.624, FeatStoryNames: 2.582, FeatSize: -0.682,
-		FeatCohesion: 2.229, FeatDateConflict: -1.418},
-	MergeBias: -3.251, MergeThreshold: 0.9,
+	Weights: [NumFeatures]float64{FeatWords: 1.119, FeatNames: 2.186, FeatNumbers: 3.115, FeatAll: 0.625,
+		FeatTermCover: 13.251, FeatStoryTerms: 8.358, FeatNameCover: -0.968, FeatStoryNames: -2.655, FeatSize: -0.204,
+		FeatSingle: -0.774, FeatCohesion: -2.703, FeatDateConflict: -0.889, FeatNumberConflict: -0.609,
+		FeatLeadName: 0.132, FeatStoryLead: 0.763, FeatWeekdayConflict: -0.648},
+	Bias: -5.621, Threshold: 0.15, BridgeThreshold: 0.9, DateVeto: 0.5,
+	MergeWeights: [NumFeatures]float64{FeatWords: -1.22, FeatNames: 2.794, FeatNumbers: -1.41, FeatAll: 1.238,
+		FeatTermCover: -1.141, FeatStoryTerms: 8.242, FeatNameCover: -3.472, FeatStoryNames: 1.641, FeatSize: -0.812,
+		FeatCohesion: 1.843, FeatDateConflict: -0.846, FeatNumberConflict: -1.679, FeatLeadName: -0.137,
+		FeatStoryLead: 1.794, FeatWeekdayConflict: -0.221},
+	MergeBias: -1.944, MergeThreshold: 0.9,
 }
 
 // Vector is an article's salient terms, sorted by id, with their weights:
@@ -151,6 +164,19 @@ type Model struct {
 	df   map[uint32]uint32
 	docs float64
 	text map[uint32]string
+	// boost is the weight of a term by the place of its sentence.
+	boost [16]float64
+	// Buffers reused from one document to the next.
+	z      analyzer
+	counts map[uint32]float64
+	all    []termWeight
+	ws     []float64
+}
+
+// termWeight is a term of a document being vectorized, with its weight.
+type termWeight struct {
+	id uint32
+	s  float64
 }
 
 // NewModel returns a model that has learned nothing yet.
@@ -158,6 +184,12 @@ func NewModel(opts Options) *Model {
 	m := &Model{opts: opts, df: map[uint32]uint32{}}
 	if opts.KeepText {
 		m.text = map[uint32]string{}
+	}
+	for i := range m.boost {
+		m.boost[i] = 1
+		if opts.LeadDecay > 0 {
+			m.boost[i] += opts.LeadBoost * math.Exp(-float64(i)/opts.LeadDecay)
+		}
 	}
 	return m
 }
@@ -169,6 +201,7 @@ func (m *Model) Clone() *Model {
 	if m.text != nil {
 		c.text = maps.Clone(m.text)
 	}
+	c.z, c.counts, c.all, c.ws = analyzer{}, nil, nil, nil
 	return &c
 }
 
@@ -180,7 +213,24 @@ func (m *Model) Docs() int { return int(m.docs) }
 
 // IDF returns the rarity weight of a term.
 func (m *Model) IDF(t uint32) float64 {
-	return math.Log((m.docs + m.opts.PriorDocs) / (float64(m.df[t]) + 1))
+	return math.Log(m.docs+m.opts.PriorDocs) - logCount(m.df[t]+1)
+}
+
+// logTable holds the logarithms of the small counts, which are most
+// document frequencies: a lookup is cheaper than math.Log.
+var logTable = func() (t [1 << 12]float64) {
+	for i := 1; i < len(t); i++ {
+		t[i] = math.Log(float64(i))
+	}
+	return t
+}()
+
+// logCount returns log(n) for n ≥ 1.
+func logCount(n uint32) float64 {
+	if n < uint32(len(logTable)) {
+		return logTable[n]
+	}
+	return math.Log(float64(n))
 }
 
 // Numbers and dates carry what they count in the id: the unit's hash in the
@@ -194,18 +244,11 @@ const (
 func (m *Model) id(field int, term string) uint32 {
 	var id uint32
 	switch field {
-	case FieldNumbers, FieldDates:
+	case FieldNumbers:
 		value, unit, _ := strings.Cut(term, " ")
-		if field == FieldDates {
-			value, unit = term, "day"
-			switch len(term) {
-			case 3:
-				unit = "weekday"
-			case 4:
-				unit = "year"
-			}
-		}
 		id = uint32(field)<<fieldShift | (fnv32(unit)&(hashMask>>valueBits))<<valueBits | fnv32(value)&valueMask
+	case FieldDates:
+		id = dateID(term)
 	default:
 		id = uint32(field)<<fieldShift | fnv32(term)&hashMask
 	}
@@ -214,6 +257,58 @@ func (m *Model) id(field int, term string) uint32 {
 	}
 	return id
 }
+
+// Date terms hold their value itself, not its hash, so that dates a few
+// days apart can be told from dates far apart: a month-day as its day of
+// the year, a year as its distance from 1900, a weekday as its number.
+var (
+	dayUnit     = unitID(FieldDates, "day")
+	yearUnit    = unitID(FieldDates, "year")
+	weekdayUnit = unitID(FieldDates, "weekday")
+)
+
+// unitID is the unit part of the id of a number or date term, shifted in
+// place.
+func unitID(field int, unit string) uint32 {
+	return uint32(field)<<fieldShift | (fnv32(unit)&(hashMask>>valueBits))<<valueBits
+}
+
+// dateID returns the id of a date term as the text analysis writes them:
+// "may 3", "2013" or "mon".
+func dateID(term string) uint32 {
+	switch len(term) {
+	case 3:
+		for i, d := range weekdayAbbr {
+			if d == term {
+				return weekdayUnit | uint32(i)
+			}
+		}
+		return weekdayUnit | fnv32(term)&valueMask
+	case 4:
+		if y := atoi(term); year(y) {
+			return yearUnit | uint32(y-1900)
+		}
+	}
+	mon, day, _ := strings.Cut(term, " ")
+	if mo, d := month(mon), atoi(day); mo > 0 && d >= 1 && d <= 31 {
+		return dayUnit | uint32(dayOfYear(mo, d))
+	}
+	return dayUnit | fnv32(term)&valueMask
+}
+
+// daysInYear is the length of the year dayOfYear counts in.
+const daysInYear = 366
+
+// dayOfYear counts the days from January 1st, in a leap year.
+func dayOfYear(mo, d int) int {
+	days := [13]int{0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}
+	return days[mo] + d - 1
+}
+
+// dateNear is how many days apart two month-days may be and still tell of
+// one event: articles of one event are written a day or two apart and
+// count days from their own date ("yesterday", the dateline).
+const dateNear = 3
 
 // fnv32 is the 32-bit FNV-1a hash: fixed, so ids survive restarts.
 func fnv32(s string) uint32 {
@@ -237,9 +332,18 @@ func Field(id uint32) int { return fieldOf(id) }
 // Vectorize turns an article into its vector, and counts it in the document
 // frequencies when learn is set.
 func (m *Model) Vectorize(title, text string, learn bool) Vector {
-	counts := make(map[uint32]float64, len(text)/12)
-	analyze(title, text, m.counter(counts))
+	counts := m.countsBuffer()
+	m.z.analyze(title, text, m.counter(counts))
 	return m.vector(counts, learn)
+}
+
+// countsBuffer returns the model's empty map of term counts.
+func (m *Model) countsBuffer() map[uint32]float64 {
+	if m.counts == nil {
+		m.counts = make(map[uint32]float64, 1024)
+	}
+	clear(m.counts)
+	return m.counts
 }
 
 // VectorizeArticle is Vectorize for an extracted article: it also counts
@@ -249,9 +353,9 @@ func (m *Model) Vectorize(title, text string, learn bool) Vector {
 // clusterer's time window is the place for it, and a date that every
 // article of a day shares is no evidence of one story.
 func (m *Model) VectorizeArticle(a *events.Article, learn bool) Vector {
-	counts := make(map[uint32]float64, len(a.Text)/12)
+	counts := m.countsBuffer()
 	count := m.counter(counts)
-	analyze(a.Title, a.Text, count)
+	m.z.analyze(a.Title, a.Text, count)
 	for _, e := range a.Entities {
 		name := strings.ToLower(strings.Join(strings.Fields(e.Name), " "))
 		if name == "" {
@@ -289,13 +393,7 @@ func firstWord(s string) string {
 // sentences more: news puts the facts of its story first and background
 // after.
 func (m *Model) counter(counts map[uint32]float64) emitter {
-	var boost [16]float64
-	for i := range boost {
-		boost[i] = 1
-		if m.opts.LeadDecay > 0 {
-			boost[i] += m.opts.LeadBoost * math.Exp(-float64(i)/m.opts.LeadDecay)
-		}
-	}
+	boost := &m.boost
 	return func(field int, term string, place int) {
 		if field == FieldDates && place > m.opts.DateSentences {
 			// Dates further on are mostly background.
@@ -310,36 +408,38 @@ func (m *Model) counter(counts map[uint32]float64) emitter {
 }
 
 func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {
-	type tw struct {
-		id uint32
-		s  float64
-	}
+	type tw = termWeight
 	if learn {
 		m.docs++
 	}
-	all := make([]tw, 0, len(counts))
+	logN := math.Log(m.docs + m.opts.PriorDocs)
+	all := m.all[:0]
+	defer func() { m.all = all[:0] }()
 	for id, c := range counts {
 		df := m.df[id]
 		if learn {
 			df++
 			m.df[id] = df
 		}
-		idf := math.Log((m.docs + m.opts.PriorDocs) / (float64(df) + 1))
-		all = append(all, tw{id: id, s: (1 + math.Log(c)) * idf})
+		tf := 1.0
+		if c != 1 {
+			tf += math.Log(c)
+		}
+		all = append(all, tw{id: id, s: tf * (logN - logCount(df+1))})
 	}
 	byID := func(a, b tw) int { return cmpU32(a.id, b.id) }
 	if len(all) > m.opts.TopTerms {
 		// Keep the TopTerms heaviest: sort the weights alone, which is
 		// cheaper than sorting the terms, and cut at the k-th.
-		ws := make([]float64, len(all))
-		for i, x := range all {
-			ws[i] = x.s
+		ws := m.ws[:0]
+		for _, x := range all {
+			ws = append(ws, x.s)
 		}
-		slices.Sort(ws)
-		cut := ws[len(ws)-m.opts.TopTerms]
+		m.ws = ws
+		cut := kth(ws, m.opts.TopTerms)
 		above := 0
-		for _, w := range ws {
-			if w > cut {
+		for _, x := range all {
+			if x.s > cut {
 				above++
 			}
 		}
@@ -386,27 +486,35 @@ func cmpU32(a, b uint32) int {
 func (m *Model) QueryTerms(v Vector) []uint32 {
 	type tw struct {
 		t uint32
-		s float64
+		s float32
 	}
-	all := make([]tw, 0, len(v.Terms))
+	// before orders the terms: heavier first, then by id.
+	before := func(a, b tw) bool { return a.s > b.s || (a.s == b.s && a.t < b.t) }
+	top := make([]tw, 0, m.opts.QueryTerms+1)
 	for i, t := range v.Terms {
-		if f := fieldOf(t); f == FieldWords || f == FieldNames || f == FieldNumbers {
-			all = append(all, tw{t, float64(v.Weights[i])})
+		if f := fieldOf(t); f != FieldWords && f != FieldNames && f != FieldNumbers {
+			continue
 		}
+		x := tw{t, v.Weights[i]}
+		if len(top) == m.opts.QueryTerms && !before(x, top[len(top)-1]) {
+			continue
+		}
+		// Insert in order; the list is short.
+		k := len(top)
+		if k < m.opts.QueryTerms {
+			top = append(top, x)
+		} else {
+			k--
+		}
+		for k > 0 && before(x, top[k-1]) {
+			top[k] = top[k-1]
+			k--
+		}
+		top[k] = x
 	}
-	slices.SortFunc(all, func(a, b tw) int {
-		if a.s != b.s {
-			if a.s > b.s {
-				return -1
-			}
-			return 1
-		}
-		return cmpU32(a.t, b.t)
-	})
-	n := min(m.opts.QueryTerms, len(all))
-	out := make([]uint32, n)
-	for i := range n {
-		out[i] = all[i].t
+	out := make([]uint32, len(top))
+	for i, x := range top {
+		out[i] = x.t
 	}
 	return out
 }

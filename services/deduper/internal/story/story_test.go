@@ -2,6 +2,7 @@ package story
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,13 @@ func TestAnalyze(t *testing.T) {
 			text: "On May 3, 2013 he left.\nPublished 05 / 02 / 2013 at 5: 03pm on Friday. Sept. 18th was a Monday.",
 			want: []string{"dates:may 3", "dates:2013", "dates:may 2", "dates:feb 5", "dates:fri", "dates:sep 18", "dates:mon"},
 			not:  []string{"numbers:5", "numbers:3", "numbers:2013", "numbers:03pm"},
+		},
+		{
+			name: "bylines, initials and date lines",
+			text: "By Gleb Bryanski and Mark Trevelyan\nUpdated 2.16PM IST, Thu March 3, 2009\nThe U.S. envoy met George W. Bush.",
+			want: []string{"dates:thu", "dates:mar 3", "dates:2009", "names:george", "names:bush"},
+			not: []string{"names:bryanski", "names:gleb bryanski", "names:trevelyan", "names:u", "names:s", "names:w",
+				"numbers:2.16PM", "numbers:2.16pm", "names:thu"},
 		},
 		{
 			name: "decimals of re-joined tokens and words that begin with digits",
@@ -236,9 +244,9 @@ func TestCompare(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := m.Compare(m.Vectorize("", tt.text, false), &c)
 			if r.Same != tt.same {
-				t.Errorf("Same = %v (score %v, %v), want %v", r.Same, r.Score, r.Scores, tt.same)
+				t.Errorf("Same = %v (score %v, %v), want %v", r.Same, r.Score, r.Scores(), tt.same)
 			}
-			if r.Threshold != DefaultOptions.Threshold || len(r.Scores) != NumFeatures {
+			if r.Threshold != DefaultOptions.Threshold || len(r.Scores()) != NumFeatures {
 				t.Errorf("match lacks its measurements: %+v", r)
 			}
 			if r.Bridge && (!r.Same || r.Score < DefaultOptions.BridgeThreshold) {
@@ -310,10 +318,10 @@ func TestPostings(t *testing.T) {
 	}
 	p.Add(7, []uint32{rare})
 	p.Add(7, []uint32{rare}) // twice is once
-	if got := p.list[common]; !slices.Equal(got, []int32{7, 8, 9}) {
+	if got := p.stories(common); !slices.Equal(got, []int32{7, 8, 9}) {
 		t.Errorf("postings keep %v, want the 3 most recent stories", got)
 	}
-	if got := p.list[rare]; !slices.Equal(got, []int32{7}) {
+	if got := p.stories(rare); !slices.Equal(got, []int32{7}) {
 		t.Errorf("postings of a term added twice: %v", got)
 	}
 	got := p.Candidates(m, []uint32{common, rare}, 2)
@@ -343,6 +351,88 @@ func TestMarshalBinary(t *testing.T) {
 	for _, bad := range [][]byte{nil, {1}, append(data, 0), data[:len(data)-1]} {
 		if err := NewModel(DefaultOptions).UnmarshalBinary(bad); err == nil {
 			t.Errorf("UnmarshalBinary(%v) accepted malformed data", bad)
+		}
+	}
+}
+
+func TestDateConflicts(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	vec := func(dates ...string) ([]uint32, []float32) {
+		counts := map[uint32]float64{}
+		for _, d := range dates {
+			counts[m.id(FieldDates, d)]++
+		}
+		v := m.vector(counts, false)
+		return v.Terms, v.Weights
+	}
+	tests := []struct {
+		name            string
+		article, story  []string
+		dates, weekdays float64
+		datesOK, weekOK bool
+	}{
+		{name: "a day apart is the same event", article: []string{"jul 28", "2004"}, story: []string{"jul 29", "2004"}},
+		{name: "weeks apart is not", article: []string{"jul 28"}, story: []string{"aug 19"}, dates: 1},
+		{name: "another year", article: []string{"2008"}, story: []string{"2009"}, dates: 1},
+		{name: "across the new year too", article: []string{"dec 30"}, story: []string{"jan 2"}},
+		{name: "half the story's weight on another day", article: []string{"fri"}, story: []string{"fri", "wed"}, weekdays: 0.5},
+		{name: "another weekday", article: []string{"fri"}, story: []string{"wed"}, weekdays: 1},
+		{name: "no common kind of date", article: []string{"fri"}, story: []string{"may 3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vt, vw := vec(tt.article...)
+			ct, cw := vec(tt.story...)
+			d, w := dateConflicts(vt, vw, ct, cw)
+			if math.Abs(d-tt.dates) > 1e-6 || math.Abs(w-tt.weekdays) > 1e-6 {
+				t.Errorf("conflicts = %.3f, %.3f; want %.3f, %.3f", d, w, tt.dates, tt.weekdays)
+			}
+		})
+	}
+}
+
+func TestContradicts(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	texts := []string{
+		"The envoy Kessler arrived in Halden on Wednesday and met the mayor Solberg about the harbour strike.",
+		"Kessler met Solberg in Halden on Wednesday to end the harbour strike, officials said.",
+		"The envoy arrived in Brekke on Friday to meet Admiral Vang and the Norrland fleet about the navy.",
+	}
+	var story Centroid
+	for _, x := range texts[:2] {
+		m.Add(&story, m.Vectorize("", x, true))
+	}
+	other := m.Vectorize("", texts[2], true)
+	var single Centroid
+	m.Add(&single, other)
+	if !m.Contradicts(&story, &single) {
+		t.Errorf("a story of another day about other people does not contradict: %v", m.StoryFeatures(&story, &single))
+	}
+	if r := m.Compare(other, &story); r.Same {
+		t.Errorf("the article of another day joins the story: %+v", r)
+	}
+	var one Centroid
+	m.Add(&one, m.Vectorize("", texts[0], false))
+	if m.Contradicts(&story, &one) {
+		t.Errorf("a story contradicts one of its own members: %v", m.StoryFeatures(&story, &one))
+	}
+}
+
+func TestKth(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 200; n += 7 {
+		for _, distinct := range []int{3, 1000} {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = float64(r.IntN(distinct))
+			}
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			for k := 1; k <= n; k += 1 + n/5 {
+				if got, want := kth(slices.Clone(xs), k), sorted[n-k]; got != want {
+					t.Fatalf("kth(n=%d, k=%d) = %v, want %v", n, k, got, want)
+				}
+			}
 		}
 	}
 }
