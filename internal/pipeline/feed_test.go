@@ -1,11 +1,9 @@
 package pipeline_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,25 +84,7 @@ type feedRecord struct {
 
 func feedRecords(t *testing.T, dir string) []feedRecord {
 	t.Helper()
-	names, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
-	var out []feedRecord
-	for _, name := range names {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			var r feedRecord
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			out = append(out, r)
-		}
-		f.Close()
-	}
-	return out
+	return readJSONL[feedRecord](t, dir)
 }
 
 func TestRunOnceOverAFeedPublishesEachItemOnce(t *testing.T) {

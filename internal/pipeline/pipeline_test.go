@@ -47,11 +47,17 @@ type record struct {
 
 func records(t *testing.T, dir string) []record {
 	t.Helper()
+	return readJSONL[record](t, dir)
+}
+
+// readJSONL decodes every line of every *.jsonl file in dir as a T.
+func readJSONL[T any](t *testing.T, dir string) []T {
+	t.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []record
+	var out []T
 	for _, name := range names {
 		f, err := os.Open(name)
 		if err != nil {
@@ -60,7 +66,7 @@ func records(t *testing.T, dir string) []record {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 1<<20), 16<<20)
 		for sc.Scan() {
-			var r record
+			var r T
 			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}

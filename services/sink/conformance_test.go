@@ -23,7 +23,6 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
-	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/sink"
 	"github.com/wirewatch/wirewatch/services/sink/internal/webhook"
@@ -222,10 +221,7 @@ type suite struct {
 }
 
 func newSuite(t *testing.T, setup func(*testing.T, jetstream.JetStream) *destination) *suite {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := withStreams(t)
 	return &suite{t: t, js: js, dst: setup(t, js), seq: map[uint64]string{}}
 }
 
@@ -245,6 +241,21 @@ func (s *suite) publish(a *events.ClusteredArticle, suffix string) {
 	s.mu.Lock()
 	s.seq[ack.Sequence] = sink.Key(a.ID, a.ContentHash)
 	s.mu.Unlock()
+}
+
+// publishArticles publishes the first n distinct articles, once under
+// each suffix, and returns them.
+func (s *suite) publishArticles(n int, suffixes ...string) []*events.ClusteredArticle {
+	s.t.Helper()
+	var all []*events.ClusteredArticle
+	for i := range n {
+		a := article(i, "en", events.RelationNew)
+		all = append(all, a)
+		for _, suffix := range suffixes {
+			s.publish(a, suffix)
+		}
+	}
+	return all
 }
 
 // running is a sink started by the suite.
@@ -346,13 +357,7 @@ func TestOutputConformance(t *testing.T) {
 // the destination once.
 func testExactlyOnce(t *testing.T, setup func(*testing.T, jetstream.JetStream) *destination) {
 	s := newSuite(t, setup)
-	var all []*events.ClusteredArticle
-	for i := range 20 {
-		a := article(i, "en", events.RelationNew)
-		all = append(all, a)
-		s.publish(a, "")
-		s.publish(a, "-again")
-	}
+	all := s.publishArticles(20, "", "-again")
 	r := s.start("")
 	waitFor(t, "40 deliveries", func() bool { return r.svc.Stats().Acked >= 40 })
 	r.stop(t)
@@ -372,12 +377,7 @@ func testExactlyOnce(t *testing.T, setup func(*testing.T, jetstream.JetStream) *
 // destination.
 func testAckAfterDelivery(t *testing.T, setup func(*testing.T, jetstream.JetStream) *destination) {
 	s := newSuite(t, setup)
-	var all []*events.ClusteredArticle
-	for i := range 60 {
-		a := article(i, "en", events.RelationNew)
-		all = append(all, a)
-		s.publish(a, "")
-	}
+	all := s.publishArticles(60, "")
 	r := s.start("")
 	c := s.consumer()
 	checks := 0
@@ -410,12 +410,7 @@ func testAckAfterDelivery(t *testing.T, setup func(*testing.T, jetstream.JetStre
 // retries, and once the destination works each event arrives once.
 func testRetry(t *testing.T, setup func(*testing.T, jetstream.JetStream) *destination) {
 	s := newSuite(t, setup)
-	var all []*events.ClusteredArticle
-	for i := range 3 {
-		a := article(i, "en", events.RelationNew)
-		all = append(all, a)
-		s.publish(a, "")
-	}
+	all := s.publishArticles(3, "")
 	s.dst.fail(t)
 	r := s.start("")
 	waitFor(t, "retries", func() bool { return r.svc.Stats().Retried >= 3 })

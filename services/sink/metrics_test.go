@@ -1,7 +1,6 @@
 package sink_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,11 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
-
 	"github.com/wirewatch/wirewatch/pkg/events"
-	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/sink"
 )
@@ -23,10 +18,7 @@ import (
 // webhook that fails once, then accepts English articles and rejects German
 // ones for good.
 func TestMetricsCountDeliveriesPerOutput(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := withStreams(t)
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -42,27 +34,15 @@ func TestMetricsCountDeliveriesPerOutput(t *testing.T) {
 	publish(t, js, article(2, "de", events.RelationNew), "")
 	dir := t.TempDir()
 	ops := stage.NewOps()
-	s, err := sink.New(js, sink.Config{
+	s := newSink(t, js, sink.Config{
 		Outputs: []sink.OutputSpec{{Kind: sink.KindJSONL, Target: dir}, {Kind: sink.KindWebhook, Target: srv.URL}},
 		Webhook: sink.WebhookConfig{Attempts: 1},
 		Backoff: stage.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond},
 		Ops:     ops,
-	}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	deadline := time.Now().Add(15 * time.Second)
-	for st := s.Stats(); st.Acked < 1 || st.DeadLettered < 1; st = s.Stats() {
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want 1 acked and 1 dead-lettered", st)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
+	})
+	if err := runUntil(t, s, 15*time.Second, "1 acked and 1 dead-lettered", func(st stage.Stats) bool {
+		return st.Acked >= 1 && st.DeadLettered >= 1
+	}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -85,11 +85,51 @@ func lines(t *testing.T, dir string) []string {
 	return out
 }
 
-func TestEventDeliveredTwiceIsWrittenOnce(t *testing.T) {
+// withStreams starts a NATS server holding the pipeline's streams and
+// returns a JetStream context on it.
+func withStreams(t *testing.T) jetstream.JetStream {
+	t.Helper()
 	_, _, js := natstest.Start(t)
 	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	return js
+}
+
+// newSink builds a sink over js that logs errors only.
+func newSink(t *testing.T, js jetstream.JetStream, cfg sink.Config) *sink.Service {
+	t.Helper()
+	s, err := sink.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// runUntil runs s until its stats satisfy done, failing the test with want
+// if they do not within timeout, then stops it and returns what Run did.
+func runUntil(t *testing.T, s *sink.Service, timeout time.Duration, want string, done func(stage.Stats) bool) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	stop := func() error {
+		cancel()
+		return <-ran
+	}
+	deadline := time.Now().Add(timeout)
+	for st := s.Stats(); !done(st); st = s.Stats() {
+		if time.Now().After(deadline) {
+			_ = stop()
+			t.Fatalf("stats %+v, want %s", st, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return stop()
+}
+
+func TestEventDeliveredTwiceIsWrittenOnce(t *testing.T) {
+	js := withStreams(t)
 	out := t.TempDir()
 	a, b := clustered("/in/a.txt", "first story text"), clustered("/in/b.txt", "second story text")
 	publish(t, js, a, "")
@@ -103,27 +143,15 @@ func TestEventDeliveredTwiceIsWrittenOnce(t *testing.T) {
 	}
 
 	var delivered, written atomic.Int32
-	s, err := sink.New(js, sink.Config{OutDir: out, OnDelivered: func(_ *events.ClusteredArticle, w bool) {
+	s := newSink(t, js, sink.Config{OutDir: out, OnDelivered: func(_ *events.ClusteredArticle, w bool) {
 		delivered.Add(1)
 		if w {
 			written.Add(1)
 		}
-	}}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Stats().Acked < 3 || s.Stats().DeadLettered < 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want 3 acked and 1 dead-lettered", s.Stats())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
+	}})
+	if err := runUntil(t, s, 10*time.Second, "3 acked and 1 dead-lettered", func(st stage.Stats) bool {
+		return st.Acked >= 3 && st.DeadLettered >= 1
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got := lines(t, out); len(got) != 2 {
@@ -230,10 +258,7 @@ func TestParseSize(t *testing.T) {
 // webhook that fails at first: the webhook's retries write nothing twice to
 // the files, and each output gets what its filter selects.
 func TestSeveralOutputsWithTheirOwnFilters(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := withStreams(t)
 	var requests, accepted atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if requests.Add(1) <= 4 {
@@ -250,29 +275,15 @@ func TestSeveralOutputsWithTheirOwnFilters(t *testing.T) {
 		publish(t, js, a, "")
 	}
 	dir := t.TempDir()
-	s, err := sink.New(js, sink.Config{
+	s := newSink(t, js, sink.Config{
 		Outputs: []sink.OutputSpec{
 			{Kind: sink.KindJSONL, Target: dir},
 			{Kind: sink.KindWebhook, Target: srv.URL, Filter: "relation!=duplicate"},
 		},
 		Webhook: sink.WebhookConfig{Attempts: 1},
 		Backoff: stage.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond},
-	}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	deadline := time.Now().Add(15 * time.Second)
-	for s.Stats().Acked < 3 {
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want 3 acked", s.Stats())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
+	})
+	if err := runUntil(t, s, 15*time.Second, "3 acked", func(st stage.Stats) bool { return st.Acked >= 3 }); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(lines(t, dir)); n != 3 {
@@ -297,10 +308,7 @@ func TestWebhookDeadLetters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, js := natstest.Start(t)
-			if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			js := withStreams(t)
 			var requests atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
@@ -308,26 +316,12 @@ func TestWebhookDeadLetters(t *testing.T) {
 			}))
 			defer srv.Close()
 			publish(t, js, article(1, "en", events.RelationNew), "")
-			s, err := sink.New(js, sink.Config{
+			s := newSink(t, js, sink.Config{
 				Outputs: []sink.OutputSpec{{Kind: sink.KindWebhook, Target: srv.URL}},
 				Webhook: sink.WebhookConfig{Attempts: 1},
 				Backoff: stage.Backoff{Base: 5 * time.Millisecond, Max: 20 * time.Millisecond},
-			}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- s.Run(ctx) }()
-			deadline := time.Now().Add(15 * time.Second)
-			for s.Stats().DeadLettered < 1 {
-				if time.Now().After(deadline) {
-					t.Fatalf("stats %+v, want a dead letter", s.Stats())
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-			cancel()
-			<-done
+			})
+			_ = runUntil(t, s, 15*time.Second, "a dead letter", func(st stage.Stats) bool { return st.DeadLettered >= 1 })
 			dlq, err := js.Stream(context.Background(), events.StreamDLQ)
 			if err != nil {
 				t.Fatal(err)
@@ -354,27 +348,12 @@ func TestWebhookDeadLetters(t *testing.T) {
 }
 
 func TestNATSOutputCreatesItsStream(t *testing.T) {
-	_, _, js := natstest.Start(t)
+	js := withStreams(t)
 	ctx := context.Background()
-	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	a := article(1, "en", events.RelationNew)
 	publish(t, js, a, "")
-	s, err := sink.New(js, sink.Config{Outputs: []sink.OutputSpec{{Kind: sink.KindNATS, Target: "downstream.everything"}}},
-		zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- s.Run(rctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Stats().Acked < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	<-done
+	s := newSink(t, js, sink.Config{Outputs: []sink.OutputSpec{{Kind: sink.KindNATS, Target: "downstream.everything"}}})
+	_ = runUntil(t, s, 10*time.Second, "1 acked", func(st stage.Stats) bool { return st.Acked >= 1 })
 	out, err := js.Stream(ctx, "WIREWATCH_OUT_DOWNSTREAM_EVERYTHING")
 	if err != nil {
 		t.Fatalf("the output's stream: %v", err)

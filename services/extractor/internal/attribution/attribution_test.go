@@ -5,13 +5,30 @@ import (
 	"testing"
 )
 
+// parseCase is an input, what a parser should make of it, and whether it
+// should accept it at all.
+type parseCase[T any] struct {
+	name string
+	in   string
+	want T
+	ok   bool
+}
+
+// checkParse runs parse, named fn in messages, over each case as a subtest.
+func checkParse[T any](t *testing.T, fn string, parse func(string) (T, bool), tests []parseCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := parse(tt.in)
+			if ok != tt.ok || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%s(%q) = %#v, %v, want %#v, %v", fn, tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
 func TestParseByline(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		want Byline
-		ok   bool
-	}{
+	tests := []parseCase[Byline]{
 		{"two authors", "By Gleb Bryanski and Mark Trevelyan", Byline{Authors: []string{"Gleb Bryanski", "Mark Trevelyan"}}, true},
 		{"comma list", "By Ann Lee, Bo Chen and Cy Dee", Byline{Authors: []string{"Ann Lee", "Bo Chen", "Cy Dee"}}, true},
 		{"relative time chrome", "1 month Ago By Nikodem Baran", Byline{Authors: []string{"Nikodem Baran"}}, true},
@@ -29,23 +46,11 @@ func TestParseByline(t *testing.T) {
 		{"single name", "By Madonna", Byline{}, false},
 		{"empty", "", Byline{}, false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ParseByline(tt.line)
-			if ok != tt.ok || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("ParseByline(%q) = %+v, %v, want %+v, %v", tt.line, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	checkParse(t, "ParseByline", ParseByline, tests)
 }
 
 func TestParseDateline(t *testing.T) {
-	tests := []struct {
-		name string
-		p    string
-		want Dateline
-		ok   bool
-	}{
+	tests := []parseCase[Dateline]{
 		{"reuters no space", "MOSCOW (Reuters) -U.S. envoy Steve Witkoff held talks.", Dateline{"MOSCOW", "Reuters", "U.S. envoy Steve Witkoff held talks."}, true},
 		{"reuters with date", "WASHINGTON, Aug 6 (Reuters) - The White House said.", Dateline{"WASHINGTON", "Reuters", "The White House said."}, true},
 		{"ap with state", "KYIV, Ukraine (AP) — Russia launched drones.", Dateline{"KYIV", "AP", "Russia launched drones."}, true},
@@ -60,23 +65,11 @@ func TestParseDateline(t *testing.T) {
 		{"nothing after", "MOSCOW (Reuters) -", Dateline{}, false},
 		{"plain sentence", "The envoy arrived in Moscow on Wednesday.", Dateline{}, false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ParseDateline(tt.p)
-			if ok != tt.ok || got != tt.want {
-				t.Errorf("ParseDateline(%q) = %+v, %v, want %+v, %v", tt.p, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	checkParse(t, "ParseDateline", ParseDateline, tests)
 }
 
 func TestParseCredit(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		want Credit
-		ok   bool
-	}{
+	tests := []parseCase[Credit]{
 		{"inputs from reuters", "(With inputs from Reuters)", Credit{Wire: "Reuters"}, true},
 		{"inputs from agencies", "(With inputs from agencies)", Credit{}, true},
 		{"inputs from several", "With inputs from AFP and Reuters.", Credit{Wire: "AFP"}, true},
@@ -92,14 +85,7 @@ func TestParseCredit(t *testing.T) {
 		{"aside in brackets", "(The figures were revised later.)", Credit{}, false},
 		{"with sentence", "With the deadline looming, talks resumed.", Credit{}, false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ParseCredit(tt.line)
-			if ok != tt.ok || got != tt.want {
-				t.Errorf("ParseCredit(%q) = %+v, %v, want %+v, %v", tt.line, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	checkParse(t, "ParseCredit", ParseCredit, tests)
 }
 
 func TestWireName(t *testing.T) {

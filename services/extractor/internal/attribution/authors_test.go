@@ -91,10 +91,7 @@ func FuzzParseAuthors(f *testing.F) {
 }
 
 func TestOrganisationCredit(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		ok             bool
-	}{
+	tests := []parseCase[string]{
 		{"brand", "Supermove", "Supermove", true},
 		{"team", "Everfit Team", "Everfit Team", true},
 		{"labelled desk", "By News Desk", "News Desk", true},
@@ -111,21 +108,11 @@ func TestOrganisationCredit(t *testing.T) {
 		{"url", "https://example.org/team", "", false},
 		{"sentence", "Our team writes about moving, storage and everything in between", "", false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := OrganisationCredit(tt.in)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("OrganisationCredit(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	checkParse(t, "OrganisationCredit", OrganisationCredit, tests)
 }
 
 func TestPersonalSiteName(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		ok             bool
-	}{
+	tests := []parseCase[string]{
 		{"copyright line", "© 2025 Toby Hede. All rights reserved.", "Toby Hede", true},
 		{"feed title", "Owain Brennan", "Owain Brennan", true},
 		{"copyright word", "Copyright 2024 Cassidy Williams", "Cassidy Williams", true},
@@ -135,12 +122,5 @@ func TestPersonalSiteName(t *testing.T) {
 		{"one word", "© 2025 Krystyna", "", false},
 		{"year alone", "© 2026", "", false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := PersonalSiteName(tt.in)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("PersonalSiteName(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	checkParse(t, "PersonalSiteName", PersonalSiteName, tests)
 }

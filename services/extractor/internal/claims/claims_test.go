@@ -58,13 +58,41 @@ func describe(cs []events.Claim) string {
 	return b.String()
 }
 
+// attributed is a quote or statement a case wants, in order.
+type attributed struct{ text, speaker, cue string }
+
+// attributedCase is one text and the claims of one kind it should yield.
+type attributedCase struct {
+	name string
+	text string
+	want []attributed
+}
+
+// runAttributed extracts each case's text and checks its claims of kind
+// (named noun in messages) against want, in order.
+func runAttributed(t *testing.T, kind events.ClaimKind, noun string, tests []attributedCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := Extract(tt.text)
+			checkSpans(t, tt.text, cs)
+			got := ofKind(cs, kind)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d %ss, want %d:%s", len(got), noun, len(tt.want), describe(got))
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Text != w.text || g.Speaker != w.speaker || g.Cue != w.cue {
+					t.Errorf("%s %d = %q by %q (%q), want %q by %q (%q)", noun, i, g.Text, g.Speaker, g.Cue, w.text, w.speaker, w.cue)
+				}
+			}
+		})
+	}
+}
+
 func TestQuotes(t *testing.T) {
-	type quote struct{ text, speaker, cue string }
-	tests := []struct {
-		name string
-		text string
-		want []quote
-	}{
+	type quote = attributed
+	tests := []attributedCase{
 		{
 			name: "verb before name after the quotation",
 			text: `“We will not give up,” said Gerhard Mangott, an Austrian analyst.`,
@@ -156,31 +184,12 @@ func TestQuotes(t *testing.T) {
 			want: []quote{{"we are open for business as usual", "", ""}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cs := Extract(tt.text)
-			checkSpans(t, tt.text, cs)
-			got := ofKind(cs, events.ClaimQuote)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %d quotes, want %d:%s", len(got), len(tt.want), describe(got))
-			}
-			for i, w := range tt.want {
-				g := got[i]
-				if g.Text != w.text || g.Speaker != w.speaker || g.Cue != w.cue {
-					t.Errorf("quote %d = %q by %q (%q), want %q by %q (%q)", i, g.Text, g.Speaker, g.Cue, w.text, w.speaker, w.cue)
-				}
-			}
-		})
-	}
+	runAttributed(t, events.ClaimQuote, "quote", tests)
 }
 
 func TestStatements(t *testing.T) {
-	type statement struct{ text, speaker, cue string }
-	tests := []struct {
-		name string
-		text string
-		want []statement
-	}{
+	type statement = attributed
+	tests := []attributedCase{
 		{
 			name: "attribution closing the sentence",
 			text: "Putin is unlikely to bow to the ultimatum, three sources close to the Kremlin told Reuters.",
@@ -250,22 +259,7 @@ func TestStatements(t *testing.T) {
 			want: nil,
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cs := Extract(tt.text)
-			checkSpans(t, tt.text, cs)
-			got := ofKind(cs, events.ClaimStatement)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %d statements, want %d:%s", len(got), len(tt.want), describe(got))
-			}
-			for i, w := range tt.want {
-				g := got[i]
-				if g.Text != w.text || g.Speaker != w.speaker || g.Cue != w.cue {
-					t.Errorf("statement %d = %q by %q (%q), want %q by %q (%q)", i, g.Text, g.Speaker, g.Cue, w.text, w.speaker, w.cue)
-				}
-			}
-		})
-	}
+	runAttributed(t, events.ClaimStatement, "statement", tests)
 }
 
 func TestNumbers(t *testing.T) {

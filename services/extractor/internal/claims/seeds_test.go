@@ -57,10 +57,34 @@ func find(cs []events.Claim, k events.ClaimKind, prefix string) (events.Claim, b
 	return events.Claim{}, false
 }
 
+// seedClaim is a claim of one kind a seed should yield: its text starts
+// with prefix and it is attributed to speaker by cue.
+type seedClaim struct {
+	name, seed, prefix, speaker, cue string
+}
+
+// runSeedClaims checks each case's seed for its claim of kind (named noun in
+// messages).
+func runSeedClaims(t *testing.T, kind events.ClaimKind, noun string, tests []seedClaim) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := seedText(t, tt.seed)
+			cs := Extract(text)
+			checkSpans(t, text, cs)
+			c, ok := find(cs, kind, tt.prefix)
+			if !ok {
+				t.Fatalf("no %s starting %q in:%s", noun, tt.prefix, describe(ofKind(cs, kind)))
+			}
+			if c.Speaker != tt.speaker || c.Cue != tt.cue {
+				t.Errorf("%s %q by %q (%q), want by %q (%q)", noun, c.Text, c.Speaker, c.Cue, tt.speaker, tt.cue)
+			}
+		})
+	}
+}
+
 func TestSeedQuotes(t *testing.T) {
-	tests := []struct {
-		name, seed, prefix, speaker, cue string
-	}{
+	tests := []seedClaim{
 		{"Mangott on the visit", "002", "The visit of Witkoff is a last-ditch effort to find a face-saving solution", "Gerhard Mangott", "said"},
 		{"Mangott by he said", "002", "Russia will insist", "Gerhard Mangott", "said"},
 		{"Mangott carried on", "002", "Trump will be under pressure", "Gerhard Mangott", ""},
@@ -71,20 +95,7 @@ func TestSeedQuotes(t *testing.T) {
 		{"Ushakov passive", "003", "useful and constructive", "Yuri Ushakov", "described"},
 		{"Peskov by a participle", "004", "momentous", "Dmitry Peskov", "telling"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := seedText(t, tt.seed)
-			cs := Extract(text)
-			checkSpans(t, text, cs)
-			c, ok := find(cs, events.ClaimQuote, tt.prefix)
-			if !ok {
-				t.Fatalf("no quote starting %q in:%s", tt.prefix, describe(ofKind(cs, events.ClaimQuote)))
-			}
-			if c.Speaker != tt.speaker || c.Cue != tt.cue {
-				t.Errorf("quote %q by %q (%q), want by %q (%q)", c.Text, c.Speaker, c.Cue, tt.speaker, tt.cue)
-			}
-		})
-	}
+	runSeedClaims(t, events.ClaimQuote, "quote", tests)
 }
 
 func TestSeedScareQuotes(t *testing.T) {
@@ -102,9 +113,7 @@ func TestSeedScareQuotes(t *testing.T) {
 }
 
 func TestSeedStatements(t *testing.T) {
-	tests := []struct {
-		name, seed, prefix, speaker, cue string
-	}{
+	tests := []seedClaim{
 		{"sources close to the Kremlin", "002", "Putin is unlikely to bow to Trump’s sanctions ultimatum", "three sources close to the Kremlin", "told"},
 		{"Zelenskiy without that", "002", "Ukraine would never recognise", "Zelenskiy", "said"},
 		{"Kremlin says", "002", "threats to penalise countries", "The Kremlin", "says"},
@@ -115,20 +124,7 @@ func TestSeedStatements(t *testing.T) {
 		{"he added", "001", "the incendiary rhetoric was a sign", "Gerhard Mangott", "added"},
 		{"Kremlin said at the end", "004", "U.S. President Donald Trump’s special envoy", "the Kremlin", "said"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := seedText(t, tt.seed)
-			cs := Extract(text)
-			checkSpans(t, text, cs)
-			c, ok := find(cs, events.ClaimStatement, tt.prefix)
-			if !ok {
-				t.Fatalf("no statement starting %q in:%s", tt.prefix, describe(ofKind(cs, events.ClaimStatement)))
-			}
-			if c.Speaker != tt.speaker || c.Cue != tt.cue {
-				t.Errorf("statement %q by %q (%q), want by %q (%q)", c.Text, c.Speaker, c.Cue, tt.speaker, tt.cue)
-			}
-		})
-	}
+	runSeedClaims(t, events.ClaimStatement, "statement", tests)
 }
 
 func TestSeedNumbers(t *testing.T) {

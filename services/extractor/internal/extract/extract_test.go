@@ -12,16 +12,7 @@ import (
 
 // rawDoc returns a raw document holding body as contentType.
 func rawDoc(body, contentType string) *events.RawDocument {
-	src := events.Source{Kind: events.SourceHTTP, URL: "https://news.example/story"}
-	return &events.RawDocument{
-		Schema:      events.SchemaRawDocument,
-		ID:          events.DocumentID(src),
-		Source:      src,
-		FetchedAt:   testNow.Add(-time.Minute),
-		ContentType: contentType,
-		Body:        []byte(body),
-		ContentHash: events.BytesHash([]byte(body)),
-	}
+	return hostileDoc([]byte(body), contentType, "")
 }
 
 func TestExtractErrors(t *testing.T) {

@@ -31,6 +31,17 @@ func checkFuzzResult(t *testing.T, body []byte, contentType string) {
 	checkArticle(t, a, raw)
 }
 
+// fuzzExtract adds seeds to f's corpus and fuzzes Extract with bodies of
+// contentType.
+func fuzzExtract(f *testing.F, contentType string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFuzzResult(t, body, contentType)
+	})
+}
+
 func FuzzPlainText(f *testing.F) {
 	if dir, err := findSeeds(); err == nil {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
@@ -40,7 +51,7 @@ func FuzzPlainText(f *testing.F) {
 			}
 		}
 	}
-	for _, s := range []string{
+	fuzzExtract(f, "text/plain",
 		"",
 		"Title\n\nBody text here.",
 		"By Jane Doe and John Roe\nLONDON (Reuters) - Text.\n(Reporting by X; Editing by Y)",
@@ -50,12 +61,7 @@ func FuzzPlainText(f *testing.F) {
 		"\xff\xfe\x00a\x00b",
 		"\xfe\xff\x00a",
 		"U.S. . . . ! ? …",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		checkFuzzResult(t, body, "text/plain")
-	})
+	)
 }
 
 func FuzzHTML(f *testing.F) {
@@ -64,7 +70,7 @@ func FuzzHTML(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	for _, s := range []string{
+	fuzzExtract(f, "text/html",
 		"",
 		"<p>x",
 		"<html><head><title>T | S</title><meta property=og:site_name content=S></head><body><article><p>Text.</p></article></body></html>",
@@ -75,10 +81,5 @@ func FuzzHTML(f *testing.F) {
 		"<meta charset=utf-16><p>a</p>",
 		"<!DOCTYPE html><frameset><frame></frameset>",
 		"<time datetime=\"9999-12-31\"></time><p>a</p>",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		checkFuzzResult(t, body, "text/html")
-	})
+	)
 }

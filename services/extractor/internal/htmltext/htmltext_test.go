@@ -217,22 +217,32 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestLimits(t *testing.T) {
-	var bomb strings.Builder
+// formattingBomb is a page of unclosed formatting elements that the HTML
+// tree builder reopens in every following paragraph.
+func formattingBomb() string {
+	var b strings.Builder
 	for i := range 100 {
-		bomb.WriteString("<i id=" + strings.Repeat("x", i+1) + ">")
+		b.WriteString("<i id=" + strings.Repeat("x", i+1) + ">")
 	}
-	bomb.WriteString(strings.Repeat("<p>x", 5000))
-	tests := []struct {
-		name string
-		page string
-		opts Options
-		want error
-	}{
+	b.WriteString(strings.Repeat("<p>x", 5000))
+	return b.String()
+}
+
+// limitCase is a page and the error parsing it under opts should give.
+type limitCase struct {
+	name string
+	page string
+	opts Options
+	want error
+}
+
+func TestLimits(t *testing.T) {
+	bomb := formattingBomb()
+	tests := []limitCase{
 		{"deep nesting", strings.Repeat("<div>", 100) + "x", Options{MaxDepth: 50}, ErrTooDeep},
 		{"deep lists", strings.Repeat("<ul><li>", 60) + "x", Options{MaxDepth: 100}, ErrTooDeep},
 		{"many tokens", strings.Repeat("<p>x</p>", 600), Options{MaxNodes: 1000}, ErrTooManyNodes},
-		{"formatting bomb", bomb.String(), Options{MaxNodes: 100_000}, ErrTooManyNodes},
+		{"formatting bomb", bomb, Options{MaxNodes: 100_000}, ErrTooManyNodes},
 		{"unclosed paragraphs are not deep", "<body>" + strings.Repeat("<p>x", 2000), Options{MaxDepth: 50}, nil},
 		{"repeated unclosed font is not a bomb", strings.Repeat("<font size=2><p>text", 3000), Options{MaxNodes: 20_000}, nil},
 	}

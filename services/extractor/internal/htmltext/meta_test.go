@@ -25,6 +25,24 @@ func metaOf(t *testing.T, pageURL, head, body string) Meta {
 
 const storyURL = "https://www.dailyplanet.example/news/story"
 
+// storyMeta parses a page of head and body, followed by a paragraph of
+// article text, at pageURL, or at storyURL when pageURL is empty.
+func storyMeta(t *testing.T, pageURL, head, body string) Meta {
+	t.Helper()
+	if pageURL == "" {
+		pageURL = storyURL
+	}
+	return metaOf(t, pageURL, head, body+para)
+}
+
+// rfc3339 formats tm, or is empty when there is none.
+func rfc3339(tm *time.Time) string {
+	if tm == nil {
+		return ""
+	}
+	return tm.Format(time.RFC3339)
+}
+
 // para is article text long enough for the page to have a main text.
 const para = `<p>The council approved the budget on Monday after a long debate, with most members voting in favour of the plan.</p>`
 
@@ -213,11 +231,7 @@ func TestTitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u := tt.url
-			if u == "" {
-				u = storyURL
-			}
-			m := metaOf(t, u, tt.head, tt.body+para)
+			m := storyMeta(t, tt.url, tt.head, tt.body)
 			if m.Title != tt.want || m.Provenance["title"] != tt.wantFrom {
 				t.Errorf("title = %q from %q, want %q from %q", m.Title, m.Provenance["title"], tt.want, tt.wantFrom)
 			}
@@ -374,7 +388,7 @@ func TestAuthors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := metaOf(t, storyURL, tt.head, tt.body+para)
+			m := storyMeta(t, "", tt.head, tt.body)
 			got := strings.Join(m.Authors, "|")
 			if got != tt.want || m.Provenance["authors"] != tt.wantFrom {
 				t.Errorf("authors = %q from %q, want %q from %q", got, m.Provenance["authors"], tt.want, tt.wantFrom)
@@ -498,11 +512,7 @@ func TestAuthorCredit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u := tt.url
-			if u == "" {
-				u = storyURL
-			}
-			m := metaOf(t, u, tt.head, tt.body+para)
+			m := storyMeta(t, tt.url, tt.head, tt.body)
 			if got := strings.Join(m.Authors, "|"); got != tt.want {
 				t.Errorf("authors = %q, want %q", got, tt.want)
 			}
@@ -759,23 +769,12 @@ func TestDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u := tt.url
-			if u == "" {
-				u = storyURL
-			}
-			m := metaOf(t, u, tt.head, tt.body+para)
-			got := ""
-			if m.PublishedAt != nil {
-				got = m.PublishedAt.Format(time.RFC3339)
-			}
+			m := storyMeta(t, tt.url, tt.head, tt.body)
+			got := rfc3339(m.PublishedAt)
 			if got != tt.want || m.Provenance["published_at"] != tt.wantFrom {
 				t.Errorf("published = %q from %q, want %q from %q", got, m.Provenance["published_at"], tt.want, tt.wantFrom)
 			}
-			gotMod := ""
-			if m.ModifiedAt != nil {
-				gotMod = m.ModifiedAt.Format(time.RFC3339)
-			}
-			if gotMod != tt.wantModified {
+			if gotMod := rfc3339(m.ModifiedAt); gotMod != tt.wantModified {
 				t.Errorf("modified = %q, want %q", gotMod, tt.wantModified)
 			}
 		})

@@ -178,27 +178,18 @@ func FuzzScanner(f *testing.F) {
 }
 
 func TestPrescan(t *testing.T) {
-	var bomb strings.Builder
-	for i := range 100 {
-		bomb.WriteString("<i id=" + strings.Repeat("x", i+1) + ">")
-	}
-	bomb.WriteString(strings.Repeat("<p>x", 5000))
-	tests := []struct {
-		name string
-		page string
-		opts Options
-		want error
-	}{
+	bomb := formattingBomb()
+	tests := []limitCase{
 		{"deep nesting", strings.Repeat("<div>", 100) + "x", Options{MaxDepth: 50}, ErrTooDeep},
 		{"deep self-closing divs", strings.Repeat("<div/>", 100) + "x", Options{MaxDepth: 50}, ErrTooDeep},
 		{"deep svg", "<svg>" + strings.Repeat("<g>", 100), Options{MaxDepth: 50}, ErrTooDeep},
 		{"self-closing svg elements are not deep", "<svg>" + strings.Repeat("<path/>", 100) + "</svg>", Options{MaxDepth: 50}, nil},
 		{"many tokens", strings.Repeat("<p>x</p>", 600), Options{MaxNodes: 1000}, ErrTooManyNodes},
-		{"formatting bomb", bomb.String(), Options{MaxNodes: 100_000}, ErrTooManyNodes},
-		{"formatting bomb after svg style", "<svg><style>" + bomb.String(), Options{MaxNodes: 100_000}, ErrTooManyNodes},
-		{"formatting bomb after script escapes", "<script><!--<script>a</script> <!-- x </script>" + bomb.String(), Options{MaxNodes: 100_000}, ErrTooManyNodes},
-		{"formatting bomb in a script", "<script>" + bomb.String() + "</script>", Options{MaxNodes: 100_000}, nil},
-		{"formatting bomb in a comment", "<!--" + bomb.String() + "-->", Options{MaxNodes: 100_000}, nil},
+		{"formatting bomb", bomb, Options{MaxNodes: 100_000}, ErrTooManyNodes},
+		{"formatting bomb after svg style", "<svg><style>" + bomb, Options{MaxNodes: 100_000}, ErrTooManyNodes},
+		{"formatting bomb after script escapes", "<script><!--<script>a</script> <!-- x </script>" + bomb, Options{MaxNodes: 100_000}, ErrTooManyNodes},
+		{"formatting bomb in a script", "<script>" + bomb + "</script>", Options{MaxNodes: 100_000}, nil},
+		{"formatting bomb in a comment", "<!--" + bomb + "-->", Options{MaxNodes: 100_000}, nil},
 		{"unclosed paragraphs are not deep", "<body>" + strings.Repeat("<p>x", 2000), Options{MaxDepth: 50}, nil},
 		{"closed lists are not deep", strings.Repeat("<ul><li>a<li>b</ul>", 200), Options{MaxDepth: 50}, nil},
 		{"repeated unclosed font is not a bomb", strings.Repeat("<font size=2><p>text", 3000), Options{MaxNodes: 20_000}, nil},

@@ -6,57 +6,36 @@ import (
 	"testing"
 )
 
-func TestHTML(t *testing.T) {
-	latin := []byte("<html><head><meta charset=\"windows-1252\"></head><body>M\xfcnchen \x80 \x93x\x94</body></html>")
-	tests := []struct {
-		name        string
-		body        []byte
-		contentType string
-		declared    string
-		wantCharset string
-		wantContain string
-	}{
-		{"meta charset", latin, "text/html", "", "windows-1252", "München € “x”"},
-		{"content type param", []byte("<p>M\xfcnchen</p>"), "text/html; charset=ISO-8859-1", "", "windows-1252", "München"},
-		{"transport charset", []byte("<p>M\xfcnchen</p>"), "text/html", "latin1", "windows-1252", "München"},
-		{"utf-8 bom", []byte("\xef\xbb\xbf<p>München</p>"), "text/html; charset=iso-8859-1", "", "utf-8", "<p>München"},
-		{"utf-16le bom", []byte("\xff\xfe<\x00p\x00>\x00\xfc\x00"), "", "", "utf-16le", "<p>ü"},
-		{"undeclared utf-8 after ascii kilobyte", append(append([]byte("<p>"), make1K()...), "München</p>"...), "", "", "utf-8", "München"},
-		{"stale latin declaration on utf-8", []byte("<meta charset=iso-8859-1><p>München</p>"), "", "", "utf-8", "München"},
-		{"undeclared legacy", []byte("<p>M\xfcnchen</p>"), "", "", "windows-1252", "München"},
-		{"koi8-r", []byte("<meta charset=koi8-r><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>"), "", "", "koi8-r", "Привет"},
-	}
+// decodeCase is a body, the charsets the transport and the page's
+// surroundings declare, and the charset and text a decoder should find.
+type decodeCase struct {
+	name        string
+	body        []byte
+	contentType string
+	declared    string
+	wantCharset string
+	want        string
+}
+
+// checkHTMLDecodes decodes each case's body as a page, which must hold want.
+func checkHTMLDecodes(t *testing.T, tests []decodeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := HTML(tt.body, tt.contentType, tt.declared)
 			if err != nil {
 				t.Fatalf("HTML: %v", err)
 			}
-			if got.Charset != tt.wantCharset || !contains(got.Text, tt.wantContain) {
-				t.Errorf("HTML() = %q as %s, want it to hold %q as %s", got.Text, got.Charset, tt.wantContain, tt.wantCharset)
+			if got.Charset != tt.wantCharset || !contains(got.Text, tt.want) {
+				t.Errorf("HTML() = %q as %s, want it to hold %q as %s", got.Text, got.Charset, tt.want, tt.wantCharset)
 			}
 		})
 	}
 }
 
-func TestText(t *testing.T) {
-	tests := []struct {
-		name        string
-		body        []byte
-		contentType string
-		declared    string
-		wantCharset string
-		want        string
-	}{
-		{"utf-8", []byte("Grüße"), "text/plain", "", "utf-8", "Grüße"},
-		{"utf-8 despite declaration", []byte("Grüße"), "text/plain; charset=iso-8859-1", "", "utf-8", "Grüße"},
-		{"declared latin", []byte("Gr\xfc\xdfe"), "text/plain; charset=iso-8859-1", "", "windows-1252", "Grüße"},
-		{"transport declared", []byte("\xcf\xf0\xe8\xe2\xe5\xf2"), "text/plain", "windows-1251", "windows-1251", "Привет"},
-		{"fallback", []byte("Gr\xfc\xdfe"), "text/plain", "", "windows-1252", "Grüße"},
-		{"unknown label", []byte("Gr\xfc\xdfe"), "text/plain; charset=klingon", "", "windows-1252", "Grüße"},
-		{"bom", []byte("\xef\xbb\xbfHi"), "", "", "utf-8", "Hi"},
-		{"utf-16be", []byte("\xfe\xff\x00H\x00i"), "", "", "utf-16be", "Hi"},
-	}
+// checkTextDecodes decodes each case's body as plain text, which must be want.
+func checkTextDecodes(t *testing.T, tests []decodeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Text(tt.body, tt.contentType, tt.declared)
@@ -68,6 +47,36 @@ func TestText(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestHTML(t *testing.T) {
+	latin := []byte("<html><head><meta charset=\"windows-1252\"></head><body>M\xfcnchen \x80 \x93x\x94</body></html>")
+	tests := []decodeCase{
+		{"meta charset", latin, "text/html", "", "windows-1252", "München € “x”"},
+		{"content type param", []byte("<p>M\xfcnchen</p>"), "text/html; charset=ISO-8859-1", "", "windows-1252", "München"},
+		{"transport charset", []byte("<p>M\xfcnchen</p>"), "text/html", "latin1", "windows-1252", "München"},
+		{"utf-8 bom", []byte("\xef\xbb\xbf<p>München</p>"), "text/html; charset=iso-8859-1", "", "utf-8", "<p>München"},
+		{"utf-16le bom", []byte("\xff\xfe<\x00p\x00>\x00\xfc\x00"), "", "", "utf-16le", "<p>ü"},
+		{"undeclared utf-8 after ascii kilobyte", append(append([]byte("<p>"), make1K()...), "München</p>"...), "", "", "utf-8", "München"},
+		{"stale latin declaration on utf-8", []byte("<meta charset=iso-8859-1><p>München</p>"), "", "", "utf-8", "München"},
+		{"undeclared legacy", []byte("<p>M\xfcnchen</p>"), "", "", "windows-1252", "München"},
+		{"koi8-r", []byte("<meta charset=koi8-r><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>"), "", "", "koi8-r", "Привет"},
+	}
+	checkHTMLDecodes(t, tests)
+}
+
+func TestText(t *testing.T) {
+	tests := []decodeCase{
+		{"utf-8", []byte("Grüße"), "text/plain", "", "utf-8", "Grüße"},
+		{"utf-8 despite declaration", []byte("Grüße"), "text/plain; charset=iso-8859-1", "", "utf-8", "Grüße"},
+		{"declared latin", []byte("Gr\xfc\xdfe"), "text/plain; charset=iso-8859-1", "", "windows-1252", "Grüße"},
+		{"transport declared", []byte("\xcf\xf0\xe8\xe2\xe5\xf2"), "text/plain", "windows-1251", "windows-1251", "Привет"},
+		{"fallback", []byte("Gr\xfc\xdfe"), "text/plain", "", "windows-1252", "Grüße"},
+		{"unknown label", []byte("Gr\xfc\xdfe"), "text/plain; charset=klingon", "", "windows-1252", "Grüße"},
+		{"bom", []byte("\xef\xbb\xbfHi"), "", "", "utf-8", "Hi"},
+		{"utf-16be", []byte("\xfe\xff\x00H\x00i"), "", "", "utf-16be", "Hi"},
+	}
+	checkTextDecodes(t, tests)
 }
 
 func make1K() []byte {
@@ -116,14 +125,7 @@ func TestWrongDeclarations(t *testing.T) {
 	polish := encodeIn(t, "windows-1250", "Zażółć gęślą jaźń, powiedział minister w Warszawie.")
 	french := encodeIn(t, "windows-1252", "L'été à Paris: très chaud, déclare Météo-France.")
 	page := func(b []byte) []byte { return append(append([]byte("<html><body><p>"), b...), "</p></body></html>"...) }
-	tests := []struct {
-		name        string
-		body        []byte
-		contentType string
-		declared    string
-		wantCharset string
-		want        string
-	}{
+	tests := []decodeCase{
 		{"windows-1251 declared utf-8 by the transport", page(cp1251), "text/html; charset=utf-8", "", "windows-1251", russian},
 		{"windows-1251 declared utf-8 by meta", append([]byte("<meta charset=utf-8>"), page(cp1251)...), "text/html", "", "windows-1251", russian},
 		{"windows-1251 declared utf-8, meta right", append([]byte("<meta charset=windows-1251>"), page(cp1251)...), "text/html; charset=utf-8", "", "windows-1251", russian},
@@ -136,35 +138,12 @@ func TestWrongDeclarations(t *testing.T) {
 		{"windows-1252 declared utf-8", page(french), "text/html; charset=utf-8", "", "windows-1252", "L'été à Paris"},
 		{"windows-1252 declared windows-1250 stays", page(french), "text/html; charset=windows-1250", "", "windows-1250", "L'"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := HTML(tt.body, tt.contentType, tt.declared)
-			if err != nil {
-				t.Fatalf("HTML: %v", err)
-			}
-			if got.Charset != tt.wantCharset || !contains(got.Text, tt.want) {
-				t.Errorf("HTML() = %q as %s, want it to hold %q as %s", got.Text, got.Charset, tt.want, tt.wantCharset)
-			}
-		})
-	}
-	for _, tt := range []struct {
-		name, contentType, want string
-		body                    []byte
-	}{
-		{"text windows-1251 undeclared", "text/plain", "windows-1251", cp1251},
-		{"text windows-1251 declared utf-8", "text/plain; charset=utf-8", "windows-1251", cp1251},
-		{"text koi8-r declared windows-1251", "text/plain; charset=windows-1251", "koi8-r", koi8},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Text(tt.body, tt.contentType, "")
-			if err != nil {
-				t.Fatalf("Text: %v", err)
-			}
-			if got.Charset != tt.want || string(got.Text) != russian {
-				t.Errorf("Text() = %q as %s, want %q as %s", got.Text, got.Charset, russian, tt.want)
-			}
-		})
-	}
+	checkHTMLDecodes(t, tests)
+	checkTextDecodes(t, []decodeCase{
+		{"text windows-1251 undeclared", cp1251, "text/plain", "", "windows-1251", russian},
+		{"text windows-1251 declared utf-8", cp1251, "text/plain; charset=utf-8", "", "windows-1251", russian},
+		{"text koi8-r declared windows-1251", koi8, "text/plain; charset=windows-1251", "", "koi8-r", russian},
+	})
 }
 
 func TestBinary(t *testing.T) {
