@@ -9,8 +9,10 @@
 #     that cluster state is on news.cluster.> (read with the CLI's tail verb
 #     as the read-only monitor identity).
 #  4. Kills one NATS node, has the demo site publish a second edition, and
-#     checks that every new article arrives exactly once, that no service
-#     restarted, and that the node catches up when it comes back.
+#     checks that every new article arrives exactly once and in bounded time,
+#     that no service restarted (a restart fails the test) or was unready for
+#     longer than a few seconds, and that the node catches up when it comes
+#     back.
 #  5. Tears everything down.
 #
 # Where a Docker engine cannot be had or cannot run containers, it prints a
@@ -31,13 +33,17 @@ GO=${GO:-go}
 COMPOSE_VERSION=${COMPOSE_VERSION:-v2.40.3}
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-wirewatch-smoke}
 export DEMOFEED_PORT=${DEMOFEED_PORT:-18089}
-export WIREWATCH_DEMO_SUBNET=${WIREWATCH_DEMO_SUBNET:-192.88.99.128/25}
+# The issue's target: losing a NATS node stops no service for more than a
+# few seconds. The second edition must be in the sink within EDITION_BOUND
+# seconds of being posted with a node down (the fetcher polls the demo site
+# every 5 to 15 s), and no service may be unready longer than UNREADY_BOUND.
+EDITION_BOUND=${SMOKE_EDITION_BOUND:-60}
+UNREADY_BOUND=${SMOKE_UNREADY_BOUND:-15}
 COMPOSE=(docker compose -f deploy/docker-compose.yml)
 WORK=$(mktemp -d)
 DOCKERD_PID=""
 STACK_UP=""
 PASSED=0
-WARNINGS=0
 
 log() { echo "smoke: $*"; }
 remaining() { echo $((BUDGET - ($(date +%s) - WIREWATCH_SMOKE_START))); }
@@ -71,7 +77,12 @@ pass() {
 	log "ok: $*"
 }
 
+PROBE_PID=""
+
 teardown() {
+	if [ -n "$PROBE_PID" ]; then
+		kill "$PROBE_PID" 2>/dev/null || true
+	fi
 	if [ -n "$STACK_UP" ]; then
 		timeout 120 "${COMPOSE[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
 	fi
@@ -229,8 +240,10 @@ ARTICLES=$(find examples/articles -maxdepth 1 -type f \( -name '*.txt' -o -name 
 
 # --- 3. Clustered output --------------------------------------------------------
 
+first_start=$(date +%s)
 wait_records "$ARTICLES" 180 || fail "the sink holds $(sink_records | wc -l) of $ARTICLES records after 3 minutes"
 sink_records >"$WORK/first.txt"
+log "timings: first edition in the sink $(($(date +%s) - first_start))s after the stack was healthy"
 clusters=$(awk '{print $2}' "$WORK/first.txt" | sort -u | wc -l)
 [ "$clusters" -ge 2 ] && [ "$clusters" -lt "$ARTICLES" ] ||
 	fail "$ARTICLES articles in $clusters clusters: want the versions of one story grouped"
@@ -253,13 +266,50 @@ pass "no permissions violation logged by the NATS nodes"
 
 # --- 4. Lose a NATS node ------------------------------------------------------
 
+SERVICES=(fetcher extractor deduper sink)
+
+# restarts prints, per service container, its restart count and when it
+# last started: any difference after the node loss is a restart.
 restarts() {
-	for c in $("${COMPOSE[@]}" ps -q fetcher extractor deduper sink); do
-		docker inspect --format '{{.Name}} {{.RestartCount}} {{.State.Status}}' "$c"
+	for c in $("${COMPOSE[@]}" ps -aq "${SERVICES[@]}"); do
+		docker inspect --format '{{.Name}} restarts={{.RestartCount}} started={{.State.StartedAt}} {{.State.Status}}' "$c"
 	done | sort
 }
+
+# probe_readiness asks every service's /readyz (with the healthcheck binary
+# inside its container) about once a second, printing "<epoch> <name> ok|down".
+probe_readiness() {
+	local ids=$("${COMPOSE[@]}" ps -q "${SERVICES[@]}")
+	while :; do
+		for c in $ids; do
+			local st=down
+			timeout 5 docker exec "$c" /usr/local/bin/healthcheck --timeout 2s http://127.0.0.1:8080/readyz >/dev/null 2>&1 && st=ok
+			echo "$(date +%s) $(docker inspect --format '{{.Name}}' "$c" | tr -d /) $st"
+		done
+		sleep 1
+	done
+}
+
+# longest_unready reads probe_readiness output and prints, per container,
+# the longest time it was seen not ready (from its first failed probe to the
+# next good one, or to the end of the probing).
+longest_unready() {
+	awk '{ last = $1 }
+		$3 == "down" && !($2 in since) { since[$2] = $1 }
+		$3 == "ok" && ($2 in since) { d = $1 - since[$2]; if (d > worst[$2]) worst[$2] = d; delete since[$2] }
+		{ seen[$2] = 1 }
+		END {
+			for (c in since) { d = last - since[c]; if (d > worst[c]) worst[c] = d }
+			for (c in seen) printf "%s %d\n", c, worst[c] + 0
+		}' "$1" | sort
+}
+
 restarts >"$WORK/restarts.before"
+probe_readiness >"$WORK/readiness.log" 2>/dev/null &
+PROBE_PID=$!
+sleep 3 # a baseline: everything ready before the kill
 "${COMPOSE[@]}" kill -s SIGKILL nats-2 >/dev/null 2>&1 || fail "killing nats-2"
+killed_at=$(date +%s)
 log "killed nats-2"
 post_edition() {
 	if command -v curl >/dev/null; then
@@ -271,10 +321,15 @@ post_edition() {
 	fi
 }
 post_edition || fail "asking the demo site for a second edition"
+posted_at=$(date +%s)
 
 want=$((2 * ARTICLES))
-wait_records "$want" 180 || fail "with nats-2 down the sink holds $(sink_records | wc -l) of $want records after 3 minutes"
+wait_records "$want" "$EDITION_BOUND" ||
+	fail "with nats-2 down the sink holds $(sink_records | wc -l) of $want records ${EDITION_BOUND}s after the second edition"
+arrived=$(($(date +%s) - posted_at))
 sleep 10 # anything delivered twice would show by now
+kill "$PROBE_PID" 2>/dev/null
+wait "$PROBE_PID" 2>/dev/null
 sink_records >"$WORK/second.txt"
 total=$(wc -l <"$WORK/second.txt")
 unique=$(awk '{print $1}' "$WORK/second.txt" | sort -u | wc -l)
@@ -282,23 +337,29 @@ unique=$(awk '{print $1}' "$WORK/second.txt" | sort -u | wc -l)
 	fail "with nats-2 down: $total records, $unique distinct, want $want of each"
 grown=$(awk '{print $2}' "$WORK/second.txt" | sort -u | wc -l)
 [ "$grown" -eq "$clusters" ] || fail "the second edition's copies made $grown clusters, want them in the $clusters there were"
-pass "with nats-2 down, the second edition's $ARTICLES articles arrived once each, in the existing clusters"
+pass "with nats-2 down, the second edition's $ARTICLES articles arrived once each within ${arrived}s (bound ${EDITION_BOUND}s), in the existing clusters"
 
 restarts >"$WORK/restarts.after"
 if ! diff -u "$WORK/restarts.before" "$WORK/restarts.after" >"$WORK/restarts.diff"; then
-	# Nothing was lost (checked above), but a service went down for a while.
-	# Reported loudly rather than failed: the fix is in the service.
-	echo "################################################################################"
-	echo "#  WARNING: a service restarted while nats-2 was down:"
-	grep '^+/' "$WORK/restarts.diff" | sed 's/^+\//#    /'
+	echo "smoke: a service restarted while nats-2 was down:" >&2
+	grep '^[-+]/' "$WORK/restarts.diff" | sed 's/^/smoke:   /' >&2
 	for c in $(grep '^+/' "$WORK/restarts.diff" | cut -d' ' -f1 | tr -d '+/'); do
-		docker logs "$c" 2>&1 | grep -v '^{' | tail -n 2 | sed 's/^/#    last words: /'
+		docker logs "$c" 2>&1 | grep -v '^{' | tail -n 3 | sed 's/^/smoke:   last words: /' >&2
+		docker logs "$c" 2>&1 | grep '"level":"\(error\|fatal\)"' | tail -n 3 | sed 's/^/smoke:   /' >&2
 	done
-	echo "################################################################################"
-	WARNINGS=$((WARNINGS + 1))
-else
-	pass "no service restarted while nats-2 was down"
+	fail "a service restarted after nats-2 was killed"
 fi
+pass "no service restarted while nats-2 was down ($(wc -l <"$WORK/restarts.after") containers)"
+
+longest_unready "$WORK/readiness.log" >"$WORK/unready.txt"
+[ "$(wc -l <"$WORK/unready.txt")" -ge "${#SERVICES[@]}" ] || fail "readiness probes did not run: $(head -c 300 "$WORK/readiness.log")"
+worst=$(sort -k2 -n "$WORK/unready.txt" | tail -n 1)
+summary=$(tr '\n' ',' <"$WORK/unready.txt" | sed 's/,$//; s/,/, /g')
+[ "${worst##* }" -le "$UNREADY_BOUND" ] ||
+	fail "a service was unready for over ${UNREADY_BOUND}s after nats-2 was killed (seconds per container: $summary)"
+probes=$(awk '{ n[$2]++; if (!first) first = $1; last = $1 } END { for (c in n) if (!min || n[c] < min) min = n[c]; printf "%d probes each, one every %.1fs", min, (last - first) / (min > 1 ? min - 1 : 1) }' "$WORK/readiness.log")
+pass "longest unready time per service after the kill: $summary (bound ${UNREADY_BOUND}s; $probes)"
+log "timings: second edition in ${arrived}s after posting ($((posted_at - killed_at))s after the kill)"
 
 "${COMPOSE[@]}" start nats-2 >/dev/null 2>&1 || fail "starting nats-2"
 deadline=$(($(date +%s) + 120))
@@ -309,5 +370,4 @@ done
 [ "$(sink_records | wc -l)" -eq "$want" ] || fail "records changed after nats-2 came back"
 pass "nats-2 rejoined and caught up; still $want records"
 
-[ "$WARNINGS" -eq 0 ] || log "$WARNINGS warning(s) above"
 echo "smoke: $PASSED passed, 0 failed"

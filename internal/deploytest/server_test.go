@@ -3,6 +3,7 @@ package deploytest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/wirewatch/wirewatch/internal/stacksetup"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // natsDir is the stack's NATS configuration, the files under test.
@@ -27,8 +29,8 @@ type stack struct {
 }
 
 // layout copies the stack's config into a tree shaped like the container's
-// (/etc/nats/*.conf, /run/secrets/nats_users.conf), with new secrets, and
-// returns the path of nats.conf and of the secrets directory.
+// (/etc/nats/*.conf, /run/secrets/nats_{users,cluster}.conf), with new
+// secrets, and returns the path of nats.conf and of the secrets directory.
 func layout(t *testing.T) (conf, secrets string) {
 	t.Helper()
 	root := t.TempDir()
@@ -39,11 +41,12 @@ func layout(t *testing.T) (conf, secrets string) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{"nats.conf", "auth.conf"} {
+	for _, name := range []string{"nats.conf", "auth.conf", "route-tls.conf"} {
 		copyFile(t, filepath.Join(natsDir, name), filepath.Join(etc, name))
 	}
 	secrets = sharedSecrets(t)
 	copyFile(t, filepath.Join(secrets, stacksetup.UsersFile), filepath.Join(run, "nats_users.conf"))
+	copyFile(t, filepath.Join(secrets, stacksetup.ClusterFile), filepath.Join(run, "nats_cluster.conf"))
 	return filepath.Join(etc, "nats.conf"), secrets
 }
 
@@ -153,6 +156,10 @@ type client struct {
 	changed    chan struct{}
 }
 
+// services are the identities of the pipeline's services; each connects
+// with its own inbox prefix. The admin and the monitor use the default.
+var services = []string{"fetcher", "extractor", "deduper", "sink"}
+
 // connect connects as identity with its own password.
 func (s *stack) connect(t *testing.T, identity string) *client {
 	t.Helper()
@@ -164,7 +171,12 @@ func (s *stack) connect(t *testing.T, identity string) *client {
 func (s *stack) connectAs(t *testing.T, user, identity string) *client {
 	t.Helper()
 	c := &client{changed: make(chan struct{}, 1)}
-	nc, err := nats.Connect(s.srv.ClientURL(),
+	var inbox []nats.Option
+	if slices.Contains(services, user) {
+		// As stage.Dial connects a service named wirewatch-<user>.
+		inbox = append(inbox, nats.CustomInboxPrefix(stage.InboxPrefix("wirewatch-"+user)))
+	}
+	nc, err := nats.Connect(s.srv.ClientURL(), append(inbox,
 		nats.UserInfo(user, s.password(t, identity)),
 		nats.Name("deploytest-"+user),
 		nats.Timeout(10*time.Second),
@@ -179,7 +191,7 @@ func (s *stack) connectAs(t *testing.T, user, identity string) *client {
 			case c.changed <- struct{}{}:
 			default:
 			}
-		}))
+		}))...)
 	if err != nil {
 		t.Fatalf("connecting as %s: %v", user, err)
 	}

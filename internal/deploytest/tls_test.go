@@ -23,8 +23,9 @@ import (
 	"github.com/wirewatch/wirewatch/internal/stacksetup"
 )
 
-// pki writes a CA, a server certificate for 127.0.0.1 and a client
-// certificate into dir, under the names deploy/nats/tls.conf expects.
+// pki writes a CA, a server certificate for 127.0.0.1, a client
+// certificate and a route certificate into dir, under the names
+// deploy/nats/tls.conf and route-tls.conf expect.
 func pki(t *testing.T, dir string) {
 	t.Helper()
 	newKey := func() *ecdsa.PrivateKey {
@@ -57,11 +58,11 @@ func pki(t *testing.T, dir string) {
 	}
 	ca, _ := x509.ParseCertificate(caDER)
 	write("ca.pem", "CERTIFICATE", caDER)
-	leaf := func(serial int64, name string, usage x509.ExtKeyUsage, certFile, keyFile string) {
+	leaf := func(serial int64, name string, usage x509.ExtKeyUsage, certFile, keyFile string, more ...x509.ExtKeyUsage) {
 		k := newKey()
 		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
 			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-			ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+			ExtKeyUsage: append([]x509.ExtKeyUsage{usage}, more...), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
 		if err != nil {
 			t.Fatal(err)
@@ -71,6 +72,8 @@ func pki(t *testing.T, dir string) {
 	}
 	leaf(2, "nats-1", x509.ExtKeyUsageServerAuth, "server.pem", "server-key.pem")
 	leaf(3, "fetcher", x509.ExtKeyUsageClientAuth, "client.pem", "client-key.pem")
+	// A node is a server and a client to its peers.
+	leaf(4, "nats-1", x509.ExtKeyUsageServerAuth, "route.pem", "route-key.pem", x509.ExtKeyUsageClientAuth)
 }
 
 // TestTLSConfig turns TLS on as deploy/README.md says (tls.conf included in

@@ -49,7 +49,13 @@ func baseOptions(name string, log *zap.Logger, retry bool) []nats.Option {
 // of valid credentials, or the TLS handshake fails, it returns that error at
 // once; when no server answered, it keeps trying in the background and
 // returns the connection, which becomes connected when a server does.
+//
+// Replies to the service (request replies, JetStream API answers, pulled
+// messages, ordered consumers' deliveries) come on its own inbox prefix,
+// InboxPrefix(name), unless opts set another with nats.CustomInboxPrefix:
+// a server can then let each service subscribe to its own replies only.
 func Dial(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.CustomInboxPrefix(InboxPrefix(name))}, opts...)
 	nc, err := nats.Connect(url, append(baseOptions(name, log, false), opts...)...)
 	if err == nil {
 		return nc, nil
@@ -59,6 +65,42 @@ func Dial(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, e
 	}
 	log.Warn("nats not reachable yet; retrying", zap.String("url", url), zap.Error(err))
 	return Connect(url, name, log, opts...)
+}
+
+// InboxPrefix is the inbox prefix of the connection named name:
+// "_INBOX_" and the name without its "wirewatch-" prefix, every character
+// that may not appear in a subject token replaced by '_'. The service
+// "wirewatch-extractor" gets "_INBOX_extractor", whose replies arrive on
+// "_INBOX_extractor.>". It differs from the default "_INBOX" in its first
+// token, so no permission on "_INBOX.>" reaches it.
+func InboxPrefix(name string) string {
+	name = strings.TrimPrefix(name, "wirewatch-")
+	if name == "" {
+		name = "wirewatch"
+	}
+	return "_INBOX_" + strings.Map(func(r rune) rune {
+		if r <= ' ' || r == '.' || r == '*' || r == '>' || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// CheckInboxPrefix reports whether p can be a connection's inbox prefix: a
+// subject of one or more tokens, without '*', '>' or white space.
+func CheckInboxPrefix(p string) error {
+	if p == "" {
+		return errors.New("inbox prefix is empty")
+	}
+	for _, tok := range strings.Split(p, ".") {
+		if tok == "" {
+			return fmt.Errorf("inbox prefix %q has an empty token", p)
+		}
+		if strings.ContainsAny(tok, "*> \t\r\n") {
+			return fmt.Errorf("inbox prefix %q holds a wildcard or white space", p)
+		}
+	}
+	return nil
 }
 
 // refused reports an error that retrying with the same settings cannot

@@ -33,6 +33,9 @@ type Common struct {
 	// checked against; NATSTLSCert and NATSTLSKey are the client's
 	// certificate and key for servers that verify clients.
 	NATSTLSCA, NATSTLSCert, NATSTLSKey string
+	// NATSInboxPrefix is the subject prefix replies to the service come
+	// on. Empty: InboxPrefix of the service's name ("_INBOX_extractor").
+	NATSInboxPrefix string
 	// CreateStreams creates or updates every wirewatch stream at start.
 	// Without it the service only checks that the streams it needs exist,
 	// for accounts that may not manage streams.
@@ -70,6 +73,7 @@ func (c *Common) Register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", getenv("WIREWATCH_NATS_TLS_CA"), "PEM `file` of the CAs that sign the NATS server's certificate (env WIREWATCH_NATS_TLS_CA)")
 	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", getenv("WIREWATCH_NATS_TLS_CERT"), "client certificate PEM `file` for NATS (env WIREWATCH_NATS_TLS_CERT)")
 	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", getenv("WIREWATCH_NATS_TLS_KEY"), "client key PEM `file` for NATS (env WIREWATCH_NATS_TLS_KEY)")
+	fs.StringVar(&c.NATSInboxPrefix, "nats-inbox-prefix", getenv("WIREWATCH_NATS_INBOX_PREFIX"), "subject `prefix` of the replies to this service, which its NATS permissions must let it subscribe to (default _INBOX_<service>) (env WIREWATCH_NATS_INBOX_PREFIX)")
 	create := true
 	if v := getenv("WIREWATCH_CREATE_STREAMS"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -109,6 +113,11 @@ func (c Common) Validate() error {
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 			errs = append(errs, fmt.Errorf("--http-addr: %w", err))
+		}
+	}
+	if c.NATSInboxPrefix != "" {
+		if err := CheckInboxPrefix(c.NATSInboxPrefix); err != nil {
+			errs = append(errs, fmt.Errorf("--nats-inbox-prefix: %w", err))
 		}
 	}
 	errs = append(errs, c.authProblems()...)
@@ -154,10 +163,13 @@ func (c Common) authProblems() []error {
 	return errs
 }
 
-// NATSOptions are the connection options c asks for: credentials and TLS.
-// It reads the password file.
+// NATSOptions are the connection options c asks for: credentials, TLS and
+// an inbox prefix other than the service's own. It reads the password file.
 func (c Common) NATSOptions() ([]nats.Option, error) {
 	var opts []nats.Option
+	if c.NATSInboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(c.NATSInboxPrefix))
+	}
 	switch {
 	case c.NATSCreds != "":
 		opts = append(opts, nats.UserCredentials(c.NATSCreds))

@@ -122,6 +122,11 @@ type Config struct {
 	// AllowPrivate lets the fetcher reach private, loopback and link-local
 	// addresses: for tests and local demos only.
 	AllowPrivate bool
+	// AllowHosts names hosts, "host" or "host:port", that may resolve to
+	// private and loopback addresses (a feed server beside the fetcher on
+	// a private network) while the guard stays on for every other host,
+	// redirect targets included. Names match exactly, in any case.
+	AllowHosts []string
 	// UserAgent is sent with every request. Default UserAgent("dev",
 	// DefaultContact).
 	UserAgent string
@@ -236,6 +241,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("fetcher: feed: %w", err))
 		}
 	}
+	if _, err := fetch.ParseAllowedHosts(c.AllowHosts); err != nil {
+		errs = append(errs, fmt.Errorf("fetcher: allow host: %w", err))
+	}
 	for name, v := range map[string]int64{"max bytes": c.MaxBytes, "max feed bytes": c.MaxFeedBytes} {
 		if v < 0 {
 			errs = append(errs, fmt.Errorf("fetcher: %s %d is negative", name, v))
@@ -347,11 +355,16 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		log:   log.With(zap.String("stage", string(events.StageFetcher))),
 		now:   time.Now,
 	}
+	allow, err := fetch.ParseAllowedHosts(cfg.AllowHosts)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: allow host: %w", err)
+	}
 	s.metrics = newMetrics(s, cfg.Ops)
 	cfg.Ops.SetReady(readyCheck, errNotStarted)
 	s.client = fetch.New(fetch.Options{
 		UserAgent:       cfg.UserAgent,
 		AllowPrivate:    cfg.AllowPrivate,
+		AllowHosts:      allow,
 		MaxFeedBytes:    cfg.MaxFeedBytes,
 		MaxPageBytes:    cfg.MaxBytes,
 		Timeout:         cfg.RequestTimeout,

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/time/rate"
 
@@ -22,7 +23,7 @@ var version = "dev"
 
 func main() {
 	var cfg fetcher.Config
-	var in, feeds list
+	var in, feeds, allowHosts list
 	var contact *string
 	var hostRate *float64
 	stage.Main(stage.Service{
@@ -33,6 +34,7 @@ func main() {
 				in = filepath.SplitList(v)
 			}
 			feeds = strings.Fields(getenv("WIREWATCH_FEED_URLS"))
+			allowHosts = hostList(getenv("WIREWATCH_ALLOW_HOSTS"))
 			fs.Var(&in, "input", "input `directory` of article and feed files, repeatable (env WIREWATCH_INPUTS, a path list)")
 			fs.Var(&feeds, "feed", "feed `URL` to poll, repeatable (env WIREWATCH_FEED_URLS, space-separated)")
 			fs.StringVar(&cfg.FeedsFile, "feeds", getenv("WIREWATCH_FEEDS_FILE"), "`file` of feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
@@ -40,6 +42,10 @@ func main() {
 			fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "how often watched inputs are scanned (default 2s)")
 			fs.Int64Var(&cfg.MaxBytes, "max-bytes", fetcher.DefaultMaxBytes, "largest document published, in bytes")
 			fs.BoolVar(&cfg.AllowPrivate, "allow-private", getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let fetches reach private and loopback addresses, for tests and local demos (env WIREWATCH_ALLOW_PRIVATE=true)")
+			fs.Func("allow-host", "`host` or host:port that may resolve to private and loopback addresses while the guard stays on for every other host, repeatable (env WIREWATCH_ALLOW_HOSTS, space- or comma-separated)", func(v string) error {
+				allowHosts = append(allowHosts, hostList(v)...)
+				return nil
+			})
 			contact = fs.String("contact", envOr(getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` named in the User-Agent (env WIREWATCH_CONTACT)")
 			fs.StringVar(&cfg.UserAgent, "user-agent", getenv("WIREWATCH_USER_AGENT"), "User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
 			fs.DurationVar(&cfg.MinInterval, "min-interval", envDuration(getenv, "WIREWATCH_MIN_INTERVAL", fetcher.DefaultMinInterval), "shortest time between two polls of a feed (env WIREWATCH_MIN_INTERVAL)")
@@ -55,6 +61,7 @@ func main() {
 		Check: func(c stage.Common) error {
 			cfg.Inputs = in
 			cfg.Feeds = feeds
+			cfg.AllowHosts = allowHosts
 			cfg.HostRate = rate.Limit(*hostRate)
 			cfg.KVReplicas = c.Replicas
 			if cfg.UserAgent == "" {
@@ -78,6 +85,11 @@ type list []string
 
 func (l *list) String() string     { return strings.Join(*l, " ") }
 func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+// hostList splits a list of hosts at spaces and commas.
+func hostList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
 
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {

@@ -1,10 +1,11 @@
 // Package fetch is the fetcher's careful HTTP client. It refuses to reach
 // private, loopback, link-local, multicast and carrier-grade NAT addresses
 // (checked after DNS resolution, in the dialer, so redirects and DNS rebinding
-// are covered), caps bodies after decompression, aborts transfers that stall,
-// bounds redirects, checks content types, sends conditional requests and an
-// honest User-Agent, limits concurrency and request rate per host, and honours
-// robots.txt for article pages.
+// are covered; hosts allowed by name may reach private ones), caps bodies
+// after decompression, aborts transfers that stall, bounds redirects, checks
+// content types, sends conditional requests and an honest User-Agent, limits
+// concurrency and request rate per host, and honours robots.txt for article
+// pages.
 package fetch
 
 import (
@@ -115,6 +116,11 @@ type Options struct {
 	// AllowPrivate lets requests reach private and loopback addresses
 	// (tests, local demos).
 	AllowPrivate bool
+	// AllowHosts are hosts that may resolve to private and loopback
+	// addresses (never link-local, multicast or unspecified ones) while
+	// the guard stays on for every other host. The allowance is checked on
+	// the host each connection is made to, redirect targets included.
+	AllowHosts []AllowedHost
 	// MaxFeedBytes and MaxPageBytes cap a body after decompression. Zero:
 	// 8 MiB and 4 MiB. robots.txt is capped at 512 KiB.
 	MaxFeedBytes, MaxPageBytes int64
@@ -224,11 +230,14 @@ type Client struct {
 	opts   Options
 	http   *http.Client
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
-	// dialAddr connects to one resolved, checked address.
-	dialAddr func(ctx context.Context, network, addr string) (net.Conn, error)
-	hosts    *hosts
-	robots   *robotsCache
-	now      func() time.Time
+	// dialAddr connects to one resolved, checked address; dialAllowed does
+	// for the addresses of an allowed host.
+	dialAddr, dialAllowed func(ctx context.Context, network, addr string) (net.Conn, error)
+	// allow are the allowed hosts.
+	allow  []AllowedHost
+	hosts  *hosts
+	robots *robotsCache
+	now    func() time.Time
 }
 
 // New returns a client.
@@ -241,13 +250,16 @@ func New(opts Options) *Client {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
-	c.dialAddr = opts.Dial
+	c.allow = opts.AllowHosts
+	c.dialAddr, c.dialAllowed = opts.Dial, opts.Dial
 	if c.dialAddr == nil {
 		d := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+		da := *d
 		if !opts.AllowPrivate {
 			d.Control = dialControl
+			da.Control = allowedControl
 		}
-		c.dialAddr = d.DialContext
+		c.dialAddr, c.dialAllowed = d.DialContext, da.DialContext
 	}
 	tr := &http.Transport{
 		// No proxy: a proxy would dial on our behalf, past the guard.

@@ -84,7 +84,9 @@ func dialControl(_, address string, _ syscall.RawConn) error {
 // address CheckAddr refuses (unless private addresses are allowed), and dials
 // the rest in order. Because the check runs on resolved addresses, a redirect
 // to a private host and a DNS answer that changes between requests are both
-// caught.
+// caught. When host (and port) is one of Options.AllowHosts, only
+// checkAllowedAddr applies: the allowance follows the host being dialled, so
+// a redirect from an allowed host to another private one is still refused.
 func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -103,17 +105,21 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 			return nil, fmt.Errorf("resolving %s: %w", host, err)
 		}
 	}
+	check, dialAddr := CheckAddr, c.dialAddr
+	if allowed(c.allow, host, pn) {
+		check, dialAddr = checkAllowedAddr, c.dialAllowed
+	}
 	var firstErr error
 	for _, ip := range ips {
 		if !c.opts.AllowPrivate {
-			if err := CheckAddr(ip); err != nil {
+			if err := check(ip); err != nil {
 				if firstErr == nil {
 					firstErr = fmt.Errorf("dialing %s: %w", host, err)
 				}
 				continue
 			}
 		}
-		conn, err := c.dialAddr(ctx, network, netip.AddrPortFrom(ip.Unmap(), uint16(pn)).String())
+		conn, err := dialAddr(ctx, network, netip.AddrPortFrom(ip.Unmap(), uint16(pn)).String())
 		if err == nil {
 			return conn, nil
 		}
