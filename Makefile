@@ -37,6 +37,11 @@ fmt:
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	cd pkg/events && $(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) .
+	cd pkg/stage && $(GO) test -run='^$$' -fuzz=FuzzInboxPrefix -fuzztime=$(FUZZTIME) .
+	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./internal/recording
+	$(GO) test -run='^$$' -fuzz=FuzzTitle -fuzztime=$(FUZZTIME) ./internal/demofeed
+	cd services/sink && $(GO) test -run='^$$' -fuzz=FuzzOpen -fuzztime=$(FUZZTIME) ./internal/jsonl
+	cd services/sink && $(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/filter
 	cd services/deduper && $(GO) test -run='^$$' -fuzz=FuzzVectorize -fuzztime=$(FUZZTIME) ./internal/story
 	cd services/extractor && for f in $$($(GO) test -list 'Fuzz.*' ./internal/... | grep ^Fuzz); do \
 	  pkg=$$(grep -rl "func $$f(" --include='*_test.go' internal | head -1 | xargs dirname); \
