@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/wirewatch/wirewatch/internal/pipeline"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/extractor"
 	"github.com/wirewatch/wirewatch/services/fetcher"
 )
@@ -93,6 +95,11 @@ type paths []string
 func (p *paths) String() string     { return strings.Join(*p, string(filepath.ListSeparator)) }
 func (p *paths) Set(v string) error { *p = append(*p, v); return nil }
 
+// hostList splits a list of hosts at spaces and commas.
+func hostList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
+
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -114,6 +121,12 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	fs.Var(&feeds, "feed", "RSS, Atom or JSON feed `URL` to poll; repeatable (env WIREWATCH_FEED_URLS, space-separated)")
 	fs.StringVar(&cfg.FeedsFile, "feeds", env.Getenv("WIREWATCH_FEEDS_FILE"), "`file` listing feed URLs, one a line, or OPML (env WIREWATCH_FEEDS_FILE)")
 	fs.BoolVar(&cfg.AllowPrivate, "allow-private", env.Getenv("WIREWATCH_ALLOW_PRIVATE") == "true", "let the fetcher reach private and loopback addresses, for local feeds (env WIREWATCH_ALLOW_PRIVATE=true)")
+	allowHosts := hostList(env.Getenv("WIREWATCH_ALLOW_HOSTS"))
+	fs.Func("allow-host", "`host` or host:port the fetcher may reach on private and loopback addresses while the guard stays on for every other host; repeatable (env WIREWATCH_ALLOW_HOSTS, space- or comma-separated)", func(v string) error {
+		allowHosts = append(allowHosts, hostList(v)...)
+		return nil
+	})
+	httpAddr := fs.String("http-addr", env.Getenv("WIREWATCH_HTTP_ADDR"), "serve /healthz, /readyz and /metrics for every stage at `host:port` (env WIREWATCH_HTTP_ADDR; default: not served)")
 	contact := fs.String("contact", envOr(env.Getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` the fetcher's User-Agent names (env WIREWATCH_CONTACT)")
 	fs.StringVar(&cfg.UserAgent, "user-agent", env.Getenv("WIREWATCH_USER_AGENT"), "the fetcher's User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
 	fs.StringVar(&cfg.OutDir, "out", envOr(env.Getenv, "WIREWATCH_OUT", "./out"), "output `directory` for the JSONL files (env WIREWATCH_OUT)")
@@ -134,6 +147,7 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	}
 	cfg.Inputs = in
 	cfg.Feeds = feeds
+	cfg.AllowHosts = allowHosts
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = fetcher.UserAgent(Version, *contact)
 	}
@@ -145,6 +159,18 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	if *httpAddr != "" {
+		cfg.Ops = stage.NewOps()
+		stop, err := cfg.Ops.Serve(*httpAddr, log)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			_ = stop(sctx)
+		}()
+	}
 	sum, err := pipeline.Run(ctx, cfg, log)
 	if err != nil {
 		return err

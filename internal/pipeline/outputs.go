@@ -13,5 +13,6 @@ func (c Config) sinkConfig(onDelivered func(*events.ClusteredArticle, bool)) sin
 	s.OutDir = c.OutDir
 	s.OnDelivered = onDelivered
 	s.StreamReplicas = c.Streams.Replicas
+	s.Ops = c.Ops
 	return s
 }

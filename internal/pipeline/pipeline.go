@@ -37,6 +37,12 @@ type Config struct {
 	// AllowPrivate lets the fetcher reach private and loopback addresses
 	// (local feeds, tests).
 	AllowPrivate bool
+	// AllowHosts are hosts (host or host:port) the fetcher may reach on
+	// private and loopback addresses while the guard stays on for others.
+	AllowHosts []string
+	// Ops, if set, takes every stage's metrics and readiness checks (the
+	// run command serves them on --http-addr). Nil records nothing.
+	Ops *stage.Ops
 	// UserAgent is the fetcher's User-Agent. Empty: the fetcher's default.
 	UserAgent string
 	// OutDir is where the sink writes its JSONL files.
@@ -131,11 +137,11 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 		defer stopDLQ()
 	}
 
-	ext, err := extractor.New(js, extractor.Config{}, log)
+	ext, err := extractor.New(js, extractor.Config{Ops: cfg.Ops}, log)
 	if err != nil {
 		return Summary{}, err
 	}
-	ded, err := deduper.New(js, deduper.Config{}, log)
+	ded, err := deduper.New(js, deduper.Config{Ops: cfg.Ops}, log)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -145,8 +151,8 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	}
 	fet, err := fetcher.New(js, fetcher.Config{
 		Inputs: cfg.Inputs, Watch: !cfg.Once, OnPublished: tr.published, OnFailed: tr.fetchFailed,
-		Feeds: cfg.Feeds, FeedsFile: cfg.FeedsFile, AllowPrivate: cfg.AllowPrivate, UserAgent: cfg.UserAgent,
-		KVReplicas: cfg.Streams.Replicas,
+		Feeds: cfg.Feeds, FeedsFile: cfg.FeedsFile, AllowPrivate: cfg.AllowPrivate, AllowHosts: cfg.AllowHosts, UserAgent: cfg.UserAgent,
+		KVReplicas: cfg.Streams.Replicas, Ops: cfg.Ops,
 	}, log)
 	if err != nil {
 		return Summary{}, err

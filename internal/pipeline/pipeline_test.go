@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/internal/pipeline"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // seeds finds ../shared/seeds beside the repository.
@@ -203,5 +204,21 @@ func TestInterruptedRunResumesWithNothingLostOrDoubled(t *testing.T) {
 	}
 	if len(recs) != n || len(ids) != n {
 		t.Errorf("after resuming: %d records, %d distinct ids; want %d of each", len(recs), len(ids), n)
+	}
+}
+
+func TestRunRecordsEveryStagesMetrics(t *testing.T) {
+	ops := stage.NewOps()
+	sum := runOnce(t, pipeline.Config{Inputs: []string{seeds(t)}, OutDir: t.TempDir(), DataDir: t.TempDir(), Ops: ops})
+	if sum.Articles != 5 {
+		t.Fatalf("summary = %+v, want 5 articles", sum)
+	}
+	for _, s := range []string{"extractor", "deduper", "sink"} {
+		if n, ok := ops.Value("wirewatch_messages_processed_total", "stage", s); !ok || n != 5 {
+			t.Errorf("%s processed %v (found %v), want 5", s, n, ok)
+		}
+	}
+	if n, ok := ops.Value("wirewatch_dedup_clusters", "stage", "deduper"); !ok || n < 1 {
+		t.Errorf("live clusters = %v (found %v), want at least 1", n, ok)
 	}
 }
