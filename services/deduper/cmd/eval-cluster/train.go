@@ -48,7 +48,7 @@ func oracleSamples(opts story.Options, docs []doc, shuffles int) (out []sample, 
 					label: fmt.Sprintf("%s/%d", events[c], cents[c].N), id: d.ID}
 				if sm.hard && s == 0 && showHard {
 					sm.note = fmt.Sprintf("%s vs story of %d docs of %s\n    article: %s\n    story:   %s", d.ID, cents[c].N, events[c],
-						topTerms(m, v.Terms, v.Weights, 14), topTerms(m, cents[c].Terms, cents[c].Weights, 14))
+						topTerms(m, v.Terms, v.Weights, 14), topTerms(m, cents[c].Terms, cents[c].Weights(), 14))
 				}
 				out = append(out, sm)
 			}

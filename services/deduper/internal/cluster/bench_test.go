@@ -132,3 +132,36 @@ func BenchmarkAssign(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAssignEvicting measures assignment in the steady state of a
+// window: n articles indexed, one a second, in a window of n seconds, so
+// that every assignment evicts the oldest article.
+func BenchmarkAssignEvicting(b *testing.B) {
+	const n = 100_000
+	s := newSynth(1)
+	e := New(Options{Window: n * time.Second})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		e.Assign(s.article(i, i/3), now.Add(time.Duration(i)*time.Second))
+	}
+	queries := make([]*events.Article, 4096)
+	for i := range queries {
+		queries[i] = s.article(n+i, n/3+i/2)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		e.Assign(queries[i%len(queries)], now.Add(time.Duration(n+i)*time.Second))
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	b.StopTimer()
+	if e.Len() > n+1 {
+		b.Fatalf("%d articles indexed in a window of %d", e.Len(), n)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}

@@ -17,6 +17,7 @@ package cluster
 
 import (
 	"encoding/hex"
+	"slices"
 	"sort"
 	"time"
 
@@ -111,13 +112,79 @@ type canon struct {
 	claims    []events.Claim
 }
 
+// member is what a cluster keeps of one member, rendered as an
+// events.Member on publication: its score as a number, not a map (a map of
+// one entry costs ~170 bytes), its source kind, relation and rule as
+// indexes, its join time as a number. 144 bytes against ~400.
+type member struct {
+	id, title, matchedID, wire string
+	feedURL, url, path         string
+	published                  *time.Time
+	joined                     int64 // Unix nanoseconds, UTC
+	score                      float64
+	kind, rel, rule, scoreKey  uint8
+}
+
+// Tables of the indexes a member keeps.
+var (
+	sourceKinds = [...]events.SourceKind{events.SourceFeed, events.SourceFile, events.SourceHTTP}
+	rules       = [...]string{RuleNew, RuleContentHash, RuleSimHash, RuleStory, RuleRepeat}
+	scoreKeys   = [...]string{"", "combined", "hamming"}
+)
+
+func index[T comparable](table []T, x T) uint8 {
+	for i, y := range table {
+		if y == x {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// newMember keeps of a decision's scores the one the rule decided by
+// ("combined", "hamming"): the full scores are on the article's
+// assignment; a cluster keeps a line per member.
+func newMember(a *events.Article, asg events.Assignment, now time.Time) member {
+	m := member{id: a.ID, title: a.Title, matchedID: asg.MatchedID, wire: a.Wire, feedURL: a.Source.FeedURL,
+		url: a.Source.URL, path: a.Source.Path, published: a.PublishedAt, joined: now.UnixNano(),
+		kind: index(sourceKinds[:], a.Source.Kind), rel: relIndex(asg.Relation), rule: index(rules[:], asg.Rule)}
+	for k := 1; k < len(scoreKeys); k++ {
+		if x, ok := asg.Scores[scoreKeys[k]]; ok {
+			m.score, m.scoreKey = x, uint8(k)
+			break
+		}
+	}
+	return m
+}
+
+func (m *member) render() events.Member {
+	out := events.Member{ID: m.id, Source: events.Source{Kind: sourceKinds[m.kind], FeedURL: m.feedURL, URL: m.url, Path: m.path},
+		Title: m.title, Relation: relations[m.rel], Rule: rules[m.rule], MatchedID: m.matchedID, Wire: m.wire,
+		PublishedAt: m.published, JoinedAt: time.Unix(0, m.joined).UTC()}
+	if m.scoreKey > 0 {
+		out.Scores = map[string]float64{scoreKeys[m.scoreKey]: m.score}
+	}
+	return out
+}
+
+// appendMember appends to a member list growing it by a quarter, not the
+// double append would: most stories are small and live long.
+func appendMember(ms []member, m member) []member {
+	if len(ms) == cap(ms) {
+		grown := make([]member, len(ms), len(ms)+max(1, len(ms)/4))
+		copy(grown, ms)
+		ms = grown
+	}
+	return append(ms, m)
+}
+
 type state struct {
 	id        string
 	version   uint64
 	language  string
 	title     string
 	centroid  story.Centroid
-	members   []events.Member
+	members   []member
 	live      int
 	canon     canon
 	shared    map[string]int
@@ -141,6 +208,8 @@ type Engine struct {
 	slotOf   map[string]int32
 	nextSlot int32
 	recent   recentDecisions
+	absorbed map[int32][]int32 // the slots merged into a slot, at any depth
+	seen     []*state          // scratch space of Assign
 }
 
 // recentDecisions remembers the last decisions made, so that a redelivered
@@ -178,6 +247,7 @@ func New(opts Options) *Engine {
 		byDoc:    map[string]uint32{},
 		clusters: map[int32]*state{},
 		slotOf:   map[string]int32{},
+		absorbed: map[int32][]int32{},
 	}
 }
 
@@ -299,13 +369,13 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		var bestSt *state
 		var best story.Match
 		var bridges []*state
-		seen := map[*state]bool{}
+		seen := e.seen[:0]
 		for _, slot := range e.post.Candidates(e.model, query, e.opts.Story.Candidates) {
 			st := e.find(slot)
-			if st == nil || seen[st] {
+			if st == nil || slices.Contains(seen, st) {
 				continue
 			}
-			seen[st] = true
+			seen = append(seen, st)
 			m := e.model.Compare(vec, &st.centroid)
 			if !m.Same {
 				continue
@@ -317,6 +387,8 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				bestSt, best = st, m
 			}
 		}
+		clear(seen)
+		e.seen = seen[:0]
 		if bestSt != nil {
 			target = bestSt
 			if best.Bridge {
@@ -393,9 +465,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	st.version++
 	st.updated = now.UTC()
 	if len(st.members) < maxMembersListed {
-		st.members = append(st.members, events.Member{ID: a.ID, Source: a.Source, Title: a.Title, Relation: asg.Relation,
-			Rule: asg.Rule, MatchedID: asg.MatchedID, Scores: memberScores(asg.Scores), Wire: a.Wire, PublishedAt: a.PublishedAt,
-			JoinedAt: now.UTC()})
+		st.members = appendMember(st.members, newMember(a, asg, now))
 	}
 	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", textLen: len(a.Text), claims: a.Claims}
 	if a.PublishedAt != nil {
@@ -416,20 +486,6 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 			}
 		}
 	}
-}
-
-// memberScores is what a cluster's member list keeps of the scores of a
-// decision: the one the rule decided by ("combined", "hamming"). The full
-// scores are on the article's assignment; a cluster keeps a line per
-// member, and a story's dozen features would triple its memory.
-func memberScores(scores map[string]float64) map[string]float64 {
-	if len(scores) <= 1 {
-		return scores
-	}
-	if x, ok := scores["combined"]; ok {
-		return map[string]float64{"combined": x}
-	}
-	return scores
 }
 
 // better reports whether a is a likelier original than b: a wire story with
@@ -465,7 +521,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	e.model.Merge(&dst.centroid, &src.centroid)
 	for _, m := range src.members {
 		if len(dst.members) < maxMembersListed {
-			dst.members = append(dst.members, m)
+			dst.members = appendMember(dst.members, m)
 		}
 	}
 	dst.live += src.live
@@ -477,6 +533,9 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	}
 	dst.changes = append(dst.changes, src.changes...)
 	src.mergedTo = e.slotOf[dst.id]
+	srcSlot := e.slotOf[src.id]
+	e.absorbed[src.mergedTo] = append(append(e.absorbed[src.mergedTo], srcSlot), e.absorbed[srcSlot]...)
+	delete(e.absorbed, srcSlot)
 	src.version++
 	src.updated = now.UTC()
 }
@@ -504,15 +563,17 @@ func (e *Engine) drop(seq uint32) {
 }
 
 // forget removes a cluster with no live members, and the clusters merged
-// into it.
+// into it (not by a scan of every cluster: at a million articles that
+// was milliseconds for each cluster the window let go).
 func (e *Engine) forget(st *state) {
 	slot := e.slotOf[st.id]
-	for s, other := range e.clusters {
-		if other.mergedTo == slot {
+	for _, s := range e.absorbed[slot] {
+		if other, ok := e.clusters[s]; ok {
 			delete(e.clusters, s)
 			delete(e.slotOf, other.id)
 		}
 	}
+	delete(e.absorbed, slot)
 	delete(e.clusters, slot)
 	delete(e.slotOf, st.id)
 }
@@ -528,7 +589,10 @@ func (e *Engine) evict(now time.Time) {
 		n++
 	}
 	if n > 0 {
-		e.arts = append(e.arts[:0:0], e.arts[n:]...)
+		// A queue: slicing off the head copies nothing (copying a million
+		// records on every eviction was the cost of an assignment); the
+		// next growth of the array leaves the evicted behind.
+		e.arts = e.arts[n:]
 		e.head += uint32(n)
 	}
 }
@@ -542,10 +606,15 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 		Language:    st.language,
 		CanonicalID: st.canon.id,
 		Title:       st.title,
-		Members:     append([]events.Member(nil), st.members...),
 		Changes:     append([]events.ClaimChange(nil), st.changes...),
 		FirstSeen:   st.firstSeen,
 		UpdatedAt:   st.updated,
+	}
+	if len(st.members) > 0 {
+		u.Members = make([]events.Member, len(st.members))
+		for i := range st.members {
+			u.Members[i] = st.members[i].render()
+		}
 	}
 	if st.mergedTo >= 0 {
 		if dst := e.find(st.mergedTo); dst != nil {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -184,6 +185,13 @@ func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
 	if dup.Assignment.ID != into || dup.Assignment.Relation != events.RelationDuplicate {
 		t.Errorf("copy after merge: %s in %s, want a duplicate in %s", dup.Assignment.Relation, dup.Assignment.ID, into)
 	}
+	// When the window lets the merged story go, the cluster folded into it
+	// goes with it.
+	e.Assign(newArticle("/e.txt", "Library", other), t0.Add(2*DefaultWindow))
+	if len(e.clusters) != 1 || len(e.slotOf) != 1 || len(e.absorbed) != 0 {
+		t.Errorf("after the window: %d cluster states, %d ids, %d merge lists; want 1, 1, 0",
+			len(e.clusters), len(e.slotOf), len(e.absorbed))
+	}
 }
 
 func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
@@ -210,5 +218,45 @@ func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
 	}
 	if e.Clusters() != 2 {
 		t.Errorf("%d clusters, want 2", e.Clusters())
+	}
+}
+
+// TestMemberLinesRenderWhatTheyKept checks that a cluster state lists each
+// member as it arrived, from the compact record the engine keeps.
+func TestMemberLinesRenderWhatTheyKept(t *testing.T) {
+	e := New(Options{})
+	published := time.Date(2026, 3, 9, 14, 5, 0, 0, time.FixedZone("", 3600))
+	a := newArticle("/a.txt", "Halden strike", base)
+	a.Source = events.Source{Kind: events.SourceFeed, FeedURL: "https://wire.example/feed", URL: "https://wire.example/a"}
+	a.Wire, a.PublishedAt = "Reuters", &published
+	b := newArticle("/b.txt", "Ships off Halden", rewrite)
+	c := newArticle("/c.txt", "Copy", strings.ToUpper(base))
+	e.Assign(a, t0)
+	db := e.Assign(b, t0.Add(time.Minute))
+	dc := e.Assign(c, t0.Add(2*time.Minute))
+	if db.Assignment.Relation != events.RelationRewrite || dc.Assignment.Relation != events.RelationDuplicate {
+		t.Fatalf("relations %s, %s; want rewrite, duplicate", db.Assignment.Relation, dc.Assignment.Relation)
+	}
+	ms := dc.Updates[len(dc.Updates)-1].Members
+	if len(ms) != 3 {
+		t.Fatalf("%d members, want 3", len(ms))
+	}
+	tests := []struct {
+		got  events.Member
+		want events.Member
+	}{
+		{ms[0], events.Member{ID: a.ID, Source: a.Source, Title: a.Title, Relation: events.RelationNew, Rule: RuleNew,
+			Wire: "Reuters", PublishedAt: &published, JoinedAt: t0}},
+		{ms[1], events.Member{ID: b.ID, Source: b.Source, Title: b.Title, Relation: events.RelationRewrite, Rule: RuleStory,
+			MatchedID: a.ID, Scores: map[string]float64{"combined": db.Assignment.Scores["combined"]}, JoinedAt: t0.Add(time.Minute)}},
+		{ms[2], events.Member{ID: c.ID, Source: c.Source, Title: c.Title, Relation: events.RelationDuplicate, Rule: RuleContentHash,
+			MatchedID: a.ID, JoinedAt: t0.Add(2 * time.Minute)}},
+	}
+	for i, tt := range tests {
+		got, _ := json.Marshal(tt.got)
+		want, _ := json.Marshal(tt.want)
+		if string(got) != string(want) {
+			t.Errorf("member %d:\n got %s\nwant %s", i, got, want)
+		}
 	}
 }

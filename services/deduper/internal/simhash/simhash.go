@@ -76,14 +76,35 @@ func Fingerprint(text string) uint64 {
 	for i := 0; i+ShingleSize <= len(words); i++ {
 		c.add(mix(words[i]*0x9e3779b97f4a7c15 ^ bits.RotateLeft64(words[i+1], 21) ^ bits.RotateLeft64(words[i+2], 42)))
 	}
-	seen := make(map[uint64]struct{}, len(words))
+	// The distinct words, through an open-addressing set on the stack
+	// (a map of a few hundred words was a third of an assignment's
+	// allocation; sorting them cost more time than the map).
+	var table [1024]uint64
+	set := table[:]
+	if 2*len(words) > len(table) {
+		set = make([]uint64, 1<<bits.Len(uint(2*len(words))))
+	}
+	mask := uint64(len(set) - 1)
+	zero := false // 0 marks an empty slot: the word hashing to 0 is kept apart
 	for _, w := range words {
-		if _, ok := seen[w]; !ok {
-			seen[w] = struct{}{}
-			v := mix(w ^ wordSalt)
-			c.add(v)
-			c.add(v)
+		if w == 0 {
+			if zero {
+				continue
+			}
+			zero = true
+		} else {
+			i := mix(w) & mask
+			for set[i] != 0 && set[i] != w {
+				i = (i + 1) & mask
+			}
+			if set[i] == w {
+				continue
+			}
+			set[i] = w
 		}
+		v := mix(w ^ wordSalt)
+		c.add(v)
+		c.add(v)
 	}
 	return c.majority()
 }

@@ -1,6 +1,8 @@
 package simhash
 
 import (
+	"fmt"
+	"math/bits"
 	"strings"
 	"testing"
 )
@@ -72,4 +74,46 @@ func BenchmarkFingerprint(b *testing.B) {
 	for b.Loop() {
 		Fingerprint(text)
 	}
+}
+
+// fingerprintByMap is Fingerprint with its distinct words found by a map,
+// the plain way: Fingerprint's set must find the same.
+func fingerprintByMap(text string) uint64 {
+	words := wordHashes(text, nil)
+	var c counter
+	for i := 0; i+ShingleSize <= len(words); i++ {
+		c.add(mix(words[i]*0x9e3779b97f4a7c15 ^ bits.RotateLeft64(words[i+1], 21) ^ bits.RotateLeft64(words[i+2], 42)))
+	}
+	seen := map[uint64]bool{}
+	for _, w := range words {
+		if !seen[w] {
+			seen[w] = true
+			v := mix(w ^ wordSalt)
+			c.add(v)
+			c.add(v)
+		}
+	}
+	return c.majority()
+}
+
+func TestFingerprintCountsEachWordOnce(t *testing.T) {
+	var long strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&long, "w%d w%d ", i%1700, i%13)
+	}
+	for _, text := range []string{"", "one", "a a a a b b", "the cat and the hat and the bat", long.String()} {
+		if got, want := Fingerprint(text), fingerprintByMap(text); got != want {
+			t.Errorf("Fingerprint of %d bytes = %016x, want %016x", len(text), got, want)
+		}
+	}
+}
+
+func FuzzFingerprint(f *testing.F) {
+	f.Add("Dock workers at the port of Halden walked off the job on Monday.")
+	f.Add("Ünïcödé wörds, digits 2,300 and 5.5 percent; the the the.")
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := Fingerprint(text), fingerprintByMap(text); got != want {
+			t.Fatalf("Fingerprint(%q) = %016x, want %016x", text, got, want)
+		}
+	})
 }

@@ -118,10 +118,11 @@ func (m *Model) Features(v Vector, c *Centroid) [NumFeatures]float64 {
 	if !vc.ok {
 		vc = cutsOf(v.Terms, v.Weights)
 	}
+	m.cw = c.decode(m.cw)
 	if !c.cuts.ok {
-		c.cuts = cutsOf(c.Terms, c.Weights)
+		c.cuts = cutsOf(c.Terms, m.cw)
 	}
-	return features(v.Terms, v.Weights, 1, vc, c.Terms, c.Weights, c.N, c.cuts)
+	return features(v.Terms, v.Weights, 1, vc, c.Terms, m.cw, c.N, c.cuts)
 }
 
 // StoryFeatures measures how close two stories are, the smaller taking
@@ -130,12 +131,14 @@ func (m *Model) StoryFeatures(a, b *Centroid) [NumFeatures]float64 {
 	if a.N > b.N {
 		a, b = b, a
 	}
-	for _, c := range []*Centroid{a, b} {
-		if !c.cuts.ok {
-			c.cuts = cutsOf(c.Terms, c.Weights)
-		}
+	m.cw, m.cw2 = a.decode(m.cw), b.decode(m.cw2)
+	if !a.cuts.ok {
+		a.cuts = cutsOf(a.Terms, m.cw)
 	}
-	return features(a.Terms, a.Weights, a.N, a.cuts, b.Terms, b.Weights, b.N, b.cuts)
+	if !b.cuts.ok {
+		b.cuts = cutsOf(b.Terms, m.cw2)
+	}
+	return features(a.Terms, m.cw, a.N, a.cuts, b.Terms, m.cw2, b.N, b.cuts)
 }
 
 // features compares two weighted term sets, sorted by term, that are the

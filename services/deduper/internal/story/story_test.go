@@ -296,8 +296,8 @@ func TestCentroidSortedAndBounded(t *testing.T) {
 			t.Errorf("story of %d has %d terms, want at most %d", c.N, len(c.Terms), limit)
 		}
 	}
-	if c.N != 3 || len(c.Terms) != len(c.Weights) || !slices.IsSorted(c.Terms) {
-		t.Errorf("centroid of %d members, %d terms, %d weights, sorted %v", c.N, len(c.Terms), len(c.Weights), slices.IsSorted(c.Terms))
+	if c.N != 3 || len(c.Terms) != len(c.Weights()) || !slices.IsSorted(c.Terms) {
+		t.Errorf("centroid of %d members, %d terms, %d weights, sorted %v", c.N, len(c.Terms), len(c.Weights()), slices.IsSorted(c.Terms))
 	}
 	var d Centroid
 	m.Add(&d, m.Vectorize("", "alpha beta chi psi omega", true))
@@ -434,5 +434,18 @@ func TestKth(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestCentroidWeightsKeepThreeSignificantDigits(t *testing.T) {
+	for _, w := range []float32{0, 1, 0.1, 0.333333, 2.71828, 1e-4, 37.5, 123.456} {
+		got := fromB16(toB16(w))
+		if diff := math.Abs(float64(got - w)); diff > float64(w)/256 {
+			t.Errorf("%v stored as %v: off by %v", w, got, diff)
+		}
+	}
+	if got := fromB16(toB16(1 + 1.0/256)); got != 1 {
+		// Halfway between 1 and the next bfloat16: ties go to even.
+		t.Errorf("1+2⁻⁸ stored as %v, want 1", got)
 	}
 }
