@@ -191,7 +191,10 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	runErr := fet.Run(ctx)
 	if runErr == nil && cfg.Once {
 		tr.fetchDone()
-		runErr = waitIdle(ctx, js, tr, cfg.Timeout)
+		runErr = waitStages(ctx, js, tr, pipelineStages, "the pipeline", cfg.Timeout)
+		if errors.Is(runErr, context.Canceled) {
+			runErr = nil // interrupted while waiting: stop as usual
+		}
 	}
 	if err := stopAll(); err != nil && runErr == nil {
 		runErr = err
@@ -265,55 +268,8 @@ func watchDeadLetters(ctx context.Context, js jetstream.JetStream, tr *tracker) 
 	return cc.Stop, nil
 }
 
-// waitIdle waits until every document of the run is delivered or
-// dead-lettered and no stage has anything left to do.
-func waitIdle(ctx context.Context, js jetstream.JetStream, tr *tracker, timeout time.Duration) error {
-	if timeout <= 0 {
-		timeout = 10 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if tr.complete() {
-			idle, err := stagesIdle(ctx, js)
-			if err != nil {
-				return err
-			}
-			if idle {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("waiting for the pipeline: %d documents unfinished after %s", tr.unfinished(), timeout)
-			}
-			return nil
-		case <-tick.C:
-		}
-	}
-}
-
-// stagesIdle reports whether the extractor, deduper and sink consumers have
-// nothing pending, checked in pipeline order: a stage publishes its outputs
-// before it acknowledges, so once a stage is seen idle, nothing new can reach
-// the stages after it.
-func stagesIdle(ctx context.Context, js jetstream.JetStream) (bool, error) {
-	for _, s := range []events.Stage{events.StageExtractor, events.StageDeduper, events.StageSink} {
-		stream, _ := events.InputStream(s)
-		c, err := js.Consumer(ctx, stream, string(s))
-		if err != nil {
-			return false, fmt.Errorf("inspecting consumer %s: %w", s, err)
-		}
-		info := c.CachedInfo()
-		if info.NumPending > 0 || info.NumAckPending > 0 {
-			return false, nil
-		}
-	}
-	return true, nil
-}
+// pipelineStages are the stages after the fetcher, in pipeline order.
+var pipelineStages = []events.Stage{events.StageExtractor, events.StageDeduper, events.StageSink}
 
 // tracker follows the documents of a run to their end.
 type tracker struct {

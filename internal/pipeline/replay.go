@@ -181,7 +181,7 @@ func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) 
 	})
 	if runErr == nil {
 		tr.fetchDone()
-		runErr = waitStages(ctx, js, tr, stages, cfg.Timeout)
+		runErr = waitStages(ctx, js, tr, stages, "the replay", cfg.Timeout)
 	}
 	stopProgress()
 	if err := stopAll(); err != nil && runErr == nil {
@@ -245,8 +245,11 @@ func reportProgress(tr *tracker, progress func(int)) (stop func()) {
 }
 
 // waitStages waits until every document is delivered or dead-lettered and
-// the given stages have nothing pending, checked in pipeline order.
-func waitStages(ctx context.Context, js jetstream.JetStream, tr *tracker, stages []events.Stage, timeout time.Duration) error {
+// the given stages have nothing pending, checked in pipeline order: a stage
+// publishes its outputs before it acknowledges, so once a stage is seen idle,
+// nothing new can reach the stages after it. what names the run in the
+// timeout error.
+func waitStages(ctx context.Context, js jetstream.JetStream, tr *tracker, stages []events.Stage, what string, timeout time.Duration) error {
 	if timeout <= 0 {
 		timeout = 10 * time.Minute
 	}
@@ -267,7 +270,7 @@ func waitStages(ctx context.Context, js jetstream.JetStream, tr *tracker, stages
 		select {
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("waiting for the replay: %d documents unfinished after %s", tr.pending(), timeout)
+				return fmt.Errorf("waiting for %s: %d documents unfinished after %s", what, tr.pending(), timeout)
 			}
 			return ctx.Err()
 		case <-tick.C:
