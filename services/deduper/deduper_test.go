@@ -27,7 +27,10 @@ func article(path, text string) *events.Article {
 		Language: "en", Text: text, ContentHash: events.TextHash(text)}
 }
 
-func TestClustersArticlesAndPublishesState(t *testing.T) {
+// withThreeArticles starts a server with the streams and publishes the wire
+// story, a copy of it in capitals and an unrelated article for the deduper.
+func withThreeArticles(t *testing.T) (context.Context, jetstream.JetStream) {
+	t.Helper()
 	_, _, js := natstest.Start(t)
 	ctx := context.Background()
 	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
@@ -46,6 +49,11 @@ func TestClustersArticlesAndPublishesState(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return ctx, js
+}
+
+func TestClustersArticlesAndPublishesState(t *testing.T) {
+	ctx, js := withThreeArticles(t)
 	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	if err != nil {
 		t.Fatal(err)

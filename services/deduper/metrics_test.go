@@ -2,7 +2,6 @@ package deduper_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -10,30 +9,12 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
-	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/deduper"
 )
 
 func TestMetricsCountDecisionsAndClusters(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	ctx := context.Background()
-	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range []*events.Article{
-		article("/in/wire.txt", story),
-		article("/in/copy.txt", strings.ToUpper(story)),
-		article("/in/other.txt", "The Kessby library reopened on Saturday two years after a flood closed it."),
-	} {
-		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := js.PublishMsg(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ctx, js := withThreeArticles(t)
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	ops := stage.NewOps()
 	leader, err := deduper.New(js, deduper.Config{Ops: ops}, log)
