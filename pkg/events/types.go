@@ -309,12 +309,33 @@ type Assignment struct {
 	Thresholds map[string]float64 `json:"thresholds,omitempty"`
 	// Version is the cluster's version after this article joined.
 	Version uint64 `json:"version"`
-	// Merged lists clusters this article's arrival merged into this one.
-	Merged []string `json:"merged,omitempty"`
+	// Merged lists clusters this article's arrival merged into this one;
+	// Merges says why, one entry for each, in the order they were made.
+	Merged []string     `json:"merged,omitempty"`
+	Merges []MergeCause `json:"merges,omitempty"`
 	// Changes compares the article's claims with the canonical article's:
 	// what they share, what a rewrite reworded, numbers that disagree.
 	Changes []ClaimChange `json:"changes,omitempty"`
 }
+
+// MergeCause is why a cluster was merged into the one an article joined:
+// the rule, and the score held against the threshold.
+type MergeCause struct {
+	// ID is the cluster merged in.
+	ID string `json:"id"`
+	// Rule is "bridge" (the article surely tells both stories; merged
+	// before it joined) or "link" (the members of the two stories, compared
+	// pair by pair, tell one story; merged after it joined).
+	Rule      string  `json:"rule"`
+	Score     float64 `json:"score"`
+	Threshold float64 `json:"threshold"`
+}
+
+// Merge rules.
+const (
+	MergeBridge = "bridge"
+	MergeLink   = "link"
+)
 
 // ChangeKind says how a claim of one article compares with the canonical
 // article's.
@@ -353,6 +374,11 @@ func (c Assignment) check(p *problems) {
 	}
 	if c.Rule == "" {
 		p.addf("cluster.rule is empty")
+	}
+	for i, m := range c.Merges {
+		if m.ID == "" || (m.Rule != MergeBridge && m.Rule != MergeLink) {
+			p.addf("cluster.merges[%d] needs an id and a rule of bridge or link", i)
+		}
 	}
 }
 

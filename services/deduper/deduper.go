@@ -234,6 +234,9 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		return nil, errors.New("deduper: clusterer returned no cluster state")
 	}
 	s.metrics.decisions.WithLabelValues(string(dec.Assignment.Relation), dec.Assignment.Rule).Inc()
+	for _, m := range dec.Assignment.Merges {
+		s.metrics.merges.WithLabelValues(m.Rule).Inc()
+	}
 	s.metrics.clusters.Set(float64(s.engine.Clusters()))
 	var out []*nats.Msg
 	for _, u := range dec.Updates {

@@ -12,6 +12,7 @@ const (
 	MetricDecisions   = "wirewatch_dedup_decisions_total"
 	MetricClusterSize = "wirewatch_dedup_cluster_size"
 	MetricClusters    = "wirewatch_dedup_clusters"
+	MetricMerges      = "wirewatch_dedup_merges_total"
 )
 
 // metrics are the deduper's own Prometheus metrics.
@@ -19,6 +20,7 @@ type metrics struct {
 	decisions   *prometheus.CounterVec
 	clusterSize prometheus.Histogram
 	clusters    prometheus.Gauge
+	merges      *prometheus.CounterVec
 }
 
 func newMetrics(ops *stage.Ops) *metrics {
@@ -38,5 +40,9 @@ func newMetrics(ops *stage.Ops) *metrics {
 			Name: MetricClusters, ConstLabels: stageLabel,
 			Help: "Clusters held in memory: those with an article inside the matching window.",
 		})),
+		merges: stage.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricMerges, ConstLabels: stageLabel,
+			Help: "Clusters merged into another, by rule: bridge (an article surely tells both) or link (their members tell one story).",
+		}, []string{"rule"})),
 	}
 }

@@ -103,7 +103,7 @@ func evaluateECB(opts story.Options, docs []doc, shuffles int, merge, explain bo
 // clusterer is the online loop of the cluster package, reduced to the
 // story tier: vectorize and learn, retrieve candidates, verify them, join
 // the best that tells the same story or found a new one, then merge the
-// story with any other candidate SameStory calls the same. Merged stories
+// story with any other candidate Link calls the same. Merged stories
 // keep their postings; a union-find maps them to the story they joined.
 type clusterer struct {
 	m      *story.Model
@@ -189,14 +189,10 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		return best, score, second
 	}
 	for _, o := range seen {
-		if o == best || c.find(o) != o || c.cents[o].N < minMerge {
+		if o == best || c.find(o) != o {
 			continue
 		}
-		if mergeSamples != nil {
-			*mergeSamples = append(*mergeSamples, sample{x: m.StoryFeatures(c.cents[best], c.cents[o]), same: c.major(best) == c.major(o)})
-			continue
-		}
-		if m.SameStory(c.cents[best], c.cents[o]).Same {
+		if m.Link(c.cents[best], c.cents[o]).Same {
 			if c.onMerge != nil {
 				c.onMerge(best, o)
 			}
@@ -220,13 +216,6 @@ func contains(xs []int32, x int32) bool {
 // bridge makes an article that surely tells several stories (Match.Bridge)
 // merge them.
 var bridge = true
-
-// minMerge is the least size of a story SameStory is asked about.
-var minMerge = 1
-
-// mergeSamples, when set, collects the features and truth of every merge
-// the clusterer considers, and stops it merging.
-var mergeSamples *[]sample
 
 // oracleFix names the kinds of error an oracle corrects: found (joined
 // where it should have founded), wrong (joined another event's story),

@@ -4,7 +4,7 @@
 // orders, through the story package's API the way the package documentation
 // tells a clusterer to (vectorize and learn, retrieve candidates, compare,
 // join the best story or found one, fold in the other stories the article
-// surely tells too, merge the stories SameStory calls one), and prints
+// surely tells too, merge the stories Link calls one), and prints
 // B-cubed and pairwise precision, recall and F1 averaged over the orders.
 // Each document's first line is its headline.
 //
@@ -12,10 +12,9 @@
 //	--explain          show mixed clusters and split events (first order)
 //	--trace            show every wrong join as it happens (first order)
 //	--bridge=false     do not fold in the stories an article surely tells
-//	--merge=false      do not ask SameStory
+//	--merge=false      do not ask Link
 //	--train            fit Compare's logistic weights on oracle clusterings
 //	--hard-weight 3    with --train and --cv, weigh the other event of a topic more
-//	--train-merge      fit SameStory's weights on the merges considered
 //	--cv               two-fold cross-validation of --train by topic (--sweep thresholds)
 //	--date-veto 0.5    date conflict from which an article that shares no key name stays out
 //	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
@@ -40,14 +39,13 @@ func main() {
 	path := flag.String("docs", sharedPath("datasets/ecbplus-dev/docs.jsonl"), "ECB+ docs.jsonl")
 	shuffles := flag.Int("shuffles", 5, "random orders to average over")
 	sweep := flag.String("sweep", "", "comma-separated Compare thresholds to try")
-	merge := flag.Bool("merge", true, "merge stories that SameStory calls one, after each join")
+	merge := flag.Bool("merge", true, "merge stories that Link calls one, after each join")
 	explain := flag.Bool("explain", false, "print the clusters that mix events and the events that were split, for the first order")
 	traceFlag := flag.Bool("trace", false, "print the wrong joins as they happen, for the first order")
 	flag.BoolVar(&perTopic, "per-topic", false, "print the B-cubed F1 of each topic")
 	flag.StringVar(&oracleFix, "oracle", "", "errors an oracle corrects, to measure what each costs: found,wrong,split")
 
 	train := flag.Bool("train", false, "fit Compare's weights on oracle clusterings of ECB+ and use them")
-	trainMerge := flag.Bool("train-merge", false, "fit SameStory's weights on the merges the clustering considers and use them")
 	l2 := flag.Float64("l2", 1, "L2 penalty of the fits")
 	flag.Float64Var(&hardWeight, "hard-weight", hardWeight, "weight in the fits of the stories of the other event of a topic")
 	features := flag.String("features", "", "comma-separated features the fits may use (default all but dates: a date that all the day's news shares is no evidence)")
@@ -63,7 +61,9 @@ func main() {
 	warm := flag.String("warm", "", "comma-separated news collections to learn term rarity from first (an IDF prior)")
 
 	flag.Float64Var(&opts.Threshold, "threshold", opts.Threshold, "Compare threshold")
-	flag.Float64Var(&opts.MergeThreshold, "merge-threshold", opts.MergeThreshold, "SameStory threshold")
+	flag.Float64Var(&opts.SingleThreshold, "single-threshold", opts.SingleThreshold, "Compare threshold for a story of one")
+	flag.Float64Var(&opts.LinkThreshold, "link-threshold", opts.LinkThreshold, "Link threshold")
+	flag.IntVar(&opts.Exemplars, "exemplars", opts.Exemplars, "members a story keeps for Link")
 	flag.Float64Var(&opts.PriorDocs, "prior", opts.PriorDocs, "prior documents of the IDF")
 	flag.Float64Var(&opts.LeadBoost, "lead-boost", opts.LeadBoost, "extra weight of the title and first sentences")
 	flag.Float64Var(&opts.LeadDecay, "lead-decay", opts.LeadDecay, "sentences over which the lead boost fades")
@@ -77,7 +77,6 @@ func main() {
 	flag.BoolVar(&bridge, "bridge", bridge, "merge the stories an article surely tells (Match.Bridge)")
 	flag.Float64Var(&opts.BridgeThreshold, "bridge-threshold", opts.BridgeThreshold, "Compare's score from which a story is folded into the article's best")
 	flag.Float64Var(&opts.DateVeto, "date-veto", opts.DateVeto, "date conflict from which an article that shares no key name with a story of several members stays out of it (0: never)")
-	flag.IntVar(&minMerge, "min-merge", minMerge, "least size of a story to merge")
 	weights := flag.String("weights", "", "Compare's weights as name=value,... (bias=value too)")
 	flag.BoolVar(&opts.KeepText, "text", false, "keep the text of terms, to show them")
 	flag.Parse()
@@ -102,7 +101,7 @@ func main() {
 			fail(err)
 		}
 	}
-	if *semeval != "" && !*both && !*train && !*trainMerge {
+	if *semeval != "" && !*both && !*train {
 		ps, err := loadPairs(*semeval)
 		if err != nil {
 			fail(err)
@@ -138,9 +137,6 @@ func main() {
 	}
 	if *train {
 		fit(&opts, docs, *shuffles, *l2)
-	}
-	if *trainMerge {
-		fitMerge(&opts, docs, *shuffles, *l2)
 	}
 	if *semeval != "" {
 		ps, err := loadPairs(*semeval)

@@ -114,7 +114,7 @@ func reportBatch(opts story.Options, docs []doc) {
 	for i := range n {
 		size[i], alive[i], label[i] = 1, true, i
 	}
-	thresholds := []float64{0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05}
+	thresholds := []float64{0.3, 0.2, 0.17, 0.15, 0.13, 0.11, 0.1, 0.09, 0.08}
 	for _, th := range thresholds {
 		for {
 			bi, bj, best := -1, -1, th
@@ -188,7 +188,7 @@ func explainPair(opts story.Options, docs []doc, a, b string) {
 
 // reportChunks measures how well stories of k articles tell events apart:
 // each event's documents, in random order, are cut into stories of k, and
-// the stories of one topic are compared with SameStory's features.
+// the stories of one topic are compared with Link.
 func reportChunks(opts story.Options, docs []doc) {
 	m := newModel(opts)
 	for _, d := range docs {
@@ -217,17 +217,19 @@ func reportChunks(opts story.Options, docs []doc) {
 				chunks = append(chunks, chunk{c, e})
 			}
 		}
-		var samples []sample
+		var samples, links []sample
 		for i := range chunks {
 			for j := range chunks {
 				if i == j || topicOf[chunks[i].event] != topicOf[chunks[j].event] {
 					continue
 				}
 				a, b := &chunks[i].c, &chunks[j].c
-				samples = append(samples, sample{x: m.StoryFeatures(a, b), same: chunks[i].event == chunks[j].event})
+				same := chunks[i].event == chunks[j].event
+				samples = append(samples, sample{x: m.StoryFeatures(a, b), same: same})
+				links = append(links, sample{x: [story.NumFeatures]float64{m.Link(a, b).Score}, same: same})
 			}
 		}
-		fmt.Printf("  stories of %d: AUC of all %.3f, of SameStory's score %.3f\n", k,
-			auc(samples, func(x [story.NumFeatures]float64) float64 { return x[story.FeatAll] }), auc(samples, m.SameStoryScore))
+		fmt.Printf("  stories of %d: AUC of all %.3f, of Link's score %.3f\n", k,
+			auc(samples, func(x [story.NumFeatures]float64) float64 { return x[story.FeatAll] }), auc(links, func(x [story.NumFeatures]float64) float64 { return x[0] }))
 	}
 }

@@ -403,34 +403,6 @@ func printWeights(wname string, w [story.NumFeatures]float64, bname string, bias
 	fmt.Printf("}, %s: %g\n", bname, bias)
 }
 
-// fitMerge fits SameStory's weights on the merges the clustering of docs
-// considers (each story an article joined against the article's other
-// candidates), prints them and stores them in opts.
-func fitMerge(opts *story.Options, docs []doc, shuffles int, l2 float64) {
-	ms := mergeSamplesOf(*opts, docs, shuffles)
-	pos := 0
-	for _, s := range ms {
-		if s.same {
-			pos++
-		}
-	}
-	fmt.Printf("merge samples: %d, %d of one event\n", len(ms), pos)
-	opts.MergeWeights, opts.MergeBias = fitLogistic(ms, l2)
-	printWeights("MergeWeights", opts.MergeWeights, "MergeBias", opts.MergeBias)
-	m := newModel(*opts)
-	fmt.Printf("  merge score AUC %.3f\n", auc(ms, m.SameStoryScore))
-}
-
-func mergeSamplesOf(opts story.Options, docs []doc, shuffles int) []sample {
-	var ms []sample
-	mergeSamples = &ms
-	defer func() { mergeSamples = nil }()
-	for s := range shuffles {
-		cluster(opts, shuffled(docs, 100+s), true)
-	}
-	return ms
-}
-
 // crossValidate fits the model on the odd topics and clusters the even
 // ones, then the other way round, and prints the mean scores: what tuning
 // on ECB+ is worth on topics it did not see.
@@ -449,9 +421,6 @@ func crossValidate(opts story.Options, docs []doc, shuffles int, l2 float64, mer
 			samples, _, _ := oracleSamples(o, folds[k], shuffles)
 			o.Weights, o.Bias = fitLogistic(samples, l2)
 			o.Threshold = th
-			if merge {
-				o.MergeWeights, o.MergeBias = fitLogistic(mergeSamplesOf(o, folds[k], shuffles), l2)
-			}
 			b, p := evaluateECB(o, folds[1-k], shuffles, merge, false)
 			bs, ps = append(bs, b), append(ps, p)
 		}

@@ -9,6 +9,11 @@
 //     against each story's centroid;
 //   - new: the first article of a story.
 //
+// Stories that began apart merge when an article surely tells both
+// (bridge, before it joins) or when, after it joined one, the members of
+// that story and another candidate, compared pair by pair, tell one story
+// (link). Each merge is recorded with its rule, score and threshold.
+//
 // Articles older than a time window are evicted, so memory stays bounded.
 // The engine is deterministic: fed the same articles in the same order it
 // makes the same decisions, which is how a restarted deduper rebuilds it
@@ -47,6 +52,12 @@ const (
 	// DefaultWindow is how long, in publication time, an article can still
 	// be matched.
 	DefaultWindow = 72 * time.Hour
+	// DefaultLinkRecent is how many of the latest articles keep the stories
+	// they joined able to link: a story keeps its first members for Link
+	// (story.Options.Exemplars) until that many articles arrived after its
+	// last, so that their memory is bounded by the rate of news, not by
+	// the window. A story that has not grown in a while rarely merges.
+	DefaultLinkRecent = 50_000
 	// DefaultMaxChanges bounds the claim changes carried per article and
 	// per cluster state.
 	DefaultMaxChanges = 32
@@ -59,6 +70,7 @@ type Options struct {
 	MaxHamming int
 	Window     time.Duration
 	MaxChanges int
+	LinkRecent int
 	Story      story.Options
 }
 
@@ -71,6 +83,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxChanges <= 0 {
 		o.MaxChanges = DefaultMaxChanges
+	}
+	if o.LinkRecent <= 0 {
+		o.LinkRecent = DefaultLinkRecent
 	}
 	if o.Story.TopTerms == 0 {
 		o.Story = story.DefaultOptions
@@ -192,6 +207,9 @@ type state struct {
 	firstSeen time.Time
 	updated   time.Time
 	mergedTo  int32
+	// linked is the seq of the last article that joined the story while
+	// it kept exemplars (see Options.LinkRecent).
+	linked uint32
 }
 
 // Engine is the clustering state. It is not safe for concurrent use.
@@ -210,6 +228,17 @@ type Engine struct {
 	recent   recentDecisions
 	absorbed map[int32][]int32 // the slots merged into a slot, at any depth
 	seen     []*state          // scratch space of Assign
+	others   []*state          // the candidates Link is asked about
+	// linking lists, oldest first, the joins to stories that keep
+	// exemplars: each story lets them go when its last join falls out.
+	linking []linkJoin
+	linkOut int // linking[:linkOut] are spent
+}
+
+// linkJoin is an article's join to a story that keeps exemplars.
+type linkJoin struct {
+	seq  uint32
+	slot int32
 }
 
 // recentDecisions remembers the last decisions made, so that a redelivered
@@ -369,6 +398,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		var bestSt *state
 		var best story.Match
 		var bridges []*state
+		var bridgeScores []float64
 		seen := e.seen[:0]
 		for _, slot := range e.post.Candidates(e.model, query, e.opts.Story.Candidates) {
 			st := e.find(slot)
@@ -382,20 +412,27 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			}
 			if m.Bridge {
 				bridges = append(bridges, st)
+				bridgeScores = append(bridgeScores, m.Score)
 			}
 			if bestSt == nil || m.Score > best.Score || (m.Score == best.Score && st.id < bestSt.id) {
 				bestSt, best = st, m
 			}
 		}
-		clear(seen)
-		e.seen = seen[:0]
+		e.others = e.others[:0]
 		if bestSt != nil {
 			target = bestSt
 			if best.Bridge {
-				for _, st := range bridges {
+				for i, st := range bridges {
 					if st != target && !e.model.Contradicts(&target.centroid, &st.centroid) {
 						merged = append(merged, st)
+						asg.Merges = append(asg.Merges, events.MergeCause{ID: st.id, Rule: events.MergeBridge,
+							Score: bridgeScores[i], Threshold: e.opts.Story.BridgeThreshold})
 					}
+				}
+			}
+			for _, st := range seen {
+				if st != target && !slices.Contains(merged, st) {
+					e.others = append(e.others, st)
 				}
 			}
 			asg.Relation, asg.Rule = events.RelationRewrite, RuleStory
@@ -404,6 +441,8 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			asg.Thresholds = map[string]float64{"combined": best.Threshold}
 			asg.MatchedID = target.canon.id
 		}
+		clear(seen)
+		e.seen = seen[:0]
 	}
 	if target == nil {
 		target = e.newCluster(events.ClusterID(a.ID), a.Language, now)
@@ -415,6 +454,23 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		updates = append(updates, e.update(m))
 	}
 	e.join(target, a, asg, hash, fp, vec, query, now)
+	if target.centroid.N >= 2 {
+		// The article joined a story that was: the other candidates get a
+		// second chance, member by member.
+		for _, st := range e.others {
+			if st.mergedTo >= 0 {
+				continue
+			}
+			if l := e.model.Link(&target.centroid, &st.centroid); l.Same {
+				e.merge(target, st, now)
+				asg.Merged = append(asg.Merged, st.id)
+				asg.Merges = append(asg.Merges, events.MergeCause{ID: st.id, Rule: events.MergeLink, Score: l.Score, Threshold: l.Threshold})
+				updates = append(updates, e.update(st))
+			}
+		}
+	}
+	clear(e.others)
+	e.others = e.others[:0]
 	asg.ID = target.id
 	asg.Version = target.version
 	asg.CanonicalID = target.canon.id
@@ -460,6 +516,8 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		// and rewrites shape its centroid.
 		e.model.Add(&st.centroid, vec)
 		e.post.Add(slot, query)
+		e.touchLink(st, seq)
+		e.unlink(seq)
 	}
 	st.live++
 	st.version++
@@ -516,9 +574,38 @@ func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimCha
 	}
 }
 
+// touchLink notes that the story st, if it keeps exemplars, changed with
+// the article seq.
+func (e *Engine) touchLink(st *state, seq uint32) {
+	if st.centroid.Exemplars() == 0 {
+		return
+	}
+	st.linked = seq
+	e.linking = append(e.linking, linkJoin{seq: seq, slot: e.slotOf[st.id]})
+}
+
+// unlink lets go of the exemplars of the stories whose last join is
+// Options.LinkRecent articles before seq.
+func (e *Engine) unlink(seq uint32) {
+	for e.linkOut < len(e.linking) && e.linking[e.linkOut].seq+uint32(e.opts.LinkRecent) <= seq {
+		j := e.linking[e.linkOut]
+		e.linkOut++
+		if st := e.find(j.slot); st != nil && st.linked == j.seq {
+			st.centroid.DropExemplars()
+		}
+	}
+	if e.linkOut > 1024 && e.linkOut*2 > len(e.linking) {
+		n := copy(e.linking, e.linking[e.linkOut:])
+		e.linking, e.linkOut = e.linking[:n], 0
+	}
+}
+
 // merge folds src into dst.
 func (e *Engine) merge(dst, src *state, now time.Time) {
 	e.model.Merge(&dst.centroid, &src.centroid)
+	e.touchLink(dst, e.head+uint32(len(e.arts)))
+	// The merged story is reached only through dst from now on.
+	src.centroid = story.Centroid{}
 	for _, m := range src.members {
 		if len(dst.members) < maxMembersListed {
 			dst.members = appendMember(dst.members, m)
@@ -649,13 +736,26 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	if target == nil {
 		target = e.newCluster(asg.ID, a.Language, now)
 	}
-	for _, id := range asg.Merged {
-		if slot, ok := e.slotOf[id]; ok {
-			if src := e.find(slot); src != nil && src != target {
-				e.merge(target, src, now)
+	// Bridges were merged before the article joined, links after.
+	linked := map[string]bool{}
+	for _, m := range asg.Merges {
+		if m.Rule == events.MergeLink {
+			linked[m.ID] = true
+		}
+	}
+	mergeIn := func(link bool) {
+		for _, id := range asg.Merged {
+			if linked[id] != link {
+				continue
+			}
+			if slot, ok := e.slotOf[id]; ok {
+				if src := e.find(slot); src != nil && src != target {
+					e.merge(target, src, now)
+				}
 			}
 		}
 	}
+	mergeIn(false)
 	var vec story.Vector
 	var query []uint32
 	if asg.Relation == events.RelationNew || asg.Relation == events.RelationRewrite {
@@ -663,6 +763,7 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 		query = e.model.QueryTerms(vec)
 	}
 	e.join(target, a, asg, hashKey(a.ContentHash), simhash.Fingerprint(a.Text), vec, query, now)
+	mergeIn(true)
 	if asg.Version > target.version {
 		target.version = asg.Version
 	}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,8 +198,10 @@ func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
 func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
 	opts := Options{}
 	opts = opts.withDefaults()
-	opts.Story.Threshold = 0.05      // the bridging article tells both stories...
+	opts.Story.Threshold = 0.05 // the bridging article tells both stories...
+	opts.Story.SingleThreshold = 0.05
 	opts.Story.BridgeThreshold = 1.1 // ...but never surely enough to merge them
+	opts.Story.LinkThreshold = 1.1   // nor do their members
 	e := New(opts)
 	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
 	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
@@ -223,6 +226,90 @@ func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
 
 // TestMemberLinesRenderWhatTheyKept checks that a cluster state lists each
 // member as it arrived, from the compact record the engine keeps.
+// TestLinkMergesAfterJoining makes Link merge anything (threshold 0) to
+// see the mechanics: the article joins a story of one, the other candidate
+// is merged after, the merge is recorded with its rule, score and
+// threshold, the merged cluster announces it, and a restored engine
+// replays it.
+func TestLinkMergesAfterJoining(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.LinkThreshold = 0
+	arts := []*events.Article{
+		newArticle("/a.txt", "Halden strike", base),
+		newArticle("/b.txt", "New cranes at Halden", "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."),
+		newArticle("/c.txt", "Ships off Halden", rewrite),
+		newArticle("/d.txt", "Halden strike", base+" Talks resume on Thursday."),
+	}
+	live := New(opts)
+	var ds []Decision
+	for i, a := range arts {
+		ds = append(ds, live.Assign(a, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	if ds[0].Assignment.ID == ds[1].Assignment.ID {
+		t.Fatalf("the crane story joined the strike story: %+v", ds[1].Assignment)
+	}
+	joined := ds[2].Assignment
+	if joined.ID != ds[0].Assignment.ID || joined.Relation != events.RelationRewrite {
+		t.Fatalf("the rewrite: %s in %s, want a rewrite in %s", joined.Relation, joined.ID, ds[0].Assignment.ID)
+	}
+	want := []events.MergeCause{{ID: ds[1].Assignment.ID, Rule: events.MergeLink, Threshold: 0}}
+	if len(joined.Merges) != 1 || joined.Merges[0].ID != want[0].ID || joined.Merges[0].Rule != events.MergeLink ||
+		joined.Merges[0].Score <= 0 || joined.Merges[0].Score >= 0.3 || !slices.Equal(joined.Merged, []string{want[0].ID}) {
+		t.Fatalf("merges %+v (merged %v), want a link of %s with a low score", joined.Merges, joined.Merged, want[0].ID)
+	}
+	var announced bool
+	for _, u := range ds[2].Updates {
+		announced = announced || (u.ID == want[0].ID && u.MergedInto == joined.ID)
+	}
+	if last := ds[2].Updates[len(ds[2].Updates)-1]; !announced || last.ID != joined.ID || len(last.Members) != 3 {
+		t.Errorf("updates after the link: announced %v, last %s with %d members", announced, last.ID, len(last.Members))
+	}
+	ca := events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *arts[2], Cluster: joined}
+	if err := ca.Validate(); err != nil {
+		t.Errorf("the decision does not validate: %v", err)
+	}
+	restored := New(opts)
+	for i, a := range arts[:3] {
+		restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
+			t0.Add(time.Duration(i)*time.Minute))
+	}
+	if restored.Clusters() != live.Clusters() {
+		t.Errorf("restored engine has %d cluster states, live %d", restored.Clusters(), live.Clusters())
+	}
+	got := restored.Assign(arts[3], t0.Add(3*time.Minute)).Assignment
+	if w := ds[3].Assignment; got.ID != w.ID || got.Version != w.Version || got.Rule != w.Rule {
+		t.Errorf("after restore: %s v%d by %s; live engine said %s v%d by %s", got.ID, got.Version, got.Rule, w.ID, w.Version, w.Rule)
+	}
+}
+
+// TestLinkExemplarsAreLetGo checks that stories keep their exemplars only
+// while one of the last LinkRecent articles joined them.
+func TestLinkExemplarsAreLetGo(t *testing.T) {
+	opts := Options{LinkRecent: 4}
+	e := New(opts)
+	e.Assign(newArticle("/a.txt", "Halden strike", base), t0)
+	d := e.Assign(newArticle("/b.txt", "Ships off Halden", rewrite), t0.Add(time.Minute))
+	st := e.find(e.slotOf[d.Assignment.ID])
+	if st.centroid.N != 2 || st.centroid.Exemplars() != 2 {
+		t.Fatalf("story of %d keeps %d exemplars, want 2 of 2", st.centroid.N, st.centroid.Exemplars())
+	}
+	for i := range 3 {
+		e.Assign(newArticle(fmt.Sprintf("/x%d.txt", i), fmt.Sprintf("Story %d", i),
+			fmt.Sprintf("A unique report number %d about topic %d with words w%d x%d y%d.", i, i*7, i, i+1, i+2)), t0.Add(time.Duration(2+i)*time.Minute))
+	}
+	if st.centroid.Exemplars() != 2 {
+		t.Fatalf("exemplars let go after 3 articles, want after 4")
+	}
+	e.Assign(newArticle("/y.txt", "Story y", "Another unique report about something else entirely, with words q r s."), t0.Add(6*time.Minute))
+	if st.centroid.Exemplars() != 0 {
+		t.Errorf("story still keeps %d exemplars after 4 other articles", st.centroid.Exemplars())
+	}
+	if len(e.linking)-e.linkOut > 4 {
+		t.Errorf("%d joins still listed, want at most 4", len(e.linking)-e.linkOut)
+	}
+}
+
 func TestMemberLinesRenderWhatTheyKept(t *testing.T) {
 	e := New(Options{})
 	published := time.Date(2026, 3, 9, 14, 5, 0, 0, time.FixedZone("", 3600))

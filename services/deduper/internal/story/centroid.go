@@ -2,6 +2,7 @@ package story
 
 import (
 	"math"
+	"slices"
 )
 
 // Centroid is the sum of the vectors of a story's members, pruned to its
@@ -15,6 +16,49 @@ type Centroid struct {
 	weights []uint16
 	N       int
 	cuts    cuts // of the coverage features, found when first needed
+	// exemplars are the first Options.Exemplars members, each as a
+	// centroid of one, for Link. A story of one is its own exemplar and
+	// keeps none; a story of several keeps none when they were dropped.
+	exemplars []Centroid
+}
+
+// exemplarsOf returns the members of c that Link compares: its exemplars,
+// or, for a story of one or one whose exemplars were dropped, c itself.
+func exemplarsOf(c *Centroid) []Centroid {
+	if len(c.exemplars) > 0 {
+		return c.exemplars
+	}
+	return []Centroid{{Terms: c.Terms, weights: c.weights, N: 1, cuts: c.cuts}}
+}
+
+// DropExemplars lets the members kept for Link go, to bound memory: a
+// clusterer keeps them for the stories still changing. Link then compares
+// the story as a whole.
+func (c *Centroid) DropExemplars() {
+	c.exemplars = nil
+}
+
+// Exemplars returns how many members c keeps for Link.
+func (c *Centroid) Exemplars() int { return len(c.exemplars) }
+
+// keepExemplars adds the exemplars of a story of n members, before it
+// grows by the members in add, up to the limit: the first members stand
+// for the story. A story of one becomes an exemplar of itself when it
+// grows; a story of several that kept none keeps none.
+func keepExemplars(c *Centroid, add []Centroid, limit int) {
+	if limit <= 0 || (c.N >= 2 && len(c.exemplars) == 0) {
+		return
+	}
+	if c.N == 1 && len(c.exemplars) == 0 {
+		c.exemplars = []Centroid{{Terms: c.Terms, weights: c.weights, N: 1}}
+	}
+	for _, x := range add {
+		if len(c.exemplars) >= limit {
+			break
+		}
+		c.exemplars = append(c.exemplars, Centroid{Terms: x.Terms, weights: x.weights, N: 1})
+	}
+	c.exemplars = slices.Clip(c.exemplars)
 }
 
 // toB16 rounds a float32 to the nearest bfloat16, ties to even.
@@ -39,10 +83,28 @@ func (c *Centroid) decode(buf []float32) []float32 {
 }
 
 // Add adds v to the centroid.
-func (m *Model) Add(c *Centroid, v Vector) { m.merge(c, v.Terms, v.Weights, 1) }
+func (m *Model) Add(c *Centroid, v Vector) {
+	if c.N >= 1 && m.opts.Exemplars > 0 {
+		var one Centroid
+		m.merge(&one, v.Terms, v.Weights, 1)
+		keepExemplars(c, []Centroid{one}, m.opts.Exemplars)
+	}
+	m.merge(c, v.Terms, v.Weights, 1)
+}
 
 // Merge adds the members of src to dst.
-func (m *Model) Merge(dst, src *Centroid) { m.merge(dst, src.Terms, src.Weights(), src.N) }
+func (m *Model) Merge(dst, src *Centroid) {
+	if dst.N >= 1 && src.N >= 1 && m.opts.Exemplars > 0 {
+		var add []Centroid
+		if src.N == 1 || len(src.exemplars) > 0 {
+			// (A story whose members were let go adds none: its
+			// centroid is no member.)
+			add = exemplarsOf(src)
+		}
+		keepExemplars(dst, add, m.opts.Exemplars)
+	}
+	m.merge(dst, src.Terms, src.Weights(), src.N)
+}
 
 func (m *Model) merge(c *Centroid, terms []uint32, weights []float32, n int) {
 	outT := m.mergeT[:0]

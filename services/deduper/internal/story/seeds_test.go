@@ -56,8 +56,8 @@ func loadSeeds(t testing.TB) (names []string, titles, texts []string) {
 // the best that tells the same story or found a new one, fold in the other
 // stories the article surely tells too (Match.Bridge) unless they
 // contradict it, index, and, when the
-// article joined a story, merge into it the other candidates SameStory
-// calls the same. It returns the story of each article and its best match.
+// article joined a story, merge into it the other candidates Link calls
+// the same. It returns the story of each article and its best match.
 func clusterOnline(m *Model, titles, texts []string) ([]int, []Match) {
 	post := NewPostings(m.Options().MaxPostings)
 	var stories []*Centroid
@@ -114,7 +114,7 @@ func clusterOnline(m *Model, titles, texts []string) ([]int, []Match) {
 			continue
 		}
 		for _, o := range seen {
-			if o != best && find(o) == o && m.SameStory(stories[best], stories[o]).Same {
+			if o != best && find(o) == o && m.Link(stories[best], stories[o]).Same {
 				m.Merge(stories[best], stories[o])
 				parent[o] = best
 			}

@@ -256,7 +256,7 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func TestSameStory(t *testing.T) {
+func TestLink(t *testing.T) {
 	m := NewModel(DefaultOptions)
 	for _, s := range []string{
 		"The city council approved the library budget after a long debate about opening hours.",
@@ -276,11 +276,71 @@ func TestSameStory(t *testing.T) {
 		"In Mannheim, Klitschko stopped Rahman in the seventh to keep the heavyweight belts.")
 	add(&other, "Heavy rain flooded streets in the capital and forced schools to close early on Tuesday.",
 		"Schools closed early as floods hit the capital after heavy rain.")
-	if r := m.SameStory(&a, &b); !r.Same {
+	if r := m.Link(&a, &b); !r.Same || r.Threshold != DefaultOptions.LinkThreshold {
 		t.Errorf("two halves of one story not merged: %+v", r)
 	}
-	if r := m.SameStory(&a, &other); r.Same {
+	if r := m.Link(&a, &other); r.Same || r.Score >= DefaultOptions.LinkThreshold {
 		t.Errorf("two stories merged: %+v", r)
+	}
+	// Without exemplars the stories are compared whole, and still told
+	// apart.
+	a.DropExemplars()
+	other.DropExemplars()
+	if r := m.Link(&a, &other); r.Same {
+		t.Errorf("two stories merged without exemplars: %+v", r)
+	}
+}
+
+func TestExemplars(t *testing.T) {
+	opts := DefaultOptions
+	opts.Exemplars = 3
+	m := NewModel(opts)
+	texts := []string{"alpha beta gamma", "delta epsilon zeta", "eta theta iota", "kappa lambda mu", "nu xi omicron"}
+	var vs []Vector
+	for _, s := range texts {
+		vs = append(vs, m.Vectorize("", s, true))
+	}
+	var c Centroid
+	m.Add(&c, vs[0])
+	if c.Exemplars() != 0 {
+		t.Fatalf("a story of one keeps %d exemplars, want none (it is its own)", c.Exemplars())
+	}
+	for i, want := range []int{2, 3, 3} {
+		m.Add(&c, vs[i+1])
+		if c.Exemplars() != want {
+			t.Fatalf("story of %d keeps %d exemplars, want %d", c.N, c.Exemplars(), want)
+		}
+	}
+	// The first members stand for the story: the first exemplar is the
+	// first article alone.
+	var first Centroid
+	m.Add(&first, vs[0])
+	if !slices.Equal(c.exemplars[0].Terms, first.Terms) {
+		t.Errorf("first exemplar %v, want the first member %v", c.exemplars[0].Terms, first.Terms)
+	}
+	// A merge adds the other story's members up to the limit.
+	var d, e Centroid
+	m.Add(&d, vs[0])
+	m.Add(&e, vs[1])
+	m.Add(&e, vs[2])
+	m.Merge(&d, &e)
+	if d.N != 3 || d.Exemplars() != 3 {
+		t.Errorf("merged story of %d keeps %d exemplars, want 3 of 3", d.N, d.Exemplars())
+	}
+	// A story whose exemplars were let go gets none back.
+	d.DropExemplars()
+	m.Add(&d, vs[3])
+	if d.Exemplars() != 0 {
+		t.Errorf("a story that dropped its exemplars keeps %d after growing", d.Exemplars())
+	}
+	// Zero exemplars keep none at all.
+	opts.Exemplars = 0
+	m0 := NewModel(opts)
+	var z Centroid
+	m0.Add(&z, vs[0])
+	m0.Add(&z, vs[1])
+	if z.Exemplars() != 0 {
+		t.Errorf("Exemplars 0 kept %d", z.Exemplars())
 	}
 }
 
