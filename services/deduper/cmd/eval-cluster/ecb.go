@@ -140,7 +140,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 	q := m.QueryTerms(v)
 	best, score, second = -1, -1, -1
 	bestScore := -1.0
-	var seen, same []int32
+	var seen, same, linkable []int32
 	for _, s := range c.post.Candidates(m, q, m.Options().Candidates) {
 		s = c.find(s)
 		if contains(seen, s) {
@@ -148,6 +148,9 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		}
 		seen = append(seen, s)
 		r := m.Compare(v, c.cents[s])
+		if r.Score >= m.Options().LinkFloor {
+			linkable = append(linkable, s)
+		}
 		if r.Bridge {
 			same = append(same, s)
 		}
@@ -188,7 +191,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		// candidate: merging it would be a second try at the same join.
 		return best, score, second
 	}
-	for _, o := range seen {
+	for _, o := range linkable {
 		if o == best || c.find(o) != o {
 			continue
 		}

@@ -64,6 +64,7 @@ func main() {
 	flag.Float64Var(&opts.SingleThreshold, "single-threshold", opts.SingleThreshold, "Compare threshold for a story of one")
 	flag.Float64Var(&opts.LinkThreshold, "link-threshold", opts.LinkThreshold, "Link threshold")
 	flag.IntVar(&opts.Exemplars, "exemplars", opts.Exemplars, "members a story keeps for Link")
+	flag.Float64Var(&opts.LinkFloor, "link-floor", opts.LinkFloor, "least score of an article against a candidate for Link to be asked")
 	flag.Float64Var(&opts.PriorDocs, "prior", opts.PriorDocs, "prior documents of the IDF")
 	flag.Float64Var(&opts.LeadBoost, "lead-boost", opts.LeadBoost, "extra weight of the title and first sentences")
 	flag.Float64Var(&opts.LeadDecay, "lead-decay", opts.LeadDecay, "sentences over which the lead boost fades")

@@ -400,6 +400,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		var bridges []*state
 		var bridgeScores []float64
 		seen := e.seen[:0]
+		e.others = e.others[:0]
 		for _, slot := range e.post.Candidates(e.model, query, e.opts.Story.Candidates) {
 			st := e.find(slot)
 			if st == nil || slices.Contains(seen, st) {
@@ -407,6 +408,9 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			}
 			seen = append(seen, st)
 			m := e.model.Compare(vec, &st.centroid)
+			if m.Score >= e.opts.Story.LinkFloor {
+				e.others = append(e.others, st)
+			}
 			if !m.Same {
 				continue
 			}
@@ -418,7 +422,6 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				bestSt, best = st, m
 			}
 		}
-		e.others = e.others[:0]
 		if bestSt != nil {
 			target = bestSt
 			if best.Bridge {
@@ -430,11 +433,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 					}
 				}
 			}
-			for _, st := range seen {
-				if st != target && !slices.Contains(merged, st) {
-					e.others = append(e.others, st)
-				}
-			}
+			e.others = slices.DeleteFunc(e.others, func(st *state) bool { return st == target || slices.Contains(merged, st) })
 			asg.Relation, asg.Rule = events.RelationRewrite, RuleStory
 			asg.Scores = best.Scores()
 			asg.Scores["combined"] = best.Score

@@ -224,17 +224,15 @@ func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
 	}
 }
 
-// TestMemberLinesRenderWhatTheyKept checks that a cluster state lists each
-// member as it arrived, from the compact record the engine keeps.
-// TestLinkMergesAfterJoining makes Link merge anything (threshold 0) to
-// see the mechanics: the article joins a story of one, the other candidate
+// TestLinkMergesAfterJoining makes Link merge anything (threshold and
+// floor 0) to see the mechanics: the article joins a story of one, the other candidate
 // is merged after, the merge is recorded with its rule, score and
 // threshold, the merged cluster announces it, and a restored engine
 // replays it.
 func TestLinkMergesAfterJoining(t *testing.T) {
 	opts := Options{}
 	opts = opts.withDefaults()
-	opts.Story.LinkThreshold = 0
+	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
 	arts := []*events.Article{
 		newArticle("/a.txt", "Halden strike", base),
 		newArticle("/b.txt", "New cranes at Halden", "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."),
@@ -310,6 +308,8 @@ func TestLinkExemplarsAreLetGo(t *testing.T) {
 	}
 }
 
+// TestMemberLinesRenderWhatTheyKept checks that a cluster state lists each
+// member as it arrived, from the compact record the engine keeps.
 func TestMemberLinesRenderWhatTheyKept(t *testing.T) {
 	e := New(Options{})
 	published := time.Date(2026, 3, 9, 14, 5, 0, 0, time.FixedZone("", 3600))

@@ -344,7 +344,7 @@ func (m *Model) contradicts(f *[NumFeatures]float64, n int) bool {
 // two stories of one topic share a centroid's vocabulary, not their
 // members' facts (ECB+: SameStory over centroids merged nothing it should
 // have; average link raises B-cubed F1 by a point). Features are those of
-// the two centroids, for the record.
+// the two centroids, for the record, when they are one.
 func (m *Model) Link(a, b *Centroid) Match {
 	xs, ys := exemplarsOf(a), exemplarsOf(b)
 	var sum float64
@@ -354,7 +354,11 @@ func (m *Model) Link(a, b *Centroid) Match {
 		}
 	}
 	s := sum / float64(len(xs)*len(ys))
-	r := match(m.StoryFeatures(a, b), s, m.opts.LinkThreshold)
+	var f [NumFeatures]float64
+	if s >= m.opts.LinkThreshold {
+		f = m.StoryFeatures(a, b)
+	}
+	r := match(f, s, m.opts.LinkThreshold)
 	r.Bridge = r.Same
 	return r
 }

@@ -127,9 +127,13 @@ type Options struct {
 	DateVeto float64
 	// Exemplars is how many of its first members a story keeps, as
 	// centroids of one, for Link; LinkThreshold is Link's mean score from
-	// which two stories are one.
+	// which two stories are one. LinkFloor is the least score of an
+	// article against a candidate story for a clusterer to ask Link about
+	// it (ECB+: 0 and 0.05 merge alike; the floor spares the comparisons
+	// with candidates that share words and nothing else).
 	Exemplars     int
 	LinkThreshold float64
+	LinkFloor     float64
 	// KeepText keeps the text of every term so that Term can show it. It
 	// is for tools: it costs memory.
 	KeepText bool
@@ -161,7 +165,7 @@ var DefaultOptions = Options{
 		FeatSingle: -0.774, FeatCohesion: -2.703, FeatDateConflict: -0.889, FeatNumberConflict: -0.609,
 		FeatLeadName: 0.132, FeatStoryLead: 0.763, FeatWeekdayConflict: -0.648},
 	Bias: -5.621, Threshold: 0.15, SingleThreshold: 0.3, BridgeThreshold: 0.9, DateVeto: 0.5,
-	Exemplars: 6, LinkThreshold: 0.3,
+	Exemplars: 6, LinkThreshold: 0.3, LinkFloor: 0.05,
 }
 
 // Vector is an article's salient terms, sorted by id, with their weights:
