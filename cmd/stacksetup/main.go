@@ -4,8 +4,10 @@
 //	stacksetup streams [--nats URL] [--user NAME --password-file FILE] [--stream-replicas N] [--wait 2m]
 //
 // secrets generates a password per NATS identity and the bcrypt hashes the
-// servers check them with; streams creates the pipeline streams with the
-// administrator's identity (see internal/stacksetup).
+// servers check them with, and the route user and password the cluster's
+// nodes authenticate each other with (with the route URLs that carry
+// them); streams creates the pipeline streams with the administrator's
+// identity (see internal/stacksetup).
 package main
 
 import (
@@ -50,6 +52,12 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	switch args[0] {
 	case "secrets":
 		fs := flag.NewFlagSet("secrets", flag.ContinueOnError)
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), "usage: stacksetup secrets [--dir DIR] [--force]\n\n"+
+				"Writes a password file per NATS identity, the bcrypt hashes the servers check them with,\n"+
+				"and %s: the route user, password and URLs the cluster's nodes authenticate each other with.\n\n", stacksetup.ClusterFile)
+			fs.PrintDefaults()
+		}
 		dir := fs.String("dir", "deploy/secrets", "`directory` to write the secrets to")
 		force := fs.Bool("force", false, "replace secrets that already exist")
 		if err := fs.Parse(args[1:]); err != nil {
