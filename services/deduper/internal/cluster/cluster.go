@@ -210,6 +210,22 @@ type state struct {
 	// linked is the seq of the last article that joined the story while
 	// it kept exemplars (see Options.LinkRecent).
 	linked uint32
+	// from and to bound the times (articleTime) of the story's members.
+	from, to int64
+}
+
+// within reports whether an article of time at may tell the story st: it
+// is no further than the window from the story's members in time. The
+// window bounds how far apart, in publication time, two reports of one
+// story are; an article published months before a story that is still
+// held (it arrived late, or a feed republished its archive) tells another
+// story with the same cast however alike its words.
+func (e *Engine) within(st *state, at int64) bool {
+	if st.from == 0 && st.to == 0 {
+		return true
+	}
+	w := int64(e.opts.Window / time.Second)
+	return at >= st.from-w && at <= st.to+w
 }
 
 // Engine is the clustering state. It is not safe for concurrent use.
@@ -389,6 +405,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	} else {
 		vec = e.model.Vectorize(a.Title, a.Text, true)
 		query = e.model.QueryTerms(vec)
+		at := articleTime(a, now)
 		// The best story the article tells is its target. Other stories
 		// are folded into it only when the article surely tells both
 		// (Match.Bridge) and the two do not report different events
@@ -407,6 +424,9 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				continue
 			}
 			seen = append(seen, st)
+			if !e.within(st, at) {
+				continue
+			}
 			m := e.model.Compare(vec, &st.centroid)
 			if m.Score >= e.opts.Story.LinkFloor {
 				e.others = append(e.others, st)
@@ -504,7 +524,9 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	}
 	seq := e.head + uint32(len(e.arts))
 	slot := e.slotOf[st.id]
-	e.arts = append(e.arts, article{seq: seq, id: a.ID, hash: hash, fp: fp, slot: slot, at: articleTime(a, now), rel: relIndex(asg.Relation), alive: true})
+	at := articleTime(a, now)
+	e.arts = append(e.arts, article{seq: seq, id: a.ID, hash: hash, fp: fp, slot: slot, at: at, rel: relIndex(asg.Relation), alive: true})
+	st.span(at, at)
 	e.byDoc[a.ID] = seq
 	if _, ok := e.byHash[hash]; !ok {
 		e.byHash[hash] = seq
@@ -573,6 +595,15 @@ func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimCha
 	}
 }
 
+// span widens the times of the story's members to include from..to.
+func (st *state) span(from, to int64) {
+	if st.from == 0 && st.to == 0 {
+		st.from, st.to = from, to
+		return
+	}
+	st.from, st.to = min(st.from, from), max(st.to, to)
+}
+
 // touchLink notes that the story st, if it keeps exemplars, changed with
 // the article seq.
 func (e *Engine) touchLink(st *state, seq uint32) {
@@ -603,6 +634,9 @@ func (e *Engine) unlink(seq uint32) {
 func (e *Engine) merge(dst, src *state, now time.Time) {
 	e.model.Merge(&dst.centroid, &src.centroid)
 	e.touchLink(dst, e.head+uint32(len(e.arts)))
+	if src.from != 0 || src.to != 0 {
+		dst.span(src.from, src.to)
+	}
 	// The merged story is reached only through dst from now on.
 	src.centroid = story.Centroid{}
 	for _, m := range src.members {

@@ -347,3 +347,32 @@ func TestMemberLinesRenderWhatTheyKept(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryKeepsToItsTime checks that an article published further than
+// the window from a story's members does not join it, however alike its
+// words, while a copy of it is still a copy and a report of the same days
+// still joins.
+func TestStoryKeepsToItsTime(t *testing.T) {
+	at := func(a *events.Article, ts time.Time) *events.Article {
+		a.PublishedAt = &ts
+		return a
+	}
+	e := New(Options{})
+	first := e.Assign(at(newArticle("/a.txt", "Halden strike", base), t0), t0).Assignment
+	// A rewrite published two months earlier, arriving now: another
+	// story of the same cast (an earlier strike).
+	earlier := e.Assign(at(newArticle("/b.txt", "Ships off Halden", rewrite), t0.Add(-60*24*time.Hour)), t0.Add(time.Minute)).Assignment
+	if earlier.ID == first.ID || earlier.Relation != events.RelationNew {
+		t.Errorf("a rewrite published two months before: %s in %s, want a new cluster apart from %s", earlier.Relation, earlier.ID, first.ID)
+	}
+	// The same rewrite published the next day joins.
+	later := e.Assign(at(newArticle("/c.txt", "Ships off Halden", rewrite+" More ships wait."), t0.Add(24*time.Hour)), t0.Add(24*time.Hour)).Assignment
+	if later.ID != first.ID || later.Relation != events.RelationRewrite {
+		t.Errorf("a rewrite published a day later: %s in %s, want a rewrite in %s", later.Relation, later.ID, first.ID)
+	}
+	// A verbatim copy of the first, whenever published, is a duplicate.
+	cp := e.Assign(at(newArticle("/d.txt", "Copy", base), t0.Add(-60*24*time.Hour)), t0.Add(24*time.Hour+time.Minute)).Assignment
+	if cp.ID != first.ID || cp.Relation != events.RelationDuplicate {
+		t.Errorf("an old copy: %s in %s, want a duplicate in %s", cp.Relation, cp.ID, first.ID)
+	}
+}

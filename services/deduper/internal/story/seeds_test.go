@@ -162,8 +162,11 @@ func TestSeedsRewrites(t *testing.T) {
 // meeting Dmitriev): what sets 004 apart is that it tells of another day
 // (Friday, where the rewrites' story says Wednesday) and that the people
 // and places it is about (St Petersburg, Izvestia, Tehran) are not the
-// story's (Model.contradicts). When 004 comes first, only time tells it
-// apart: the clusterer's window on PublishedAt.
+// story's (Model.contradicts). When 004 comes first, or before all of the
+// rewrites, only time tells it apart: published months before, it is
+// further than the window from the story's members, and the engine
+// compares no story with an article so far from it in time (package
+// cluster, TestStoryKeepsToItsTime).
 func TestSeedsEarlierVisit(t *testing.T) {
 	names, titles, texts := loadSeeds(t)
 	for _, order := range permutations(len(names)) {

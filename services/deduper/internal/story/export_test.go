@@ -1,0 +1,7 @@
+package story
+
+// Test helpers for the external tests of this directory.
+var (
+	LoadSeeds    = loadSeeds
+	Permutations = permutations
+)
