@@ -50,7 +50,9 @@ const (
 	// found k = 3 right for 64-bit fingerprints of web pages.
 	DefaultMaxHamming = 3
 	// DefaultWindow is how long, in publication time, an article can still
-	// be matched.
+	// be matched: back from the newest article seen, so that a replay of
+	// an old recording, or an archive read in, clusters as the stream did
+	// when it was new.
 	DefaultWindow = 72 * time.Hour
 	// DefaultLinkRecent is how many of the latest articles keep the stories
 	// they joined able to link: a story keeps its first members for Link
@@ -243,6 +245,7 @@ type Engine struct {
 	nextSlot int32
 	recent   recentDecisions
 	absorbed map[int32][]int32 // the slots merged into a slot, at any depth
+	clock    int64             // the newest article time seen (see evict)
 	seen     []*state          // scratch space of Assign
 	others   []*state          // the candidates Link is asked about
 	// linking lists, oldest first, the joins to stories that keep
@@ -364,7 +367,7 @@ func (e *Engine) find(slot int32) *state {
 // Assigning the same revision of a document again changes nothing and
 // returns its current assignment.
 func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
-	e.evict(now)
+	e.evict(articleTime(a, now))
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
 			st := e.find(old.slot)
@@ -698,9 +701,15 @@ func (e *Engine) forget(st *state) {
 	delete(e.slotOf, st.id)
 }
 
-// evict drops the articles that fell out of the window.
-func (e *Engine) evict(now time.Time) {
-	cutoff := now.Add(-e.opts.Window).Unix()
+// evict drops the articles that fell out of the window, after the clock
+// moved on to at: the time of the article being assigned, if it is the
+// newest yet. The window runs back from the newest article, not from the
+// wall clock: fed last March's news in November, the engine matches them
+// with each other as it would have in March, instead of letting each go
+// as soon as the next one arrives.
+func (e *Engine) evict(at int64) {
+	e.clock = max(e.clock, at)
+	cutoff := e.clock - int64(e.opts.Window/time.Second)
 	n := 0
 	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {
 		if e.arts[n].alive {
@@ -754,8 +763,8 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 // output stream), so that a restarted engine continues with the same clusters,
 // ids and versions. Decisions must be restored in the order they were made.
 func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
-	e.evict(now)
 	a := &ca.Article
+	e.evict(articleTime(a, now))
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
 			return

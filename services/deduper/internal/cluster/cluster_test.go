@@ -376,3 +376,31 @@ func TestStoryKeepsToItsTime(t *testing.T) {
 		t.Errorf("an old copy: %s in %s, want a duplicate in %s", cp.Relation, cp.ID, first.ID)
 	}
 }
+
+// TestOldNewsClustersAsItDidWhenNew reads articles published months before
+// the wall clock, as a replay of an old recording or an archive read in
+// does: they match each other within the window as they did when new, and
+// the window still lets go of those too far behind the newest.
+func TestOldNewsClustersAsItDidWhenNew(t *testing.T) {
+	march := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	november := time.Date(2026, 11, 22, 5, 0, 0, 0, time.UTC)
+	at := func(a *events.Article, ts time.Time) *events.Article {
+		a.PublishedAt = &ts
+		return a
+	}
+	e := New(Options{})
+	first := e.Assign(at(newArticle("/a.txt", "Halden strike", base), march), november).Assignment
+	second := e.Assign(at(newArticle("/b.txt", "Ships off Halden", rewrite), march.Add(3*time.Hour)), november.Add(time.Second)).Assignment
+	if second.ID != first.ID || second.Relation != events.RelationRewrite {
+		t.Errorf("a rewrite published three hours later, read months after: %s in %s, want a rewrite in %s",
+			second.Relation, second.ID, first.ID)
+	}
+	if e.Len() != 2 {
+		t.Errorf("%d articles indexed, want both", e.Len())
+	}
+	// News four days newer moves the window on past the March articles.
+	e.Assign(at(newArticle("/c.txt", "Library", other), march.Add(4*24*time.Hour)), november.Add(2*time.Second))
+	if e.Len() != 1 {
+		t.Errorf("%d articles indexed after news four days newer, want 1", e.Len())
+	}
+}
