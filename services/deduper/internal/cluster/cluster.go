@@ -124,6 +124,7 @@ func relIndex(r events.Relation) uint8 {
 type canon struct {
 	id        string
 	wire      bool
+	byline    bool
 	published int64
 	textLen   int
 	claims    []events.Claim
@@ -549,7 +550,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	if len(st.members) < maxMembersListed {
 		st.members = appendMember(st.members, newMember(a, asg, now))
 	}
-	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", textLen: len(a.Text), claims: a.Claims}
+	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", byline: len(a.Authors) > 0, textLen: len(a.Text), claims: a.Claims}
 	if a.PublishedAt != nil {
 		cand.published = a.PublishedAt.Unix()
 	}
@@ -571,7 +572,10 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 }
 
 // better reports whether a is a likelier original than b: a wire story with
-// its dateline first, then the earlier published, then the more complete.
+// its dateline first, then the earlier published, then the one that names
+// its authors (copies and edits drop the byline more often than they add
+// one: of two versions published the same day, as a date without a time
+// gives them, the signed one is the original), then the more complete.
 func better(a, b canon) bool {
 	if a.wire != b.wire {
 		return a.wire
@@ -581,6 +585,9 @@ func better(a, b canon) bool {
 	}
 	if (a.published != 0) != (b.published != 0) {
 		return a.published != 0
+	}
+	if a.byline != b.byline {
+		return a.byline
 	}
 	return a.textLen > b.textLen
 }

@@ -101,6 +101,24 @@ func TestCanonicalPrefersWireThenEarliest(t *testing.T) {
 	}
 }
 
+func TestBetterOriginal(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b canon
+	}{
+		{"wire first", canon{wire: true, published: 200}, canon{published: 100, byline: true, textLen: 900}},
+		{"then earlier", canon{published: 100}, canon{published: 200, byline: true, textLen: 900}},
+		{"dated before undated", canon{published: 200}, canon{byline: true, textLen: 900}},
+		{"then signed, the same day", canon{published: 100, byline: true, textLen: 400}, canon{published: 100, textLen: 900}},
+		{"then complete", canon{published: 100, byline: true, textLen: 900}, canon{published: 100, byline: true, textLen: 400}},
+	}
+	for _, tt := range tests {
+		if !better(tt.a, tt.b) || better(tt.b, tt.a) {
+			t.Errorf("%s: better(a, b) %v, better(b, a) %v; want a the likelier original", tt.name, better(tt.a, tt.b), better(tt.b, tt.a))
+		}
+	}
+}
+
 func TestEvictionBoundsTheWindow(t *testing.T) {
 	e := New(Options{Window: time.Hour})
 	first := e.Assign(newArticle("/a.txt", "T", base), t0)

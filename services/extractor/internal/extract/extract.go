@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/boilerplate"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/htmltext"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/lang"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/plaintext"
@@ -186,7 +187,7 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	case kindHTML:
 		blocks, pageWire, credit, err = fromHTML(ctx, a, raw, opts, now)
 	default:
-		blocks, err = fromText(ctx, a, raw)
+		blocks, err = fromText(ctx, a, raw, now)
 	}
 	if err != nil {
 		return nil, err
@@ -225,7 +226,7 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 }
 
 // fromText reads a plain-text document.
-func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) ([]block, error) {
+func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument, now time.Time) ([]block, error) {
 	res, err := transcode.Text(raw.Body, raw.ContentType, raw.Charset)
 	if errors.Is(err, transcode.ErrBinary) {
 		return nil, fmt.Errorf("%w: %w", ErrUnsupportedType, err)
@@ -241,11 +242,46 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument) (
 		return nil, fmt.Errorf("splitting text: %w", err)
 	}
 	set(a, "title", &a.Title, doc.Title, events.FromFirstLine)
-	blocks := make([]block, len(doc.Blocks))
+	blocks := make([]block, 0, len(doc.Blocks))
 	for i, b := range doc.Blocks {
-		blocks[i] = block{kind: b.Kind, text: b.Text}
+		if i < textDateBlocks && textDate(a, b.Text, now) {
+			continue
+		}
+		blocks = append(blocks, block{kind: b.Kind, text: b.Text})
 	}
 	return blocks, nil
+}
+
+// textDateBlocks is how many blocks at the top of a plain-text article may
+// be its date line: after the title, before or after the byline.
+const textDateBlocks = 4
+
+// textDate reads a plain-text article's date line ("March 9, 2026",
+// "Published 9 March 2026 08:10 GMT", "Updated: 2026-03-09") into a's
+// publication or update time, and reports whether line was one. A line
+// that names a date within a sentence is text, not a date line.
+func textDate(a *events.Article, line string, now time.Time) bool {
+	if !boilerplate.DateLine(line) {
+		return false
+	}
+	t, ok := htmltext.ParseDate(line, now)
+	if !ok {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(line)), " ")
+	switch strings.TrimRight(first, ":") {
+	case "updated", "modified", "update":
+		if a.ModifiedAt == nil {
+			a.ModifiedAt = &t
+			a.Provenance["modified_at"] = events.FromText
+		}
+	default:
+		if a.PublishedAt == nil {
+			a.PublishedAt = &t
+			a.Provenance["published_at"] = events.FromText
+		}
+	}
+	return true
 }
 
 // fromHTML reads an HTML document. It returns apart the wire the page's

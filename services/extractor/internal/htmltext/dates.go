@@ -57,6 +57,10 @@ func plausible(t, now time.Time) bool {
 	return !t.Before(earliest) && (now.IsZero() || !t.After(now))
 }
 
+// ParseDate is parseDate for the other readers of text: a plain-text
+// article's date line.
+func ParseDate(s string, now time.Time) (time.Time, bool) { return parseDate(s, now) }
+
 // parseDate reads a machine-readable date, or failing that the first date
 // written out in s ("September 4, 2025"). The time keeps the offset it was
 // written with: the day a page gives is the day in its own zone. It
