@@ -61,6 +61,9 @@ func FuzzPlainText(f *testing.F) {
 		"\xff\xfe\x00a\x00b",
 		"\xfe\xff\x00a",
 		"U.S. . . . ! ? …",
+		"Title\n9 March 2026\nBody text here.",
+		"Title\nUpdated: 2026-03-01\nPublished 10 March 2026 08:10 GMT\n\nBody.",
+		"March 9, 2026\n\nMarch 9, 2026\n\n03/09/2026\n",
 	)
 }
 
