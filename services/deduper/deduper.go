@@ -37,6 +37,10 @@ type Config struct {
 	// Window is how long, in publication time, an article can still be
 	// matched. Default 72h.
 	Window time.Duration
+	// LinkRecent is how many of the latest articles keep the stories they
+	// joined comparable member by member (cluster.Options.LinkRecent): it
+	// bounds the memory of that. Default 50,000.
+	LinkRecent int
 	// LeaseTTL is how long a leader that stopped renewing keeps its lease.
 	// Default 15s.
 	LeaseTTL time.Duration
@@ -57,6 +61,9 @@ func (c Config) Validate() error {
 	}
 	if c.Window > events.DefaultMaxAge {
 		errs = append(errs, fmt.Errorf("deduper: window %s is longer than the streams keep articles (%s)", c.Window, events.DefaultMaxAge))
+	}
+	if c.LinkRecent < 0 {
+		errs = append(errs, fmt.Errorf("deduper: link-recent %d is negative", c.LinkRecent))
 	}
 	if c.LeaseTTL != 0 && c.LeaseTTL < time.Second {
 		errs = append(errs, fmt.Errorf("deduper: lease TTL %s is under a second", c.LeaseTTL))
@@ -99,7 +106,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		cfg:     cfg,
 		js:      js,
 		log:     log.With(zap.String("stage", string(events.StageDeduper))),
-		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window}),
+		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, LinkRecent: cfg.LinkRecent}),
 		now:     time.Now,
 		metrics: newMetrics(cfg.Ops),
 	}

@@ -1,0 +1,43 @@
+package deduper_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/deduper"
+)
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  deduper.Config
+		want []string // parts of the error, none for a valid config
+	}{
+		{"defaults", deduper.Config{}, nil},
+		{"tuned", deduper.Config{MaxHamming: 4, Window: 24 * time.Hour, LinkRecent: 10_000, LeaseTTL: 5 * time.Second}, nil},
+		{"every problem at once", deduper.Config{MaxHamming: 17, Window: -time.Hour, LinkRecent: -1, LeaseTTL: time.Millisecond},
+			[]string{"max hamming 17", "window -1h0m0s is negative", "link-recent -1", "lease TTL 1ms"}},
+		{"window past the streams' age", deduper.Config{Window: events.DefaultMaxAge + time.Hour}, []string{"longer than the streams keep"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Errorf("Validate: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate accepted %+v", tt.cfg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+}
