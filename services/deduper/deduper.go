@@ -34,9 +34,13 @@ type Config struct {
 	// MaxHamming is the SimHash distance up to which two texts are near
 	// duplicates. Default 3.
 	MaxHamming int
-	// Window is how long, in publication time, an article can still be
+	// Window is how long after it arrived an article can still be
 	// matched. Default 72h.
 	Window time.Duration
+	// Apart is how far apart in publication time an article and a story's
+	// dated members may be for the article to tell the story. Default 14
+	// days.
+	Apart time.Duration
 	// LinkRecent is how many of the latest articles keep the stories they
 	// joined comparable member by member (cluster.Options.LinkRecent): it
 	// bounds the memory of that. Default 50,000.
@@ -61,6 +65,9 @@ func (c Config) Validate() error {
 	}
 	if c.Window > events.DefaultMaxAge {
 		errs = append(errs, fmt.Errorf("deduper: window %s is longer than the streams keep articles (%s)", c.Window, events.DefaultMaxAge))
+	}
+	if c.Apart < 0 {
+		errs = append(errs, fmt.Errorf("deduper: apart %s is negative", c.Apart))
 	}
 	if c.LinkRecent < 0 {
 		errs = append(errs, fmt.Errorf("deduper: link-recent %d is negative", c.LinkRecent))
@@ -106,7 +113,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		cfg:     cfg,
 		js:      js,
 		log:     log.With(zap.String("stage", string(events.StageDeduper))),
-		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, LinkRecent: cfg.LinkRecent}),
+		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, Apart: cfg.Apart, LinkRecent: cfg.LinkRecent}),
 		now:     time.Now,
 		metrics: newMetrics(cfg.Ops),
 	}

@@ -19,7 +19,8 @@ func main() {
 		Flags: func(fs *flag.FlagSet, getenv func(string) string) {
 			fs.StringVar(&cfg.Durable, "durable", getenv("WIREWATCH_DURABLE"), "consumer name shared by replicas (env WIREWATCH_DURABLE)")
 			fs.IntVar(&cfg.MaxHamming, "max-hamming", 3, "largest SimHash distance of a near duplicate")
-			fs.DurationVar(&cfg.Window, "window", 72*time.Hour, "how long, in publication time, an article can still be matched")
+			fs.DurationVar(&cfg.Window, "window", 72*time.Hour, "how long after it arrived an article can still be matched")
+			fs.DurationVar(&cfg.Apart, "apart", 14*24*time.Hour, "how far apart in publication time an article and a story's dated members may be")
 			fs.IntVar(&cfg.LinkRecent, "link-recent", 50_000, "how many of the latest articles keep the stories they joined comparable member by member (memory: ~0.3 KB a member, six a story)")
 		},
 		Check: func(c stage.Common) error {

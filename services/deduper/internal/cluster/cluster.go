@@ -49,11 +49,12 @@ const (
 	// DefaultMaxHamming is the near-duplicate threshold: Manku et al. (2007)
 	// found k = 3 right for 64-bit fingerprints of web pages.
 	DefaultMaxHamming = 3
-	// DefaultWindow is how long, in publication time, an article can still
-	// be matched: back from the newest article seen, so that a replay of
-	// an old recording, or an archive read in, clusters as the stream did
-	// when it was new.
+	// DefaultWindow is how long after it arrived an article can still be
+	// matched.
 	DefaultWindow = 72 * time.Hour
+	// DefaultApart is how far apart in publication time an article and
+	// the dated members of a story may be for the article to tell it.
+	DefaultApart = 14 * 24 * time.Hour
 	// DefaultLinkRecent is how many of the latest articles keep the stories
 	// they joined able to link: a story keeps its first members for Link
 	// (story.Options.Exemplars) until that many articles arrived after its
@@ -71,6 +72,7 @@ const (
 type Options struct {
 	MaxHamming int
 	Window     time.Duration
+	Apart      time.Duration
 	MaxChanges int
 	LinkRecent int
 	Story      story.Options
@@ -82,6 +84,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Window <= 0 {
 		o.Window = DefaultWindow
+	}
+	if o.Apart <= 0 {
+		o.Apart = DefaultApart
 	}
 	if o.MaxChanges <= 0 {
 		o.MaxChanges = DefaultMaxChanges
@@ -213,22 +218,33 @@ type state struct {
 	// linked is the seq of the last article that joined the story while
 	// it kept exemplars (see Options.LinkRecent).
 	linked uint32
-	// from and to bound the times (articleTime) of the story's members.
+	// from and to bound the publication times of the story's members that
+	// give one (Unix seconds; both 0 while none has).
 	from, to int64
 }
 
-// within reports whether an article of time at may tell the story st: it
-// is no further than the window from the story's members in time. The
-// window bounds how far apart, in publication time, two reports of one
-// story are; an article published months before a story that is still
-// held (it arrived late, or a feed republished its archive) tells another
-// story with the same cast however alike its words.
-func (e *Engine) within(st *state, at int64) bool {
-	if st.from == 0 && st.to == 0 {
+// published returns the publication time of a, if it gives one that is
+// not in the future.
+func published(a *events.Article, now time.Time) (int64, bool) {
+	if a.PublishedAt == nil || a.PublishedAt.After(now) {
+		return 0, false
+	}
+	return a.PublishedAt.Unix(), true
+}
+
+// within reports whether an article published at pub (ok false: it gives
+// no date) may tell the story st: it is no further than Options.Apart
+// from the publication times of the story's dated members. An article
+// published months before a story that is still held (it arrived late, or
+// a feed republished its archive) tells another story with the same cast,
+// however alike its words. Without dates on either side, time says
+// nothing.
+func (e *Engine) within(st *state, pub int64, ok bool) bool {
+	if !ok || (st.from == 0 && st.to == 0) {
 		return true
 	}
-	w := int64(e.opts.Window / time.Second)
-	return at >= st.from-w && at <= st.to+w
+	w := int64(e.opts.Apart / time.Second)
+	return pub >= st.from-w && pub <= st.to+w
 }
 
 // Engine is the clustering state. It is not safe for concurrent use.
@@ -246,7 +262,6 @@ type Engine struct {
 	nextSlot int32
 	recent   recentDecisions
 	absorbed map[int32][]int32 // the slots merged into a slot, at any depth
-	clock    int64             // the newest article time seen (see evict)
 	seen     []*state          // scratch space of Assign
 	others   []*state          // the candidates Link is asked about
 	// linking lists, oldest first, the joins to stories that keep
@@ -330,15 +345,6 @@ func hashKey(h string) uint64 {
 	return x
 }
 
-// articleTime is the time an article counts at for the window: its
-// publication time, unless missing or in the future.
-func articleTime(a *events.Article, now time.Time) int64 {
-	if a.PublishedAt != nil && !a.PublishedAt.After(now) {
-		return a.PublishedAt.Unix()
-	}
-	return now.Unix()
-}
-
 func (e *Engine) art(seq uint32) *article {
 	if seq < e.head || int(seq-e.head) >= len(e.arts) {
 		return nil
@@ -368,7 +374,7 @@ func (e *Engine) find(slot int32) *state {
 // Assigning the same revision of a document again changes nothing and
 // returns its current assignment.
 func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
-	e.evict(articleTime(a, now))
+	e.evict(now)
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
 			st := e.find(old.slot)
@@ -409,7 +415,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	} else {
 		vec = e.model.Vectorize(a.Title, a.Text, true)
 		query = e.model.QueryTerms(vec)
-		at := articleTime(a, now)
+		pub, dated := published(a, now)
 		// The best story the article tells is its target. Other stories
 		// are folded into it only when the article surely tells both
 		// (Match.Bridge) and the two do not report different events
@@ -428,7 +434,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				continue
 			}
 			seen = append(seen, st)
-			if !e.within(st, at) {
+			if !e.within(st, pub, dated) {
 				continue
 			}
 			m := e.model.Compare(vec, &st.centroid)
@@ -481,7 +487,9 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		// The article joined a story that was: the other candidates get a
 		// second chance, member by member.
 		for _, st := range e.others {
-			if st.mergedTo >= 0 {
+			if !e.held(st) {
+				// Merged by now, or forgotten: an article's new revision
+				// leaves the story its old one was alone in.
 				continue
 			}
 			if l := e.model.Link(&target.centroid, &st.centroid); l.Same {
@@ -523,14 +531,19 @@ func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 
 // join adds a to st as a member with the relation of asg.
 func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash, fp uint64, vec story.Vector, query []uint32, now time.Time) {
+	// The article counts in st before its older revision leaves the index:
+	// a revision that stays in the story its old text was alone in keeps
+	// the story (its ids, its version) instead of emptying it.
+	st.live++
 	if seq, ok := e.byDoc[a.ID]; ok {
 		e.drop(seq)
 	}
 	seq := e.head + uint32(len(e.arts))
 	slot := e.slotOf[st.id]
-	at := articleTime(a, now)
-	e.arts = append(e.arts, article{seq: seq, id: a.ID, hash: hash, fp: fp, slot: slot, at: at, rel: relIndex(asg.Relation), alive: true})
-	st.span(at, at)
+	e.arts = append(e.arts, article{seq: seq, id: a.ID, hash: hash, fp: fp, slot: slot, at: now.Unix(), rel: relIndex(asg.Relation), alive: true})
+	if pub, ok := published(a, now); ok {
+		st.span(pub, pub)
+	}
 	e.byDoc[a.ID] = seq
 	if _, ok := e.byHash[hash]; !ok {
 		e.byHash[hash] = seq
@@ -544,7 +557,6 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		e.touchLink(st, seq)
 		e.unlink(seq)
 	}
-	st.live++
 	st.version++
 	st.updated = now.UTC()
 	if len(st.members) < maxMembersListed {
@@ -612,6 +624,13 @@ func (st *state) span(from, to int64) {
 		return
 	}
 	st.from, st.to = min(st.from, from), max(st.to, to)
+}
+
+// held reports whether st is a cluster the engine still holds as itself:
+// not merged into another, not forgotten.
+func (e *Engine) held(st *state) bool {
+	slot, ok := e.slotOf[st.id]
+	return ok && st.mergedTo < 0 && e.clusters[slot] == st
 }
 
 // touchLink notes that the story st, if it keeps exemplars, changed with
@@ -708,15 +727,15 @@ func (e *Engine) forget(st *state) {
 	delete(e.slotOf, st.id)
 }
 
-// evict drops the articles that fell out of the window, after the clock
-// moved on to at: the time of the article being assigned, if it is the
-// newest yet. The window runs back from the newest article, not from the
-// wall clock: fed last March's news in November, the engine matches them
-// with each other as it would have in March, instead of letting each go
-// as soon as the next one arrives.
-func (e *Engine) evict(at int64) {
-	e.clock = max(e.clock, at)
-	cutoff := e.clock - int64(e.opts.Window/time.Second)
+// evict drops the articles that arrived longer than the window before now.
+// The window runs on arrival, not publication: fed last March's news in
+// November (a replay of an old recording, an archive read in), the engine
+// matches them with each other as it did when they were new, where a
+// window on publication time would let each go as soon as the next came.
+// How far apart in publication time an article and a story may be is
+// Options.Apart's (within).
+func (e *Engine) evict(now time.Time) {
+	cutoff := now.Add(-e.opts.Window).Unix()
 	n := 0
 	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {
 		if e.arts[n].alive {
@@ -771,7 +790,7 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 // ids and versions. Decisions must be restored in the order they were made.
 func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	a := &ca.Article
-	e.evict(articleTime(a, now))
+	e.evict(now)
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
 			return

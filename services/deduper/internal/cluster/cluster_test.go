@@ -397,8 +397,8 @@ func TestStoryKeepsToItsTime(t *testing.T) {
 
 // TestOldNewsClustersAsItDidWhenNew reads articles published months before
 // the wall clock, as a replay of an old recording or an archive read in
-// does: they match each other within the window as they did when new, and
-// the window still lets go of those too far behind the newest.
+// does: they match each other as they did when new. The window runs on
+// arrival: it lets them go when news arrives four days later.
 func TestOldNewsClustersAsItDidWhenNew(t *testing.T) {
 	march := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
 	november := time.Date(2026, 11, 22, 5, 0, 0, 0, time.UTC)
@@ -416,9 +416,79 @@ func TestOldNewsClustersAsItDidWhenNew(t *testing.T) {
 	if e.Len() != 2 {
 		t.Errorf("%d articles indexed, want both", e.Len())
 	}
-	// News four days newer moves the window on past the March articles.
-	e.Assign(at(newArticle("/c.txt", "Library", other), march.Add(4*24*time.Hour)), november.Add(2*time.Second))
+	e.Assign(newArticle("/c.txt", "Library", other), november.Add(4*24*time.Hour))
 	if e.Len() != 1 {
-		t.Errorf("%d articles indexed after news four days newer, want 1", e.Len())
+		t.Errorf("%d articles indexed after news arrived four days later, want 1", e.Len())
+	}
+}
+
+// TestRevisionKeepsItsStory revises an article that is alone in its
+// cluster, with text that still tells the story: the revision stays in
+// that cluster, which the engine still holds.
+func TestRevisionKeepsItsStory(t *testing.T) {
+	e := New(Options{})
+	e.Assign(newArticle("/z.txt", "Library", other), t0)
+	first := e.Assign(newArticle("/a.txt", "Halden strike", base), t0.Add(time.Minute)).Assignment
+	rev := e.Assign(newArticle("/a.txt", "Halden strike", base+" Talks resume on Thursday."), t0.Add(2*time.Minute)).Assignment
+	if rev.ID != first.ID {
+		t.Errorf("the revision went to %s, want its story %s", rev.ID, first.ID)
+	}
+	if slot, ok := e.slotOf[rev.ID]; !ok || e.clusters[slot] == nil || e.clusters[slot].live != 1 {
+		t.Errorf("the revision's cluster %s is not held with one live member", rev.ID)
+	}
+	if e.Len() != 2 || e.Clusters() != 2 {
+		t.Errorf("%d articles in %d clusters, want 2 in 2", e.Len(), e.Clusters())
+	}
+}
+
+// TestLinkSkipsTheClusterARevisionLeft revises an article that was alone
+// in its cluster X into another story T: X is forgotten when the old
+// revision leaves, and Link (forced to merge anything) must not merge it
+// into T — nor anything else in its place. A restored engine agrees, and
+// the other clusters live on.
+func TestLinkSkipsTheClusterARevisionLeft(t *testing.T) {
+	opts := Options{Window: time.Hour}
+	opts = opts.withDefaults()
+	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
+	crane := "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."
+	arts := []*events.Article{
+		newArticle("/z.txt", "Library", other),
+		newArticle("/t1.txt", "Halden strike", base),
+		newArticle("/t2.txt", "Ships off Halden", rewrite),
+		newArticle("/x.txt", "Cranes", crane),
+		newArticle("/x.txt", "Halden strike, cranes idle", rewrite+" Two new cranes from Shanghai stand idle."),
+	}
+	e := New(opts)
+	var ds []Decision
+	for i, a := range arts {
+		ds = append(ds, e.Assign(a, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	z, x, rev := ds[0].Assignment, ds[3].Assignment, ds[4].Assignment
+	if slices.Contains(rev.Merged, x.ID) {
+		t.Errorf("the revision merged %s, the cluster its old text left: %+v", x.ID, rev.Merges)
+	}
+	for _, s := range e.absorbed[e.slotOf[rev.ID]] {
+		if st := e.clusters[s]; st != nil && st.mergedTo < 0 {
+			t.Errorf("a live cluster %s is listed as merged into %s", st.id, rev.ID)
+		}
+	}
+	r := New(opts)
+	for i, a := range arts {
+		r.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
+			t0.Add(time.Duration(i)*time.Minute))
+	}
+	if ln, rn := e.find(e.slotOf[rev.ID]).centroid.N, r.find(r.slotOf[rev.ID]).centroid.N; ln != rn {
+		t.Errorf("live story has %d members in its centroid, restored %d", ln, rn)
+	}
+	// The library story gets a newer member; the strike story then leaves
+	// the window, and the library story stays, its copy still known.
+	e.Assign(newArticle("/z2.txt", "Library", other), t0.Add(40*time.Minute))
+	e.Assign(newArticle("/n.txt", "Weather", "Heavy rain flooded streets in the capital and forced schools to close early on Tuesday."),
+		t0.Add(70*time.Minute))
+	if _, ok := e.slotOf[z.ID]; !ok {
+		t.Fatalf("the library cluster %s went with the strike story", z.ID)
+	}
+	if again := e.Assign(newArticle("/z2.txt", "Library", other), t0.Add(71*time.Minute)).Assignment; again.ID != z.ID {
+		t.Errorf("the library copy again: in %s, want %s", again.ID, z.ID)
 	}
 }

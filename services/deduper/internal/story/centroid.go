@@ -23,17 +23,22 @@ type Centroid struct {
 }
 
 // exemplarsOf returns the members of c that Link compares: its exemplars,
-// or, for a story of one or one whose exemplars were dropped, c itself.
+// or, for a story of one, c itself; none for a story of several whose
+// exemplars were let go.
 func exemplarsOf(c *Centroid) []Centroid {
-	if len(c.exemplars) > 0 {
+	if len(c.exemplars) > 0 || c.N >= 2 {
 		return c.exemplars
 	}
 	return []Centroid{{Terms: c.Terms, weights: c.weights, N: 1, cuts: c.cuts}}
 }
 
+// dropped reports whether c is a story of several that keeps no exemplars.
+func (c *Centroid) dropped() bool { return c.N >= 2 && len(c.exemplars) == 0 }
+
 // DropExemplars lets the members kept for Link go, to bound memory: a
-// clusterer keeps them for the stories still changing. Link then compares
-// the story as a whole.
+// clusterer keeps them for the stories still changing. Link then cannot
+// tell (a story's centroid compared as if it were one member links far too
+// much: ECB+ B-cubed F1 0.883 against 0.916 without Link at all).
 func (c *Centroid) DropExemplars() {
 	c.exemplars = nil
 }
@@ -46,7 +51,7 @@ func (c *Centroid) Exemplars() int { return len(c.exemplars) }
 // for the story. A story of one becomes an exemplar of itself when it
 // grows; a story of several that kept none keeps none.
 func keepExemplars(c *Centroid, add []Centroid, limit int) {
-	if limit <= 0 || (c.N >= 2 && len(c.exemplars) == 0) {
+	if limit <= 0 || c.dropped() {
 		return
 	}
 	if c.N == 1 && len(c.exemplars) == 0 {
@@ -84,7 +89,7 @@ func (c *Centroid) decode(buf []float32) []float32 {
 
 // Add adds v to the centroid.
 func (m *Model) Add(c *Centroid, v Vector) {
-	if c.N >= 1 && m.opts.Exemplars > 0 {
+	if c.N >= 1 && m.opts.Exemplars > 0 && !c.dropped() && len(c.exemplars) < m.opts.Exemplars {
 		var one Centroid
 		m.merge(&one, v.Terms, v.Weights, 1)
 		keepExemplars(c, []Centroid{one}, m.opts.Exemplars)
@@ -92,16 +97,16 @@ func (m *Model) Add(c *Centroid, v Vector) {
 	m.merge(c, v.Terms, v.Weights, 1)
 }
 
-// Merge adds the members of src to dst.
+// Merge adds the members of src to dst. A story made of one that let its
+// exemplars go keeps none either: the first members would no longer stand
+// for all of it.
 func (m *Model) Merge(dst, src *Centroid) {
 	if dst.N >= 1 && src.N >= 1 && m.opts.Exemplars > 0 {
-		var add []Centroid
-		if src.N == 1 || len(src.exemplars) > 0 {
-			// (A story whose members were let go adds none: its
-			// centroid is no member.)
-			add = exemplarsOf(src)
+		if src.dropped() {
+			dst.exemplars = nil // a story of several from now on
+		} else {
+			keepExemplars(dst, exemplarsOf(src), m.opts.Exemplars)
 		}
-		keepExemplars(dst, add, m.opts.Exemplars)
 	}
 	m.merge(dst, src.Terms, src.Weights(), src.N)
 }

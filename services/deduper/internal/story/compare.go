@@ -344,9 +344,14 @@ func (m *Model) contradicts(f *[NumFeatures]float64, n int) bool {
 // two stories of one topic share a centroid's vocabulary, not their
 // members' facts (ECB+: SameStory over centroids merged nothing it should
 // have; average link raises B-cubed F1 by a point). Features are those of
-// the two centroids, for the record, when they are one.
+// the two centroids, for the record, when they are one. A story of several
+// that let its exemplars go (Centroid.DropExemplars) is one with no other.
 func (m *Model) Link(a, b *Centroid) Match {
 	xs, ys := exemplarsOf(a), exemplarsOf(b)
+	if len(xs) == 0 || len(ys) == 0 {
+		// A story that let its exemplars go: Link cannot tell.
+		return match([NumFeatures]float64{}, 0, m.opts.LinkThreshold)
+	}
 	var sum float64
 	for i := range xs {
 		for j := range ys {

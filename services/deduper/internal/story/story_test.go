@@ -282,12 +282,11 @@ func TestLink(t *testing.T) {
 	if r := m.Link(&a, &other); r.Same || r.Score >= DefaultOptions.LinkThreshold {
 		t.Errorf("two stories merged: %+v", r)
 	}
-	// Without exemplars the stories are compared whole, and still told
-	// apart.
+	// A story that let its exemplars go is linked with nothing, not even
+	// its other half: compared whole, stories look alike far too often.
 	a.DropExemplars()
-	other.DropExemplars()
-	if r := m.Link(&a, &other); r.Same {
-		t.Errorf("two stories merged without exemplars: %+v", r)
+	if r := m.Link(&a, &b); r.Same || r.Score != 0 {
+		t.Errorf("a story without exemplars linked: %+v", r)
 	}
 }
 
@@ -332,6 +331,13 @@ func TestExemplars(t *testing.T) {
 	m.Add(&d, vs[3])
 	if d.Exemplars() != 0 {
 		t.Errorf("a story that dropped its exemplars keeps %d after growing", d.Exemplars())
+	}
+	// Nor does a story of one it is merged into.
+	var one Centroid
+	m.Add(&one, vs[4])
+	m.Merge(&one, &d)
+	if one.Exemplars() != 0 || one.N != 5 {
+		t.Errorf("a story of one merged with a story without exemplars: %d members, %d exemplars; want 5, 0", one.N, one.Exemplars())
 	}
 	// Zero exemplars keep none at all.
 	opts.Exemplars = 0

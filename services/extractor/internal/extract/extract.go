@@ -11,8 +11,10 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
@@ -242,12 +244,12 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument, n
 		return nil, fmt.Errorf("splitting text: %w", err)
 	}
 	set(a, "title", &a.Title, doc.Title, events.FromFirstLine)
-	blocks := make([]block, 0, len(doc.Blocks))
+	blocks := make([]block, len(doc.Blocks))
 	for i, b := range doc.Blocks {
-		if i < textDateBlocks && textDate(a, b.Text, now) {
-			continue
+		if i < textDateBlocks {
+			textDate(a, b.Text, now)
 		}
-		blocks = append(blocks, block{kind: b.Kind, text: b.Text})
+		blocks[i] = block{kind: b.Kind, text: b.Text}
 	}
 	return blocks, nil
 }
@@ -257,31 +259,75 @@ func fromText(ctx context.Context, a *events.Article, raw *events.RawDocument, n
 const textDateBlocks = 4
 
 // textDate reads a plain-text article's date line ("March 9, 2026",
-// "Published 9 March 2026 08:10 GMT", "Updated: 2026-03-09") into a's
-// publication or update time, and reports whether line was one. A line
-// that names a date within a sentence is text, not a date line.
+// "Published 9 March 2026 08:10 GMT", "Last updated: 2026-03-10") into a's
+// publication or update time, and reports whether line was one. A date
+// line is a date and little else: a label, a weekday, a time and its zone.
+// A line with other words ("By Oskar Brenne, March 9, 2026", "The strike
+// of March 2, 2026 in numbers") is not one, nor is a date whose day and
+// month could be read either way ("09/03/2026"). The line stays in the
+// text: the date a story gives at its top is what tells it from another
+// story with the same cast (the deduper reads the dates of the first
+// sentences).
 func textDate(a *events.Article, line string, now time.Time) bool {
 	if !boilerplate.DateLine(line) {
+		return false
+	}
+	update, plain := false, false
+	for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '|' || r == '(' || r == ')' || r == '·'
+	}) {
+		w = strings.Trim(w, ":.-–—")
+		switch {
+		case w == "":
+		case dateLabels[w]:
+			update = update || w == "updated" || w == "modified" || w == "update"
+		case dateMonths[w]:
+			plain = true
+		case isoDate.MatchString(w):
+			plain = true
+		case dateWords[w], dateNumber.MatchString(w):
+		default:
+			return false
+		}
+	}
+	if !plain {
 		return false
 	}
 	t, ok := htmltext.ParseDate(line, now)
 	if !ok {
 		return false
 	}
-	first, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(line)), " ")
-	switch strings.TrimRight(first, ":") {
-	case "updated", "modified", "update":
+	if update {
 		if a.ModifiedAt == nil {
 			a.ModifiedAt = &t
 			a.Provenance["modified_at"] = events.FromText
 		}
-	default:
-		if a.PublishedAt == nil {
-			a.PublishedAt = &t
-			a.Provenance["published_at"] = events.FromText
-		}
+	} else if a.PublishedAt == nil {
+		a.PublishedAt = &t
+		a.Provenance["published_at"] = events.FromText
 	}
 	return true
+}
+
+// Words of a plain-text date line (lower case).
+var (
+	dateLabels = toSet("published posted updated update modified last first date on at")
+	dateMonths = toSet("january february march april may june july august september october november december " +
+		"jan feb mar apr jun jul aug sep sept oct nov dec")
+	dateWords = toSet("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun " +
+		"am pm a.m p.m gmt utc bst cet cest eet eest est edt cst cdt mst mdt pst pdt ist jst aest aedt z")
+	// dateNumber is a day, year, time or ordinal: "9", "9th", "2026", "08:10", "8.10am".
+	dateNumber = regexp.MustCompile(`^\d{1,4}(st|nd|rd|th)?$|^\d{1,2}[:.]\d{2}([:.]\d{2})?(am|pm)?$|^[+-]\d{2}:?\d{2}$`)
+	// isoDate is "2026-03-09" (or with slashes), year first: not ambiguous.
+	isoDate = regexp.MustCompile(`^\d{4}[-/]\d{1,2}[-/]\d{1,2}(t[\d:.]+z?)?$`)
+)
+
+func toSet(words string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
 }
 
 // fromHTML reads an HTML document. It returns apart the wire the page's
