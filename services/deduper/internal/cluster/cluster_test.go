@@ -258,10 +258,7 @@ func TestLinkMergesAfterJoining(t *testing.T) {
 		newArticle("/d.txt", "Halden strike", base+" Talks resume on Thursday."),
 	}
 	live := New(opts)
-	var ds []Decision
-	for i, a := range arts {
-		ds = append(ds, live.Assign(a, t0.Add(time.Duration(i)*time.Minute)))
-	}
+	ds := assignAll(live, arts)
 	if ds[0].Assignment.ID == ds[1].Assignment.ID {
 		t.Fatalf("the crane story joined the strike story: %+v", ds[1].Assignment)
 	}
@@ -286,10 +283,7 @@ func TestLinkMergesAfterJoining(t *testing.T) {
 		t.Errorf("the decision does not validate: %v", err)
 	}
 	restored := New(opts)
-	for i, a := range arts[:3] {
-		restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
-			t0.Add(time.Duration(i)*time.Minute))
-	}
+	restoreAll(restored, arts[:3], ds)
 	if restored.Clusters() != live.Clusters() {
 		t.Errorf("restored engine has %d cluster states, live %d", restored.Clusters(), live.Clusters())
 	}
@@ -459,10 +453,7 @@ func TestLinkSkipsTheClusterARevisionLeft(t *testing.T) {
 		newArticle("/x.txt", "Halden strike, cranes idle", rewrite+" Two new cranes from Shanghai stand idle."),
 	}
 	e := New(opts)
-	var ds []Decision
-	for i, a := range arts {
-		ds = append(ds, e.Assign(a, t0.Add(time.Duration(i)*time.Minute)))
-	}
+	ds := assignAll(e, arts)
 	z, x, rev := ds[0].Assignment, ds[3].Assignment, ds[4].Assignment
 	if slices.Contains(rev.Merged, x.ID) {
 		t.Errorf("the revision merged %s, the cluster its old text left: %+v", x.ID, rev.Merges)
@@ -473,10 +464,7 @@ func TestLinkSkipsTheClusterARevisionLeft(t *testing.T) {
 		}
 	}
 	r := New(opts)
-	for i, a := range arts {
-		r.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
-			t0.Add(time.Duration(i)*time.Minute))
-	}
+	restoreAll(r, arts, ds)
 	if ln, rn := e.find(e.slotOf[rev.ID]).centroid.N, r.find(r.slotOf[rev.ID]).centroid.N; ln != rn {
 		t.Errorf("live story has %d members in its centroid, restored %d", ln, rn)
 	}
@@ -490,5 +478,23 @@ func TestLinkSkipsTheClusterARevisionLeft(t *testing.T) {
 	}
 	if again := e.Assign(newArticle("/z2.txt", "Library", other), t0.Add(71*time.Minute)).Assignment; again.ID != z.ID {
 		t.Errorf("the library copy again: in %s, want %s", again.ID, z.ID)
+	}
+}
+
+// assignAll assigns arts to e a minute apart from t0.
+func assignAll(e *Engine, arts []*events.Article) []Decision {
+	ds := make([]Decision, 0, len(arts))
+	for i, a := range arts {
+		ds = append(ds, e.Assign(a, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	return ds
+}
+
+// restoreAll replays into e the decisions ds made on arts by assignAll, as
+// a restarted deduper does.
+func restoreAll(e *Engine, arts []*events.Article, ds []Decision) {
+	for i, a := range arts {
+		e.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
+			t0.Add(time.Duration(i)*time.Minute))
 	}
 }
