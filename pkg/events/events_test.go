@@ -138,6 +138,41 @@ func TestClusteredArticleRoundTripKeepsStableFieldNames(t *testing.T) {
 	}
 }
 
+func TestAssignmentMergesMatchMerged(t *testing.T) {
+	src := events.Source{Kind: events.SourceFile, Path: "/in/a.txt"}
+	base := events.ClusteredArticle{
+		Schema: events.SchemaClusteredArticle,
+		Article: events.Article{Schema: events.SchemaArticle, ID: events.DocumentID(src), Source: src, Title: "T",
+			Language: "en", Text: "text", ContentHash: events.TextHash("text")},
+		Cluster: events.Assignment{ID: "c1", Relation: events.RelationRewrite, CanonicalID: "d", Rule: "story_similarity", Version: 3},
+	}
+	link := events.MergeCause{ID: "c2", Rule: events.MergeLink, Score: 0.4, Threshold: 0.3}
+	tests := []struct {
+		name   string
+		merged []string
+		merges []events.MergeCause
+		want   string // part of the error, or empty
+	}{
+		{"no merge", nil, nil, ""},
+		{"merged without causes (older records)", []string{"c2"}, nil, ""},
+		{"a cause for each", []string{"c2", "c3"}, []events.MergeCause{link, {ID: "c3", Rule: events.MergeBridge, Score: 0.95, Threshold: 0.9}}, ""},
+		{"a cause for a cluster not merged", []string{"c3"}, []events.MergeCause{link}, `names "c2"`},
+		{"a cause missing", []string{"c2", "c3"}, []events.MergeCause{link}, "1 causes for 2"},
+		{"an unknown rule", []string{"c2"}, []events.MergeCause{{ID: "c2", Rule: "hunch"}}, "rule of bridge or link"},
+	}
+	for _, tt := range tests {
+		ca := base
+		ca.Cluster.Merged, ca.Cluster.Merges = tt.merged, tt.merges
+		err := ca.Validate()
+		if tt.want == "" && err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: error %v, want it to say %q", tt.name, err, tt.want)
+		}
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema":"wirewatch.article.v1","id":"x","source":{"kind":"file","path":"/p"},"title":"t","text":"x","language":"en","content_hash":"h"}`))
 	f.Add([]byte(`{"schema":"wirewatch.raw_document.v1","body":"!!"}`))

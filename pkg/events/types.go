@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -379,6 +380,12 @@ func (c Assignment) check(p *problems) {
 		if m.ID == "" || (m.Rule != MergeBridge && m.Rule != MergeLink) {
 			p.addf("cluster.merges[%d] needs an id and a rule of bridge or link", i)
 		}
+		if !slices.Contains(c.Merged, m.ID) {
+			p.addf("cluster.merges[%d] names %q, which cluster.merged does not list", i, m.ID)
+		}
+	}
+	if len(c.Merges) > 0 && len(c.Merges) != len(c.Merged) {
+		p.addf("cluster.merges gives %d causes for %d merged clusters", len(c.Merges), len(c.Merged))
 	}
 }
 
