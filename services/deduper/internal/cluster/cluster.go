@@ -59,7 +59,8 @@ const (
 	// they joined able to link: a story keeps its first members for Link
 	// (story.Options.Exemplars) until that many articles arrived after its
 	// last, so that their memory is bounded by the rate of news, not by
-	// the window. A story that has not grown in a while rarely merges.
+	// the window. A story that has not grown in a while is linked no
+	// more (story.Model.Link cannot tell without its members).
 	DefaultLinkRecent = 50_000
 	// DefaultMaxChanges bounds the claim changes carried per article and
 	// per cluster state.
