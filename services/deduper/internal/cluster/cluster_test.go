@@ -168,21 +168,29 @@ func TestRestoreContinuesTheSameClusters(t *testing.T) {
 	}
 }
 
+// bridgeTwoStories assigns a strike story, a library story and an article
+// that tells both, and returns the library article and the three
+// decisions. It skips the test when the two stories share a cluster.
+func bridgeTwoStories(t *testing.T, e *Engine) (library *events.Article, da, db, dc Decision) {
+	t.Helper()
+	library = newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
+	da = e.Assign(newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout."), t0)
+	db = e.Assign(library, t0.Add(time.Minute))
+	if da.Assignment.ID == db.Assignment.ID {
+		t.Skip("the two stories already share a cluster")
+	}
+	dc = e.Assign(newArticle("/c.txt", "Halden and Kessby",
+		"Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books."), t0.Add(2*time.Minute))
+	return library, da, db, dc
+}
+
 func TestArticleJoiningTwoStoriesMergesThem(t *testing.T) {
 	opts := Options{}
 	opts = opts.withDefaults()
 	opts.Story.Threshold = 0.05       // let the bridging article match both stories...
 	opts.Story.BridgeThreshold = 0.15 // ...surely enough to merge them
 	e := New(opts)
-	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
-	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
-	bridge := newArticle("/c.txt", "Halden and Kessby", "Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books.")
-	da := e.Assign(a, t0)
-	db := e.Assign(b, t0.Add(time.Minute))
-	if da.Assignment.ID == db.Assignment.ID {
-		t.Skip("the two stories already share a cluster; nothing to merge")
-	}
-	dc := e.Assign(bridge, t0.Add(2*time.Minute))
+	b, _, _, dc := bridgeTwoStories(t, e)
 	if len(dc.Assignment.Merged) != 1 {
 		t.Fatalf("bridging article merged %v, want one cluster", dc.Assignment.Merged)
 	}
@@ -221,15 +229,7 @@ func TestArticleResemblingTwoStoriesLeavesThemApart(t *testing.T) {
 	opts.Story.BridgeThreshold = 1.1 // ...but never surely enough to merge them
 	opts.Story.LinkThreshold = 1.1   // nor do their members
 	e := New(opts)
-	a := newArticle("/a.txt", "Harbour strike", "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout.")
-	b := newArticle("/b.txt", "Library reopens", "Kessby library reopens archive flood books. Dahl library Kessby archive readers.")
-	bridge := newArticle("/c.txt", "Halden and Kessby", "Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books.")
-	da := e.Assign(a, t0)
-	db := e.Assign(b, t0.Add(time.Minute))
-	if da.Assignment.ID == db.Assignment.ID {
-		t.Skip("the two stories already share a cluster")
-	}
-	dc := e.Assign(bridge, t0.Add(2*time.Minute))
+	_, da, db, dc := bridgeTwoStories(t, e)
 	if len(dc.Assignment.Merged) != 0 {
 		t.Errorf("an article short of the bridge threshold merged %v", dc.Assignment.Merged)
 	}
