@@ -215,7 +215,7 @@ func (s *Service) catchUp(ctx context.Context) error {
 				s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
 				continue
 			}
-			s.engine.Restore(&ca, meta.Timestamp)
+			s.engine.Restore(&ca, decidedAt(m.Headers(), meta.Timestamp))
 			restored++
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
@@ -231,6 +231,17 @@ func (s *Service) catchUp(ctx context.Context) error {
 			zap.Int("clusters", s.engine.Clusters()))
 	}
 	return nil
+}
+
+// decidedAt returns when a stored decision was made: the time its event
+// carries (the clock Assign read), or, for a message without one, when the
+// stream stored it. The two differ by the publish delay, which moves
+// eviction at the window's edge.
+func decidedAt(h nats.Header, stored time.Time) time.Time {
+	if t, err := time.Parse(time.RFC3339Nano, h.Get(events.HeaderCETime)); err == nil {
+		return t
+	}
+	return stored
 }
 
 // Stats reports what the deduper's runner has done.

@@ -37,9 +37,19 @@ type running struct {
 
 func startDeduper(t *testing.T, js jetstream.JetStream, cfg deduper.Config) running {
 	t.Helper()
+	return startDeduperAt(t, js, cfg, nil)
+}
+
+// startDeduperAt starts a deduper whose clock is now, or the wall clock when
+// now is nil.
+func startDeduperAt(t *testing.T, js jetstream.JetStream, cfg deduper.Config, now func() time.Time) running {
+	t.Helper()
 	d, err := deduper.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if now != nil {
+		deduper.SetClock(d, now)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -155,5 +165,32 @@ func TestStandbyReplicaTakesOver(t *testing.T) {
 	}
 	if b.svc.Stats().Acked != 1 {
 		t.Errorf("standby acked %d after taking over, want 1", b.svc.Stats().Acked)
+	}
+}
+
+// A restored decision keeps the time it was made, not the time the stream
+// stored it: an article decided 73 hours before the clock now reads is out
+// of the 72-hour window after a restart, as it would have been without one.
+func TestRestoreKeepsWhenEachDecisionWasMade(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now().Add(-30 * 24 * time.Hour)
+	start := func(at time.Time) running {
+		return startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second, Window: 72 * time.Hour}, func() time.Time { return at })
+	}
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	d := start(t0)
+	clustered(t, js, 1)
+	d.stop()
+
+	again := article("/in/later.txt", story)
+	publishArticles(t, js, again)
+	start(t0.Add(73 * time.Hour))
+	all := clustered(t, js, 2)
+	if got := all[again.ID]; got.Relation != events.RelationNew || got.ID == all[first.ID].ID {
+		t.Errorf("the same text 73 hours later: %s in %s, want a new cluster (the first is out of the window)", got.Relation, got.ID)
 	}
 }
