@@ -340,7 +340,18 @@ func explainErrors(order []doc, pred, gold map[string]string) {
 	}
 	for g, ps := range byGold {
 		if len(ps) > 1 {
-			lines = append(lines, fmt.Sprintf("  split event %s: %v", g, ps))
+			// The documents that went astray, in parts of one or two.
+			var astray []string
+			for _, d := range order {
+				if gold[d.ID] == g && ps[pred[d.ID]] <= 2 {
+					t := d.Text
+					if len(t) > 100 {
+						t = t[:100]
+					}
+					astray = append(astray, fmt.Sprintf("\n      %s: %q", d.ID, t))
+				}
+			}
+			lines = append(lines, fmt.Sprintf("  split event %s: %v%s", g, ps, strings.Join(astray, "")))
 		}
 	}
 	sort.Strings(lines)
