@@ -7,9 +7,13 @@
 //   - success: the outputs are published (each with its Nats-Msg-Id), then Ack;
 //   - a retryable error: NakWithDelay with capped exponential backoff;
 //   - a permanent error (bad input, see Permanent), or the last allowed
-//     delivery: a DeadLetter on news.dlq.<stage>, then Term;
-//   - long work: InProgress heartbeats while the handler runs.
+//     delivery: a DeadLetter on news.dlq.<stage>, then Term. A dead letter
+//     that cannot be stored is nak'ed for later, except on the last allowed
+//     delivery, which the server would not redeliver: it is retried in place;
+//   - long work: InProgress heartbeats until the message is settled, its
+//     outputs' publishing included.
 //
 // Run stops consuming when its context ends, finishes the messages it already
-// holds, and returns.
+// holds, and returns; it returns an error if its consumer stops delivering
+// before then.
 package stage

@@ -154,8 +154,9 @@ func (r *Runner) consumerConfig() (string, jetstream.ConsumerConfig, error) {
 
 // Run creates (or updates) the stage's durable consumer and processes its
 // messages until ctx ends; it then stops pulling, finishes what it holds
-// within DrainTimeout, and returns nil. It returns an error only when it could
-// not start.
+// within DrainTimeout, and returns nil. It returns an error when it could not
+// start, and when its consumer stops delivering while ctx is live (deleted
+// under it, or the connection closed).
 func (r *Runner) Run(ctx context.Context) error {
 	stream, cc, err := r.consumerConfig()
 	if err != nil {
@@ -202,14 +203,32 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}()
 
-	var wg sync.WaitGroup
+	var (
+		wg    sync.WaitGroup
+		endMu sync.Mutex
+		ended error // why the iterator ended on its own
+	)
+	end := func(err error) {
+		endMu.Lock()
+		defer endMu.Unlock()
+		if ended == nil {
+			ended = err
+		}
+	}
 	for range r.cfg.Concurrency {
 		wg.Go(func() {
 			for {
 				// The work context bounds the wait too: a drain cannot
 				// finish while the server is away.
 				m, err := it.Next(jetstream.NextContext(work))
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) || work.Err() != nil {
+				if work.Err() != nil {
+					return
+				}
+				if errors.Is(err, jetstream.ErrMsgIteratorClosed) || errors.Is(err, jetstream.ErrConsumerDeleted) ||
+					errors.Is(err, jetstream.ErrBadRequest) {
+					// The iterator is finished: drained on shutdown, or
+					// stopped by the client because the consumer is gone.
+					end(err)
 					return
 				}
 				if err != nil {
@@ -228,6 +247,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	it.Stop()
 	r.log.Info("stage stopped", zap.Uint64("acked", r.acked.Load()),
 		zap.Uint64("retried", r.retried.Load()), zap.Uint64("dead_lettered", r.deadLettered.Load()))
+	if ctx.Err() == nil {
+		// Nobody asked to stop: the consumer went away (deleted, or the
+		// connection closed). Returning nil would pass for a shutdown.
+		if ended == nil {
+			ended = jetstream.ErrMsgIteratorClosed
+		}
+		return fmt.Errorf("consuming %s from %s: stopped receiving messages: %w", cc.Durable, stream, ended)
+	}
 	return nil
 }
 
@@ -246,9 +273,13 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 	if d.NumDelivered > 1 {
 		r.ops.redelivery(r.cfg.Stage)
 	}
+	// The heartbeat runs until the message is settled, publishing and
+	// dead-lettering included: a publish retried through a leader election
+	// can outlast AckWait as surely as a slow handler. It stops before the
+	// settling call, so that a late InProgress cannot undo a nak's delay.
 	stopBeat := heartbeat(m, ackWait/3)
+	defer stopBeat()
 	outs, err := r.handler(ctx, d)
-	stopBeat()
 	failure := FailRetry
 	if err == nil {
 		if err = r.pub.PublishAll(ctx, outs); err != nil {
@@ -259,6 +290,7 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 		failure = FailTimeout
 	}
 	if err == nil {
+		stopBeat()
 		if aerr := m.Ack(); aerr != nil {
 			log.Warn("acking", zap.Error(aerr))
 		}
@@ -280,6 +312,7 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 			delay = re.After
 		}
 		log.Warn("retrying", zap.Error(err), zap.Uint64("deliveries", d.NumDelivered), zap.Duration("delay", delay))
+		stopBeat()
 		if nerr := m.NakWithDelay(delay); nerr != nil {
 			log.Warn("nacking", zap.Error(nerr))
 		}
@@ -288,18 +321,37 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 		return
 	}
 
-	if derr := r.deadLetter(ctx, d, reason, err); derr != nil {
+	derr := r.deadLetter(ctx, d, reason, err)
+	if derr != nil {
+		r.ops.Failed(r.cfg.Stage, FailDeadLetter)
+	}
+	if derr != nil && maxDeliver > 0 && d.NumDelivered >= maxDeliver {
+		// The last allowed delivery: the server drops a message nak'ed now
+		// instead of delivering it again, so the dead letter is retried
+		// here, the heartbeat keeping the message ours meanwhile, until it
+		// is stored or the work is cut short.
+		for attempt := uint64(1); derr != nil && ctx.Err() == nil; attempt++ {
+			log.Warn("dead-lettering on the last delivery; trying again", zap.Error(derr), zap.Uint64("attempt", attempt))
+			select {
+			case <-ctx.Done():
+			case <-time.After(max(r.cfg.Backoff.Delay(attempt), 100*time.Millisecond)):
+				derr = r.deadLetter(ctx, d, reason, err)
+			}
+		}
+	}
+	if derr != nil {
 		// The dead letter could not be stored: keep the message rather than
 		// lose it, and try again later.
 		log.Error("dead-lettering", zap.Error(derr), zap.NamedError("cause", err))
+		stopBeat()
 		if nerr := m.NakWithDelay(r.cfg.Backoff.Delay(d.NumDelivered)); nerr != nil {
 			log.Warn("nacking", zap.Error(nerr))
 		}
 		r.retried.Add(1)
-		r.ops.Failed(r.cfg.Stage, FailDeadLetter)
 		return
 	}
 	log.Warn("dead-lettered", zap.String("reason", reason), zap.Error(err))
+	stopBeat()
 	if terr := m.TermWithReason(reason); terr != nil {
 		log.Warn("terminating", zap.Error(terr))
 	}
@@ -366,13 +418,16 @@ func (r *Runner) sample(ctx context.Context, cons jetstream.Consumer, durable st
 
 // heartbeat tells the server the message is still being worked on every
 // interval until the returned stop function is called, so long work is not
-// redelivered to another replica mid-way.
+// redelivered to another replica mid-way. Stop may be called more than
+// once; no InProgress is sent after it returns.
 func heartbeat(m jetstream.Msg, interval time.Duration) (stop func()) {
 	if interval <= 0 {
 		return func() {}
 	}
 	done := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
@@ -384,5 +439,11 @@ func heartbeat(m jetstream.Msg, interval time.Duration) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done) }
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			<-finished
+		})
+	}
 }
