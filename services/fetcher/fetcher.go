@@ -403,7 +403,9 @@ func (s *Service) FeedHealth() []events.FeedHealth {
 }
 
 // Run reads every input and polls every feed. Without Watch it returns when
-// all have been read and polled once, else when ctx ends.
+// all have been read and polled once, else when ctx ends. If reading the
+// inputs or polling fails for good (an input directory gone, a document that
+// could not be published), it stops the other and returns the error.
 func (s *Service) Run(ctx context.Context) error {
 	defer s.client.Close()
 	p, err := s.openPoller(ctx)
@@ -422,16 +424,29 @@ func (s *Service) Run(ctx context.Context) error {
 		sources = append(sources, func(ctx context.Context) error { return sc.Run(ctx, s) })
 	}
 	sources = append(sources, p.Run)
+	// A source that fails stops the others: a watching fetcher must not go
+	// on polling feeds while its files are no longer read, with the error
+	// held back until shutdown.
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var wg sync.WaitGroup
 	errs := make([]error, len(sources))
 	for i, run := range sources {
-		wg.Go(func() { errs[i] = run(ctx) })
+		wg.Go(func() {
+			if errs[i] = run(sctx); errs[i] != nil {
+				stop()
+			}
+		})
 	}
 	wg.Wait()
-	err = errors.Join(errs...)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		err = nil
+	var failures []error
+	for _, e := range errs {
+		// What stopping cut short is not a failure of its own.
+		if e != nil && !(errors.Is(e, context.Canceled) && sctx.Err() != nil) {
+			failures = append(failures, e)
+		}
 	}
+	err = errors.Join(failures...)
 	st := s.Stats()
 	s.log.Info("fetcher stopped", zap.Uint64("published", st.Published),
 		zap.Uint64("duplicates", st.Duplicates), zap.Uint64("failed", st.Failed),

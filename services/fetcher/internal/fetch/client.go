@@ -289,6 +289,11 @@ func New(opts Options) *Client {
 			if m, ok := req.Context().Value(movesKey{}).(*moves); ok {
 				m.hop(req)
 			}
+			if page, _ := req.Context().Value(robotsHopsKey{}).(bool); page {
+				// A redirect is a fetch of another URL, perhaps of another
+				// origin: its robots.txt decides whether it may be fetched.
+				return c.robotsAllow(req.Context(), req.URL)
+			}
 			return nil
 		},
 	}
@@ -338,6 +343,10 @@ type Response struct {
 // movesKey keys the redirect record of an exchange in its request context.
 type movesKey struct{}
 
+// robotsHopsKey keys whether every redirect target of an exchange must be
+// allowed by its robots.txt (a page: true).
+type robotsHopsKey struct{}
+
 // moves records the redirects of one exchange.
 type moves struct {
 	to     string // where the permanent redirects so far led
@@ -357,10 +366,10 @@ func (m *moves) hop(req *http.Request) {
 	}
 }
 
-// Fetch performs req: it checks robots.txt for a page, waits for a slot and
-// the rate limit of the host (slowed to its robots.txt Crawl-delay, once
-// that file is known, for every kind of request), and returns the
-// decompressed, capped body.
+// Fetch performs req: it checks robots.txt for a page (and for every
+// redirect the page leads through), waits for a slot and the rate limit of
+// the host (slowed to its robots.txt Crawl-delay, once that file is known,
+// for every kind of request), and returns the decompressed, capped body.
 func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
@@ -393,7 +402,11 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 	defer abort(nil)
 
 	mv := &moves{}
-	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, movesKey{}, mv), http.MethodGet, u.String(), nil)
+	// Set for every exchange, not only pages: the robots.txt read while
+	// checking a page's redirect inherits the page's context, and must not
+	// wait on the very robots.txt it is reading.
+	rctx := context.WithValue(context.WithValue(ctx, movesKey{}, mv), robotsHopsKey{}, req.Kind == Page)
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", u.Redacted(), err)
 	}
