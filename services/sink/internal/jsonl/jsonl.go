@@ -401,7 +401,7 @@ func (s *Store) commit(b *batch) (durable int, err error) {
 				return first, err
 			}
 			first = i
-			if err := s.rotate(day, full && s.day == day); err != nil {
+			if err := s.rotate(day, full && s.day == day, n); err != nil {
 				return first, err
 			}
 		}
@@ -425,8 +425,9 @@ func (s *Store) undo(size int64, cause error) error {
 }
 
 // rotate closes the current file and opens the one to append to for day: the
-// day's last part, or the next part when next is set or the last is full.
-func (s *Store) rotate(day string, next bool) error {
+// day's last part, or the next part when next is set or the last cannot take
+// need more bytes (an empty part takes any line).
+func (s *Store) rotate(day string, next bool, need int64) error {
 	if s.f != nil {
 		if err := s.f.Close(); err != nil {
 			return fmt.Errorf("jsonl: closing %s: %w", s.f.Name(), err)
@@ -448,7 +449,7 @@ func (s *Store) rotate(day string, next bool) error {
 			f.Close()
 			return fmt.Errorf("jsonl: inspecting %s: %w", name, err)
 		}
-		if s.opts.MaxBytes > 0 && st.Size() >= s.opts.MaxBytes {
+		if s.opts.MaxBytes > 0 && st.Size() > 0 && st.Size()+need > s.opts.MaxBytes {
 			f.Close()
 			part++
 			continue

@@ -1,0 +1,54 @@
+package jsonl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The first line after a restart is held to the size limit like every
+// other: it starts a new part when the day's last one cannot take it.
+func TestFirstAppendAfterReopenKeepsToTheSizeLimit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	day := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	opts := Options{MaxBytes: 35, Now: func() time.Time { return day }} // two 14-byte lines fit, three do not
+	for _, ids := range [][]string{{"id00", "id01", "id02", "id03"}, {"id04"}, {"id05"}} {
+		s := open(t, dir, opts)
+		for _, id := range ids {
+			if _, err := s.Append(ctx, id, rec(id)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*"+Ext))
+	for _, n := range names {
+		st, err := os.Stat(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() > opts.MaxBytes {
+			t.Errorf("%s holds %d bytes, over the limit of %d", filepath.Base(n), st.Size(), opts.MaxBytes)
+		}
+	}
+	if got, want := len(names), 3; got != want {
+		t.Errorf("%d files, want %d", got, want)
+	}
+	if got := len(lines(t, dir)); got != 6 {
+		t.Errorf("%d lines, want 6", got)
+	}
+	for i := range 6 {
+		if s := open(t, dir, opts); !s.Has(fmt.Sprintf("id%02d", i)) {
+			t.Errorf("id%02d missing after reopen", i)
+			s.Close()
+		} else {
+			s.Close()
+		}
+	}
+}
