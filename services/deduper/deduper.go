@@ -13,8 +13,11 @@ package deduper
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -91,16 +94,32 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// headerDecidedBy names, on each decision the deduper publishes, the
+// process that made it: a leader catching up after it lost the lease and
+// won it back finds its own decisions in the engine already.
+const headerDecidedBy = "Wirewatch-Decided-By"
+
+// replaySlack is how much further back than the window a deduper starts
+// replaying: the stream selects by the time it stored a decision, the
+// engine evicts by the time the decision was made (its own clock, whole
+// seconds), and a decision replayed that the window lets go is evicted
+// again by the next one.
+const replaySlack = time.Minute
+
 // Service is a running deduper.
 type Service struct {
-	cfg     Config
-	js      jetstream.JetStream
-	log     *zap.Logger
-	runner  *stage.Runner
-	engine  *cluster.Engine
-	applied uint64 // last sequence of NEWS_CLUSTERED folded into engine
-	now     func() time.Time
-	metrics *metrics
+	cfg      Config
+	js       jetstream.JetStream
+	log      *zap.Logger
+	runner   *stage.Runner
+	engine   *cluster.Engine
+	applied  uint64 // last sequence of NEWS_CLUSTERED folded into engine
+	now      func() time.Time
+	metrics  *metrics
+	instance string
+	// term is the context of the current leadership, done when it ends;
+	// nil before the first.
+	term atomic.Pointer[context.Context]
 }
 
 // New returns a deduper reading from js.
@@ -109,13 +128,18 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	var id [12]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, fmt.Errorf("deduper: naming this process: %w", err)
+	}
 	s := &Service{
-		cfg:     cfg,
-		js:      js,
-		log:     log.With(zap.String("stage", string(events.StageDeduper))),
-		engine:  cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, Apart: cfg.Apart, LinkRecent: cfg.LinkRecent}),
-		now:     time.Now,
-		metrics: newMetrics(cfg.Ops),
+		cfg:      cfg,
+		js:       js,
+		log:      log.With(zap.String("stage", string(events.StageDeduper))),
+		engine:   cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, Apart: cfg.Apart, LinkRecent: cfg.LinkRecent}),
+		now:      time.Now,
+		metrics:  newMetrics(cfg.Ops),
+		instance: hex.EncodeToString(id[:]),
 	}
 	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Concurrency: 1, Ops: cfg.Ops}, s.Handle, log)
 	if err != nil {
@@ -148,6 +172,10 @@ func (s *Service) Run(ctx context.Context) error {
 		go func() { defer close(held); l.hold(term, lost) }()
 		err := s.catchUp(term)
 		if err == nil {
+			// Handle decides only while the term lasts: the runner
+			// finishes the articles it pulled ahead after the lease is
+			// lost, when another replica may lead already.
+			s.term.Store(&term)
 			err = s.runner.Run(term)
 		}
 		lost()
@@ -187,7 +215,7 @@ func (s *Service) catchUp(ctx context.Context) error {
 	}
 	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectClusteredPrefix + ">"}}
 	if s.applied == 0 {
-		start := s.now().Add(-s.cfg.Window)
+		start := s.now().Add(-s.cfg.Window - replaySlack)
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
 	} else {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, s.applied+1
@@ -210,6 +238,9 @@ func (s *Service) catchUp(ctx context.Context) error {
 				continue
 			}
 			s.applied = meta.Sequence.Stream
+			if m.Headers().Get(headerDecidedBy) == s.instance {
+				continue // decided here, while leading before
+			}
 			var ca events.ClusteredArticle
 			if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
 				s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
@@ -247,8 +278,14 @@ func decidedAt(h nats.Header, stored time.Time) time.Time {
 // Stats reports what the deduper's runner has done.
 func (s *Service) Stats() stage.Stats { return s.runner.Stats() }
 
-// Handle clusters one article.
+// errNotLeading leaves an article to the leader.
+var errNotLeading = errors.New("deduper: not leading; the article is left to the leader")
+
+// Handle clusters one article, while the deduper leads.
 func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, error) {
+	if term := s.term.Load(); term == nil || (*term).Err() != nil {
+		return nil, stage.RetryAfter(time.Second, errNotLeading)
+	}
 	var a events.Article
 	if err := events.DecodeMsg(d.Header, d.Data, &a); err != nil {
 		return nil, err
@@ -279,5 +316,6 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 	if err != nil {
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}
+	m.Header.Set(headerDecidedBy, s.instance)
 	return append(out, m), nil
 }

@@ -194,3 +194,34 @@ func TestRestoreKeepsWhenEachDecisionWasMade(t *testing.T) {
 		t.Errorf("the same text 73 hours later: %s in %s, want a new cluster (the first is out of the window)", got.Relation, got.ID)
 	}
 }
+
+// TestRestoreReplaysTheWholeWindow restarts a deduper when the window is
+// about to let an article go, but has not yet: the engine evicts by the
+// time of each decision in whole seconds, the stream selects by when it
+// stored them, and a replica's clock may run ahead of the server's. The
+// article's decision must be replayed, so that a copy of it is still a
+// duplicate.
+func TestRestoreReplaysTheWholeWindow(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The deciding replica's clock runs 10 s ahead, at a tenth of a second.
+	t0 := time.Now().Add(10 * time.Second).Truncate(time.Second).Add(100 * time.Millisecond)
+	start := func(at time.Time) running {
+		return startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second, Window: 72 * time.Hour}, func() time.Time { return at })
+	}
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	d := start(t0)
+	clustered(t, js, 1)
+	d.stop()
+
+	cp := article("/in/copy.txt", strings.ToUpper(story))
+	publishArticles(t, js, cp)
+	start(t0.Add(72*time.Hour + 500*time.Millisecond))
+	all := clustered(t, js, 2)
+	if got, want := all[cp.ID], all[first.ID]; got.Relation != events.RelationDuplicate || got.ID != want.ID {
+		t.Errorf("a copy at the window's edge after a restart: %s in %s, want a duplicate in %s", got.Relation, got.ID, want.ID)
+	}
+}

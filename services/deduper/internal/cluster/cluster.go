@@ -269,6 +269,32 @@ type Engine struct {
 	// exemplars: each story lets them go when its last join falls out.
 	linking []linkJoin
 	linkOut int // linking[:linkOut] are spent
+	// gone holds the last version of each cluster forgotten within the
+	// last window, goneList them in the order forgotten: a cluster founded
+	// again under the same id (its founding article revised or fetched
+	// again) continues from there, since subscribers keep the highest
+	// version of a cluster and ignore the others, and the stream drops a
+	// state whose id and version it already holds.
+	gone     map[string]goneCluster
+	goneList []burial
+	goneOut  int   // goneList[:goneOut] are spent
+	clock    int64 // Unix seconds of the decision being made
+	// forgotten counts the clusters forgotten since the index of terms
+	// was last swept of them; heldSlot and goneSlot ask about a slot.
+	forgotten          int
+	heldSlot, goneSlot func(int32) bool
+}
+
+// goneCluster is what the engine remembers of a forgotten cluster.
+type goneCluster struct {
+	version uint64
+	at      int64 // when it was forgotten, Unix seconds
+}
+
+// burial is a cluster forgotten at a time.
+type burial struct {
+	id string
+	at int64
 }
 
 // linkJoin is an article's join to a story that keeps exemplars.
@@ -303,7 +329,7 @@ func (r *recentDecisions) put(key string, a events.Assignment) {
 // New returns an empty engine.
 func New(opts Options) *Engine {
 	opts = opts.withDefaults()
-	return &Engine{
+	e := &Engine{
 		opts:     opts,
 		model:    story.NewModel(opts.Story),
 		sims:     simindex.New(opts.MaxHamming),
@@ -313,7 +339,11 @@ func New(opts Options) *Engine {
 		clusters: map[int32]*state{},
 		slotOf:   map[string]int32{},
 		absorbed: map[int32][]int32{},
+		gone:     map[string]goneCluster{},
 	}
+	e.heldSlot = func(slot int32) bool { _, ok := e.clusters[slot]; return ok }
+	e.goneSlot = func(slot int32) bool { return !e.heldSlot(slot) }
+	return e
 }
 
 // Decision is the outcome of assigning one article: its assignment and the
@@ -429,7 +459,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		var bridgeScores []float64
 		seen := e.seen[:0]
 		e.others = e.others[:0]
-		for _, slot := range e.post.Candidates(e.model, query, e.opts.Story.Candidates) {
+		for _, slot := range e.post.HeldCandidates(e.model, query, e.opts.Story.Candidates, e.heldSlot) {
 			st := e.find(slot)
 			if st == nil || slices.Contains(seen, st) {
 				continue
@@ -475,7 +505,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		e.seen = seen[:0]
 	}
 	if target == nil {
-		target = e.newCluster(events.ClusterID(a.ID), a.Language, now)
+		target = e.newCluster(e.foundingID(a), a.Language, now)
 	}
 	var updates []*events.ClusterUpdate
 	for _, m := range merged {
@@ -488,9 +518,12 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		// The article joined a story that was: the other candidates get a
 		// second chance, member by member.
 		for _, st := range e.others {
-			if !e.held(st) {
-				// Merged by now, or forgotten: an article's new revision
-				// leaves the story its old one was alone in.
+			if st == target || !e.held(st) {
+				// The story itself: a revision the story tier found new
+				// goes back to the cluster named after it, which may
+				// have been a candidate. Merged by now, or forgotten:
+				// an article's new revision leaves the story its old
+				// one was alone in.
 				continue
 			}
 			if l := e.model.Link(&target.centroid, &st.centroid); l.Same {
@@ -516,6 +549,34 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	return Decision{Assignment: asg, Updates: updates}
 }
 
+// foundingID returns the id of the cluster a founds: derived from its
+// document id, unless a cluster of that id is held with other articles
+// than a's older revision — a founded it, and its revision tells a story
+// none of them tells. That story is the revision's own, under an id
+// derived from its document id and revision; the cluster it left keeps
+// its members and what it is about.
+func (e *Engine) foundingID(a *events.Article) string {
+	id := events.ClusterID(a.ID)
+	slot, ok := e.slotOf[id]
+	if !ok {
+		return id
+	}
+	st := e.find(slot)
+	if st == nil {
+		return id
+	}
+	others := st.live
+	if seq, ok := e.byDoc[a.ID]; ok {
+		if old := e.art(seq); old != nil && e.find(old.slot) == st {
+			others--
+		}
+	}
+	if others <= 0 {
+		return id
+	}
+	return events.ClusterID(a.ID + "@" + a.ContentHash)
+}
+
 func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 	if slot, ok := e.slotOf[id]; ok {
 		if st := e.find(slot); st != nil {
@@ -525,6 +586,10 @@ func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 	slot := e.nextSlot
 	e.nextSlot++
 	st := &state{id: id, language: lang, firstSeen: now.UTC(), mergedTo: -1}
+	if g, ok := e.gone[id]; ok {
+		st.version = g.version
+		delete(e.gone, id)
+	}
 	e.clusters[slot] = st
 	e.slotOf[id] = slot
 	return st
@@ -682,6 +747,10 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 		dst.firstSeen = src.firstSeen
 	}
 	dst.changes = append(dst.changes, src.changes...)
+	// Its members are dst's now: the merged cluster's last state announces
+	// merged_into without them, and it is held, until dst is forgotten,
+	// only to resolve its id.
+	src.members, src.changes, src.shared, src.canon.claims = nil, nil, nil, nil
 	src.mergedTo = e.slotOf[dst.id]
 	srcSlot := e.slotOf[src.id]
 	e.absorbed[src.mergedTo] = append(append(e.absorbed[src.mergedTo], srcSlot), e.absorbed[srcSlot]...)
@@ -700,6 +769,16 @@ func (e *Engine) drop(seq uint32) {
 	e.sims.Remove(seq, a.fp)
 	if e.byHash[a.hash] == seq {
 		delete(e.byHash, a.hash)
+		// The oldest copy of the text still held takes its place, so that
+		// the next copy is a duplicate still. Copies of one text have one
+		// fingerprint.
+		e.sims.Each(a.fp, func(id uint32) {
+			if b := e.art(id); b != nil && b.hash == a.hash {
+				if cur, ok := e.byHash[a.hash]; !ok || id < cur {
+					e.byHash[a.hash] = id
+				}
+			}
+		})
 	}
 	if e.byDoc[a.id] == seq {
 		delete(e.byDoc, a.id)
@@ -721,11 +800,43 @@ func (e *Engine) forget(st *state) {
 		if other, ok := e.clusters[s]; ok {
 			delete(e.clusters, s)
 			delete(e.slotOf, other.id)
+			e.bury(other)
 		}
 	}
+	e.forgotten += 1 + len(e.absorbed[slot])
 	delete(e.absorbed, slot)
 	delete(e.clusters, slot)
 	delete(e.slotOf, st.id)
+	e.bury(st)
+	if e.forgotten > len(e.clusters)+1024 {
+		// Once as many clusters were forgotten as are held: each sweep
+		// costs a pass over the index, paid for by the forgetting.
+		e.post.Sweep(e.goneSlot)
+		e.forgotten = 0
+	}
+}
+
+// bury remembers the last version of a forgotten cluster for a window.
+func (e *Engine) bury(st *state) {
+	e.gone[st.id] = goneCluster{version: st.version, at: e.clock}
+	e.goneList = append(e.goneList, burial{id: st.id, at: e.clock})
+}
+
+// unbury lets go of the versions of the clusters forgotten before cutoff.
+func (e *Engine) unbury(cutoff int64) {
+	for e.goneOut < len(e.goneList) && e.goneList[e.goneOut].at < cutoff {
+		b := e.goneList[e.goneOut]
+		// Unless founded again since, or forgotten again later.
+		if g, ok := e.gone[b.id]; ok && g.at == b.at {
+			delete(e.gone, b.id)
+		}
+		e.goneList[e.goneOut] = burial{}
+		e.goneOut++
+	}
+	if e.goneOut > 1024 && e.goneOut*2 > len(e.goneList) {
+		n := copy(e.goneList, e.goneList[e.goneOut:])
+		e.goneList, e.goneOut = e.goneList[:n], 0
+	}
 }
 
 // evict drops the articles that arrived longer than the window before now.
@@ -736,7 +847,9 @@ func (e *Engine) forget(st *state) {
 // How far apart in publication time an article and a story may be is
 // Options.Apart's (within).
 func (e *Engine) evict(now time.Time) {
+	e.clock = now.Unix()
 	cutoff := now.Add(-e.opts.Window).Unix()
+	e.unbury(cutoff)
 	n := 0
 	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {
 		if e.arts[n].alive {
@@ -837,4 +950,7 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 		target.version = asg.Version
 	}
 	e.recordChanges(target, a.ID, asg.Changes)
+	// A redelivery after a restart gets the decision it got the first
+	// time, as it would from the engine that made it.
+	e.recent.put(a.ID+"@"+a.ContentHash, asg)
 }

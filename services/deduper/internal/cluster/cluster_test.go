@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -496,5 +497,252 @@ func restoreAll(e *Engine, arts []*events.Article, ds []Decision) {
 	for i, a := range arts {
 		e.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: ds[i].Assignment},
 			t0.Add(time.Duration(i)*time.Minute))
+	}
+}
+
+// TestRevisionBackInItsOwnClusterIsNotLinkedToItself revises the article
+// that founded a cluster with text the story tier finds new: the revision
+// goes back to the cluster named after it, which was also a candidate for
+// Link. Link (forced to merge anything) must not merge the cluster into
+// itself: that made it its own merged_into, and following merges never
+// ended.
+func TestRevisionBackInItsOwnClusterIsNotLinkedToItself(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.Threshold, opts.Story.SingleThreshold = 1.1, 1.1 // every article is new...
+	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0       // ...and Link merges anything
+	crane := "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."
+	e := New(opts)
+	first := e.Assign(newArticle("/x.txt", "Cranes", crane), t0).Assignment
+	done := make(chan Decision, 1)
+	go func() {
+		done <- e.Assign(newArticle("/x.txt", "Cranes", crane+" The port expects ships in April."), t0.Add(time.Minute))
+	}()
+	var rev Decision
+	select {
+	case rev = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("assigning the revision did not return")
+	}
+	if rev.Assignment.ID != first.ID || len(rev.Assignment.Merged) != 0 {
+		t.Errorf("revision in %s merging %v, want %s merging nothing", rev.Assignment.ID, rev.Assignment.Merged, first.ID)
+	}
+	for _, u := range rev.Updates {
+		if u.MergedInto != "" {
+			t.Errorf("state of %s announces merged_into %s", u.ID, u.MergedInto)
+		}
+	}
+	if st := e.find(e.slotOf[first.ID]); st == nil || st.live != 1 || e.Clusters() != 1 {
+		t.Errorf("after the revision: %d clusters, want 1 with one live member", e.Clusters())
+	}
+}
+
+// TestRestoredEngineAnswersARedeliveryAlike redelivers an article to an
+// engine and to one restored from its decisions (a standby that took
+// over): both give the decision the article got the first time.
+func TestRestoredEngineAnswersARedeliveryAlike(t *testing.T) {
+	arts := []*events.Article{
+		newArticle("/a.txt", "Halden strike", base),
+		newArticle("/b.txt", "Ships off Halden", rewrite),
+		newArticle("/c.txt", "Copy", strings.ToUpper(base)),
+	}
+	live := New(Options{})
+	ds := assignAll(live, arts)
+	restored := New(Options{})
+	restoreAll(restored, arts, ds)
+	for i, a := range arts {
+		at := t0.Add(time.Hour)
+		want, got := live.Assign(a, at), restored.Assign(a, at)
+		if !reflect.DeepEqual(want.Assignment, ds[i].Assignment) {
+			t.Errorf("article %d again: %+v, first %+v", i, want.Assignment, ds[i].Assignment)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("article %d again after restore:\n  %+v\nlive engine:\n  %+v", i, got.Assignment, want.Assignment)
+		}
+	}
+}
+
+// TestClusterFoundedAgainContinuesItsVersions forgets a cluster — its only
+// article revised into another story, or evicted — and founds it again
+// under the same id: its versions go on from the last one published, so
+// that subscribers, who ignore a version they hold, and the stream, which
+// drops a state whose id and version it holds, take the new state.
+func TestClusterFoundedAgainContinuesItsVersions(t *testing.T) {
+	crane := "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."
+	tests := []struct {
+		name  string
+		arts  []*events.Article
+		at    []time.Duration
+		first int // the decision that founded the cluster; the last founds it again
+	}{
+		{"revised away and back", []*events.Article{
+			newArticle("/s.txt", "Halden strike", base),
+			newArticle("/x.txt", "Cranes", crane),
+			newArticle("/x.txt", "Halden strike", strings.ToUpper(base)),
+			newArticle("/x.txt", "Cranes", crane),
+		}, []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute}, 1},
+		{"evicted and fetched again", []*events.Article{
+			newArticle("/x.txt", "Cranes", crane),
+			newArticle("/y.txt", "Cranes again", strings.ToUpper(crane)),
+			newArticle("/x.txt", "Cranes", crane),
+		}, []time.Duration{0, time.Minute, 2 * time.Hour}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Options{Window: time.Hour})
+			var last uint64
+			var id string
+			n := len(tt.arts) - 1
+			for i, a := range tt.arts[:n] {
+				d := e.Assign(a, t0.Add(tt.at[i]))
+				for _, u := range d.Updates {
+					if u.ID == id || i == tt.first {
+						last = max(last, u.Version)
+					}
+				}
+				if i == tt.first {
+					id = d.Assignment.ID
+				}
+			}
+			again := e.Assign(tt.arts[n], t0.Add(tt.at[n]))
+			if again.Assignment.ID != id || again.Assignment.Relation != events.RelationNew {
+				t.Fatalf("the founding article again: %s in %s, want new in %s", again.Assignment.Relation, again.Assignment.ID, id)
+			}
+			if again.Assignment.Version <= last {
+				t.Errorf("%s founded again at v%d, after v%d was published", id, again.Assignment.Version, last)
+			}
+		})
+	}
+}
+
+// TestMergedClusterLetsItsMembersGo merges a cluster into another (Link
+// forced to merge anything): its last state announces merged_into without
+// members, as subscribers are told, and the engine keeps its member lines,
+// claims and changes only in the cluster that took them.
+func TestMergedClusterLetsItsMembersGo(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
+	cranes := newArticle("/b.txt", "New cranes at Halden", "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter.")
+	cranes.Claims = []events.Claim{{ID: "q1", Kind: events.ClaimQuote, Text: "The cranes end the delays"}}
+	e := New(opts)
+	ds := assignAll(e, []*events.Article{newArticle("/a.txt", "Halden strike", base), cranes, newArticle("/c.txt", "Ships off Halden", rewrite)})
+	merged := ds[1].Assignment.ID
+	if !slices.Equal(ds[2].Assignment.Merged, []string{merged}) {
+		t.Fatalf("the rewrite merged %v, want %s", ds[2].Assignment.Merged, merged)
+	}
+	for _, u := range ds[2].Updates {
+		if u.ID == merged && (u.MergedInto != ds[2].Assignment.ID || len(u.Members) != 0 || u.Validate() != nil) {
+			t.Errorf("last state of the merged cluster: merged_into %q, %d members", u.MergedInto, len(u.Members))
+		}
+	}
+	st := e.clusters[e.slotOf[merged]]
+	if len(st.members) != 0 || st.canon.claims != nil || st.changes != nil || st.shared != nil {
+		t.Errorf("the merged cluster still holds %d member lines, %d claims, %d changes", len(st.members), len(st.canon.claims), len(st.changes))
+	}
+	if last := ds[2].Updates[len(ds[2].Updates)-1]; len(last.Members) != 3 {
+		t.Errorf("the surviving cluster lists %d members, want 3", len(last.Members))
+	}
+}
+
+// TestForgottenStoriesLeaveTheCandidates lets a story go with the window
+// and then assigns a report of a live story that shares even more terms
+// with the forgotten one: the forgotten story must not take the place of
+// the live one among the candidates verified (one, here), and the index
+// of terms lets it go.
+func TestForgottenStoriesLeaveTheCandidates(t *testing.T) {
+	opts := Options{Window: time.Hour}
+	opts = opts.withDefaults()
+	opts.Story.Candidates = 1
+	e := New(opts)
+	gone := e.Assign(newArticle("/a.txt", "Halden strike", base), t0).Assignment
+	live := e.Assign(newArticle("/b.txt", "Ships off Halden", rewrite), t0.Add(2*time.Hour)).Assignment
+	if live.ID == gone.ID || e.Clusters() != 1 {
+		t.Fatalf("after the window: %d clusters, the rewrite in %s", e.Clusters(), live.ID)
+	}
+	d := e.Assign(newArticle("/c.txt", "Halden strike", base+" Talks resume on Thursday."), t0.Add(2*time.Hour+time.Minute)).Assignment
+	if d.ID != live.ID || d.Relation != events.RelationRewrite {
+		t.Errorf("report of the live story: %s in %s, want a rewrite in %s", d.Relation, d.ID, live.ID)
+	}
+	// Many stories later, none of the forgotten ones is indexed.
+	for i := range 3000 {
+		e.Assign(newArticle(fmt.Sprintf("/n%d.txt", i), "Note", fmt.Sprintf("Unique note %d about q%d r%d s%d.", i, i, i+1, i+2)),
+			t0.Add(3*time.Hour+time.Duration(i)*time.Minute))
+	}
+	stale := map[int32]bool{}
+	for _, slot := range e.post.Stories() {
+		if _, ok := e.clusters[slot]; !ok {
+			stale[slot] = true
+		}
+	}
+	if len(stale) > e.Clusters()+1024 {
+		t.Errorf("the index of terms lists %d forgotten stories, with %d held", len(stale), e.Clusters())
+	}
+	// The versions of forgotten clusters are kept for a window only.
+	if n := len(e.goneList) - e.goneOut; len(e.gone) > 2*e.Clusters() || n > 2*e.Clusters()+1024 {
+		t.Errorf("%d forgotten clusters remembered (%d listed), with %d held", len(e.gone), n, e.Clusters())
+	}
+}
+
+// TestCopyAfterTheFirstLeftIsStillADuplicate lets the first of two copies
+// of a text go — evicted, or revised — and assigns a third: it is a
+// duplicate of the copy still held, found by its content hash.
+func TestCopyAfterTheFirstLeftIsStillADuplicate(t *testing.T) {
+	tests := []struct {
+		name  string
+		leave func(e *Engine) // lets the first copy go, at t0+70m
+	}{
+		{"evicted", func(e *Engine) {}},
+		{"revised", func(e *Engine) {
+			e.Assign(newArticle("/a.txt", "Library", other), t0.Add(50*time.Minute))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Options{Window: time.Hour})
+			e.Assign(newArticle("/a.txt", "Halden strike", base), t0)
+			second := e.Assign(newArticle("/b.txt", "Copy", strings.ToUpper(base)), t0.Add(40*time.Minute)).Assignment
+			tt.leave(e)
+			third := e.Assign(newArticle("/c.txt", "Copy", strings.ToLower(base)), t0.Add(70*time.Minute)).Assignment
+			if third.Relation != events.RelationDuplicate || third.Rule != RuleContentHash || third.ID != second.ID {
+				t.Errorf("third copy: %s by %s in %s, want a duplicate by %s in %s", third.Relation, third.Rule, third.ID, RuleContentHash, second.ID)
+			}
+		})
+	}
+}
+
+// TestRevisionTellingAnotherStoryLeavesIt revises the article that founded
+// a story of several into text that tells no story held: the revision
+// founds a story of its own, under an id of its own (the founding
+// article's id names the story it left), and the story it left keeps its
+// other members and what it is about. A restored engine agrees.
+func TestRevisionTellingAnotherStoryLeavesIt(t *testing.T) {
+	arts := []*events.Article{
+		newArticle("/a.txt", "Halden strike", base),
+		newArticle("/b.txt", "Ships off Halden", rewrite),
+		newArticle("/a.txt", "Library reopens", other),
+	}
+	e := New(Options{})
+	ds := assignAll(e, arts)
+	story, rev := ds[1].Assignment, ds[2].Assignment
+	if story.ID != ds[0].Assignment.ID {
+		t.Fatalf("the rewrite went to %s, want %s", story.ID, ds[0].Assignment.ID)
+	}
+	if rev.Relation != events.RelationNew || rev.ID == story.ID {
+		t.Fatalf("the revision: %s in %s, want new, outside %s", rev.Relation, rev.ID, story.ID)
+	}
+	st := e.find(e.slotOf[story.ID])
+	if st == nil || st.live != 1 || st.centroid.N != 2 {
+		t.Fatalf("the story left behind is not held with its one live member and its two reports")
+	}
+	r := New(Options{})
+	restoreAll(r, arts, ds)
+	if diff := diffStates(stateOf(e), stateOf(r)); diff != "" {
+		t.Errorf("restored engine differs:\n%s", diff)
+	}
+	// The revision's copy joins the revision's story.
+	cp := e.Assign(newArticle("/c.txt", "Copy", strings.ToUpper(other)), t0.Add(time.Hour)).Assignment
+	if cp.ID != rev.ID || cp.Relation != events.RelationDuplicate {
+		t.Errorf("copy of the revision: %s in %s, want a duplicate in %s", cp.Relation, cp.ID, rev.ID)
 	}
 }

@@ -82,6 +82,18 @@ func (ix *Index) Remove(id uint32, fp uint64) {
 	}
 }
 
+// Each calls fn with every id indexed with exactly fp.
+func (ix *Index) Each(fp uint64, fn func(id uint32)) {
+	if len(ix.tables) == 0 {
+		return
+	}
+	for _, e := range ix.tables[0][ix.key(0, fp)] {
+		if e.fp == fp {
+			fn(e.id)
+		}
+	}
+}
+
 // Len is the number of fingerprints indexed.
 func (ix *Index) Len() int { return ix.n }
 

@@ -73,3 +73,16 @@ func BenchmarkNearest1M(b *testing.B) {
 		i++
 	}
 }
+
+func TestEachFindsExactlyTheFingerprint(t *testing.T) {
+	ix := New(3)
+	ix.Add(1, 0xF0F0)
+	ix.Add(2, 0xF0F1) // one bit apart: not the same
+	ix.Add(3, 0xF0F0)
+	ix.Remove(1, 0xF0F0)
+	var got []uint32
+	ix.Each(0xF0F0, func(id uint32) { got = append(got, id) })
+	if len(got) != 1 || got[0] != 3 {
+		t.Errorf("Each found %v, want [3]", got)
+	}
+}

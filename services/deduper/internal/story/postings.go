@@ -67,6 +67,15 @@ func (p *Postings) Add(story int32, terms []uint32) {
 // equals. Its cost is bounded by the number of query terms times the
 // postings limit, whatever the size of the index.
 func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
+	return p.HeldCandidates(m, terms, limit, nil)
+}
+
+// HeldCandidates is Candidates among the stories for which held, if not
+// nil, reports true: a clusterer that forgets stories keeps them from
+// taking the places of the stories it holds (they are the oldest, but a
+// topic that comes back week after week shares its rarest terms with
+// them).
+func (p *Postings) HeldCandidates(m *Model, terms []uint32, limit int, held func(story int32) bool) []int32 {
 	clear(p.score)
 	for _, t := range terms {
 		w := m.IDF(t)
@@ -81,6 +90,9 @@ func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
 	// Keep the best limit in a min-heap whose root is the worst kept.
 	h := make([]cand, 0, limit)
 	for s, sc := range p.score {
+		if held != nil && !held(s) {
+			continue
+		}
 		c := cand{s, sc}
 		switch {
 		case len(h) < limit:
@@ -118,6 +130,41 @@ func (p *Postings) Candidates(m *Model, terms []uint32, limit int) []int32 {
 	out := make([]int32, len(h))
 	for i, c := range h {
 		out[i] = c.s
+	}
+	return out
+}
+
+// Sweep drops from the index the stories for which gone reports true, so
+// that the terms of stories a clusterer forgot do not stay listed.
+func (p *Postings) Sweep(gone func(story int32) bool) {
+	for t, s := range p.one {
+		if gone(s) {
+			delete(p.one, t)
+		}
+	}
+	for t, l := range p.list {
+		l = slices.DeleteFunc(l, gone)
+		switch len(l) {
+		case 0:
+			delete(p.list, t)
+		case 1:
+			delete(p.list, t)
+			p.one[t] = l[0]
+		default:
+			p.list[t] = l
+		}
+	}
+}
+
+// Stories returns the stories listed, once for every term that lists
+// them.
+func (p *Postings) Stories() []int32 {
+	out := make([]int32, 0, len(p.one))
+	for _, s := range p.one {
+		out = append(out, s)
+	}
+	for _, l := range p.list {
+		out = append(out, l...)
 	}
 	return out
 }

@@ -1,0 +1,395 @@
+package cluster
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+)
+
+// topics are the stories the random streams draw their articles from:
+// sentences that share names and numbers, so that articles of one topic
+// are rewrites of each other, copies and edits are near duplicates, and
+// articles of two topics bridge or link stories now and then.
+var topics = [][]string{
+	strings.Split(base, ". "),
+	strings.Split(rewrite, ". "),
+	strings.Split(other, ". "),
+	{"A heavy-lift ship from Shanghai delivered two cranes to Halden", "Engineers will assemble them over the winter",
+		"The cranes cost 40 million crowns and lift 65 tonnes each", "Halden Terminal Operators said the cranes would end delays",
+		"The port of Halden expects the first ships under the new cranes in April"},
+	{"Heavy rain flooded streets in the capital and forced schools to close early on Tuesday",
+		"The river Aske rose 3 metres overnight", "Mayor Ingrid Vold said 400 homes were evacuated",
+		"Trains between the capital and Kessby were cancelled", "Forecasters expect 80 millimetres more rain by Thursday"},
+	{"The national football team beat Norland 3-1 in Kessby on Saturday", "Striker Jonas Berg scored twice",
+		"Coach Marta Lund praised the defence", "The win lifts the team to second place in the group",
+		"About 21,000 fans filled Kessby Arena"},
+}
+
+// streamGen draws a random stream of articles: new reports, copies, light
+// edits, revisions of articles seen, redeliveries and odd inputs.
+type streamGen struct {
+	r    *rand.Rand
+	arts []*events.Article // every article drawn so far
+	n    int
+}
+
+func (g *streamGen) report(topic int) string {
+	ss := topics[topic]
+	k := 2 + g.r.IntN(len(ss)-1)
+	var b strings.Builder
+	for _, i := range g.r.Perm(len(ss))[:k] {
+		b.WriteString(strings.TrimSpace(ss[i]))
+		b.WriteString(". ")
+	}
+	return b.String()
+}
+
+func (g *streamGen) article(path, title, text string) *events.Article {
+	a := newArticle(path, title, text)
+	if g.r.IntN(3) == 0 {
+		p := t0.Add(-time.Duration(g.r.IntN(40*24)) * time.Hour)
+		a.PublishedAt = &p
+	}
+	if g.r.IntN(5) == 0 {
+		a.Wire, a.Dateline = "Wire", "HALDEN"
+	}
+	if g.r.IntN(4) == 0 {
+		a.Authors = []string{"A. Writer"}
+	}
+	return a
+}
+
+func (g *streamGen) next() *events.Article {
+	g.n++
+	path := fmt.Sprintf("/%d.txt", g.n)
+	var a *events.Article
+	switch op := g.r.IntN(20); {
+	case op < 6 || len(g.arts) == 0: // a report of a topic
+		t := g.r.IntN(len(topics))
+		a = g.article(path, fmt.Sprintf("Topic %d", t), g.report(t))
+	case op < 9: // a copy, in other letters
+		old := g.arts[g.r.IntN(len(g.arts))]
+		a = g.article(path, old.Title, strings.ToUpper(old.Text))
+	case op < 11: // a light edit
+		old := g.arts[g.r.IntN(len(g.arts))]
+		a = g.article(path, old.Title, old.Text+" Updated.")
+	case op < 14: // a revision of an article seen
+		old := g.arts[g.r.IntN(len(g.arts))]
+		t := g.r.IntN(len(topics))
+		a = g.article(old.Source.Path, old.Title, g.report(t))
+	case op < 16: // the same article again
+		return g.arts[g.r.IntN(len(g.arts))]
+	case op < 17: // an older revision of an article again
+		old := g.arts[g.r.IntN(len(g.arts))]
+		for _, b := range g.arts {
+			if b.ID == old.ID {
+				return b
+			}
+		}
+	case op < 18: // unrelated
+		a = g.article(path, "Misc", fmt.Sprintf("Report %d on w%d x%d y%d.", g.n, g.r.IntN(50), g.r.IntN(50), g.r.IntN(50)))
+	default: // odd inputs
+		switch g.r.IntN(3) {
+		case 0:
+			a = g.article(path, "", "")
+		case 1:
+			a = g.article(path, "No language", g.report(g.r.IntN(len(topics))))
+			a.Language = ""
+		default:
+			a = g.article(path, "Long", strings.Repeat(g.report(g.r.IntN(len(topics))), 10))
+		}
+	}
+	g.arts = append(g.arts, a)
+	return a
+}
+
+// checkInvariants checks what must hold of an engine after every step.
+func checkInvariants(t *testing.T, e *Engine, step int) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("step %d: "+format, append([]any{step}, args...)...)
+	}
+	live := map[*state]int{}
+	alive := 0
+	for i := range e.arts {
+		a := &e.arts[i]
+		if a.seq != e.head+uint32(i) {
+			fail("article %s at %d has seq %d", a.id, i, a.seq)
+		}
+		if !a.alive {
+			continue
+		}
+		alive++
+		if e.byDoc[a.id] != a.seq {
+			fail("live article %s (seq %d) is not the one indexed for its id (%d)", a.id, a.seq, e.byDoc[a.id])
+		}
+		if h, ok := e.byHash[a.hash]; !ok || h > a.seq {
+			fail("live article %s (seq %d): its text is indexed as %d (%v)", a.id, a.seq, h, ok)
+		}
+		st := e.find(a.slot)
+		if st == nil {
+			fail("live article %s is in no live cluster", a.id)
+		}
+		live[st]++
+	}
+	if alive != len(e.byDoc) || alive != e.sims.Len() {
+		fail("%d live articles, %d document ids, %d fingerprints", alive, len(e.byDoc), e.sims.Len())
+	}
+	for h, seq := range e.byHash {
+		if a := e.art(seq); a == nil || a.hash != h {
+			fail("hash %x indexes article %d, which is gone", h, seq)
+		}
+	}
+	roots := 0
+	for slot, st := range e.clusters {
+		if e.slotOf[st.id] != slot {
+			fail("cluster %s in slot %d, its id names slot %d", st.id, slot, e.slotOf[st.id])
+		}
+		if st.mergedTo >= 0 {
+			root := e.find(slot)
+			if root == nil {
+				fail("cluster %s was merged into a cluster no longer held", st.id)
+			}
+			if !slices.Contains(e.absorbed[e.slotOf[root.id]], slot) {
+				fail("cluster %s merged into %s is not listed as absorbed by it", st.id, root.id)
+			}
+			continue
+		}
+		roots++
+		if st.live != live[st] || st.live <= 0 {
+			fail("cluster %s counts %d live members, has %d", st.id, st.live, live[st])
+		}
+		if st.canon.id == "" {
+			fail("cluster %s has no canonical", st.id)
+		}
+	}
+	if len(e.slotOf) != len(e.clusters) {
+		fail("%d cluster ids, %d cluster states", len(e.slotOf), len(e.clusters))
+	}
+	if roots != len(live) {
+		fail("%d live clusters, %d hold live articles", roots, len(live))
+	}
+	for slot, ss := range e.absorbed {
+		if st := e.clusters[slot]; st == nil || st.mergedTo >= 0 {
+			fail("slot %d lists merged clusters but is not a live cluster", slot)
+		}
+		for _, s := range ss {
+			if st := e.clusters[s]; st == nil || st.mergedTo < 0 {
+				fail("slot %d lists slot %d as merged into it", slot, s)
+			}
+		}
+	}
+}
+
+// engineState is what must be alike in an engine and one restored from
+// its decisions.
+type engineState struct {
+	Clusters map[string]clusterState
+	Docs     map[string]string // article id@revision → its cluster
+	Model    []byte
+	Recent   map[string]events.Assignment
+	Linking  []string
+	Gone     map[string]goneCluster
+}
+
+type clusterState struct {
+	Version            uint64
+	Canonical, Title   string
+	Language           string
+	Live, N, Exemplars int
+	Members            []string
+	MergedInto         string
+	From, To           int64
+	Linked             uint32
+	Terms              []uint32
+	Absorbed           []string
+}
+
+func stateOf(e *Engine) engineState {
+	s := engineState{Clusters: map[string]clusterState{}, Docs: map[string]string{}, Recent: map[string]events.Assignment{}}
+	for slot, st := range e.clusters {
+		c := clusterState{Version: st.version, Canonical: st.canon.id, Title: st.title, Language: st.language, Live: st.live,
+			N: st.centroid.N, Exemplars: st.centroid.Exemplars(), From: st.from, To: st.to, Linked: st.linked,
+			Terms: st.centroid.Terms}
+		if st.mergedTo >= 0 {
+			c.MergedInto, c.Live = e.find(slot).id, 0
+		}
+		for _, m := range st.members {
+			c.Members = append(c.Members, m.id+"/"+rules[m.rule])
+		}
+		for _, a := range e.absorbed[slot] {
+			c.Absorbed = append(c.Absorbed, e.clusters[a].id)
+		}
+		slices.Sort(c.Absorbed)
+		s.Clusters[st.id] = c
+	}
+	for i := range e.arts {
+		if a := &e.arts[i]; a.alive {
+			s.Docs[fmt.Sprintf("%s@%x", a.id, a.hash)] = e.find(a.slot).id
+		}
+	}
+	s.Model, _ = e.model.MarshalBinary()
+	s.Gone = maps.Clone(e.gone)
+	maps.Copy(s.Recent, e.recent.byKey)
+	for _, j := range e.linking[e.linkOut:] {
+		if st := e.find(j.slot); st != nil {
+			s.Linking = append(s.Linking, fmt.Sprintf("%d:%s", j.seq, st.id))
+		}
+	}
+	return s
+}
+
+// diffStates describes how two engine states differ, or returns "".
+func diffStates(a, b engineState) string {
+	var out []string
+	for id, ca := range a.Clusters {
+		cb, ok := b.Clusters[id]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("cluster %s only in the first: %+v", id, ca))
+		case !reflect.DeepEqual(ca, cb):
+			out = append(out, fmt.Sprintf("cluster %s:\n  %+v\n  %+v", id, ca, cb))
+		}
+	}
+	for id, cb := range b.Clusters {
+		if _, ok := a.Clusters[id]; !ok {
+			out = append(out, fmt.Sprintf("cluster %s only in the second: %+v", id, cb))
+		}
+	}
+	if !maps.Equal(a.Docs, b.Docs) {
+		out = append(out, fmt.Sprintf("articles:\n  %v\n  %v", a.Docs, b.Docs))
+	}
+	if !slices.Equal(a.Model, b.Model) {
+		out = append(out, "term statistics differ")
+	}
+	if !reflect.DeepEqual(a.Recent, b.Recent) {
+		out = append(out, fmt.Sprintf("remembered decisions differ: %d and %d", len(a.Recent), len(b.Recent)))
+	}
+	if !maps.Equal(a.Gone, b.Gone) {
+		out = append(out, fmt.Sprintf("forgotten clusters:\n  %v\n  %v", a.Gone, b.Gone))
+	}
+	if !slices.Equal(a.Linking, b.Linking) {
+		out = append(out, fmt.Sprintf("stories keeping exemplars:\n  %v\n  %v", a.Linking, b.Linking))
+	}
+	slices.Sort(out)
+	return strings.Join(out, "\n")
+}
+
+// publishedVersions checks that every state a decision publishes has a
+// version above the last one published for its cluster, or is that very
+// state again, and that no decision joins a cluster announced as merged.
+// A cluster forgotten for longer than the window may begin again at 1.
+type publishedVersions struct {
+	window time.Duration
+	last   map[string]*events.ClusterUpdate
+	at     map[string]time.Time
+	merged map[string]string
+}
+
+func (p *publishedVersions) check(t *testing.T, step int, now time.Time, d Decision, redelivered bool) {
+	t.Helper()
+	if p.last == nil {
+		p.last, p.at, p.merged = map[string]*events.ClusterUpdate{}, map[string]time.Time{}, map[string]string{}
+	}
+	for _, u := range d.Updates {
+		if at, ok := p.at[u.ID]; ok && now.Sub(at) > p.window && u.Version == 1 {
+			delete(p.last, u.ID)
+		}
+		p.at[u.ID] = now
+	}
+	if redelivered {
+		// The first decision again, with the cluster's current state.
+		if len(d.Updates) != 1 {
+			t.Fatalf("step %d: a redelivery changed %d clusters", step, len(d.Updates))
+		}
+	}
+	for _, u := range d.Updates {
+		if err := u.Validate(); err != nil {
+			t.Fatalf("step %d: invalid state of %s: %v", step, u.ID, err)
+		}
+		if into, ok := p.merged[u.ID]; ok {
+			if u.MergedInto != "" || (len(d.Updates) == 1 && redelivered) {
+				t.Fatalf("step %d: %s v%d published again after it was merged into %s", step, u.ID, u.Version, into)
+			}
+			// Founded again, once forgotten, by its founding article.
+			delete(p.merged, u.ID)
+		}
+		if prev, ok := p.last[u.ID]; ok && (u.Version < prev.Version || (u.Version == prev.Version && !reflect.DeepEqual(u, prev))) {
+			t.Fatalf("step %d: %s published v%d after v%d:\n  %+v\n  %+v", step, u.ID, u.Version, prev.Version, prev, u)
+		}
+		p.last[u.ID] = u
+		if u.MergedInto != "" {
+			p.merged[u.ID] = u.MergedInto
+		}
+	}
+	if into, ok := p.merged[d.Assignment.ID]; ok && !redelivered {
+		t.Fatalf("step %d: article joined %s, merged into %s before", step, d.Assignment.ID, into)
+	}
+	if last := d.Updates[len(d.Updates)-1]; !redelivered && (last.ID != d.Assignment.ID || last.Version != d.Assignment.Version) {
+		t.Fatalf("step %d: assignment to %s v%d, last state %s v%d", step, d.Assignment.ID, d.Assignment.Version, last.ID, last.Version)
+	}
+}
+
+// TestRandomStreamsRestoreAlike feeds random streams into an engine,
+// checking its invariants after every article, then rebuilds an engine
+// from the decisions, as a restarted deduper does, and checks that the two
+// hold the same state and go on deciding alike.
+func TestRandomStreamsRestoreAlike(t *testing.T) {
+	seeds := 12
+	if testing.Short() {
+		seeds = 10
+	}
+	for seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(seed), 7))
+			opts := Options{Window: 3 * time.Hour, LinkRecent: 12}
+			if seed%2 == 1 {
+				// Merge often, to exercise bridges and links.
+				opts = opts.withDefaults()
+				opts.Story.BridgeThreshold, opts.Story.LinkThreshold = 0.3, 0.1
+			}
+			g := &streamGen{r: r}
+			live := New(opts)
+			var arts []*events.Article
+			var decisions []Decision
+			var times []time.Time
+			pv := publishedVersions{window: opts.Window}
+			now := t0
+			for step := range 150 {
+				now = now.Add(time.Duration(r.IntN(20)) * time.Minute)
+				a := g.next()
+				seq, held := live.byDoc[a.ID]
+				old := live.art(seq)
+				redelivered := held && old.hash == hashKey(a.ContentHash) && old.at >= now.Add(-opts.Window).Unix()
+				d := live.Assign(a, now)
+				checkInvariants(t, live, step)
+				pv.check(t, step, now, d, redelivered)
+				arts, decisions, times = append(arts, a), append(decisions, d), append(times, now)
+			}
+			restored := New(opts)
+			for i, a := range arts {
+				restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: decisions[i].Assignment}, times[i])
+				checkInvariants(t, restored, i)
+			}
+			if diff := diffStates(stateOf(live), stateOf(restored)); diff != "" {
+				t.Fatalf("restored engine differs:\n%s", diff)
+			}
+			for step := range 40 {
+				now = now.Add(time.Duration(r.IntN(20)) * time.Minute)
+				a := g.next()
+				want, got := live.Assign(a, now), restored.Assign(a, now)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("article %d after restore:\n  %+v\nlive engine:\n  %+v", step, got.Assignment, want.Assignment)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,124 @@
+package deduper_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+	"github.com/wirewatch/wirewatch/services/deduper"
+)
+
+// TestOnlyTheLeaderAssigns hands an article to a deduper that does not
+// hold the lease (one that lost it still holds articles it pulled ahead):
+// it leaves the article to the leader, to be redelivered, instead of
+// deciding it alongside.
+func TestOnlyTheLeaderAssigns(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), article("/in/wire.txt", story), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := d.Handle(context.Background(), &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data})
+	var retry *stage.RetryError
+	if len(outs) != 0 || !errors.As(err, &retry) {
+		t.Errorf("a deduper not leading returned %d outputs and %v, want none and a retry", len(outs), err)
+	}
+}
+
+// TestLeaderRegainingTheLeaseKeepsItsDecisions makes a leader lose its
+// lease and win it back: catching up, it must not fold in again the
+// decisions it made itself (an article revised twice would be revised
+// again, and its cluster's version count the replays).
+func TestLeaderRegainingTheLeaseKeepsItsDecisions(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	ctx := context.Background()
+	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	first := article("/in/wire.txt", story)
+	revised := article("/in/wire.txt", story+" Talks resume on Thursday.")
+	publishArticles(t, js, first)
+	clustered(t, js, 1)
+	publishArticles(t, js, revised)
+	decisionOf(t, js, revised)
+
+	// Another replica takes the lease; the leader steps down, and leads
+	// again when the stolen lease expires.
+	kv, err := js.KeyValue(ctx, deduper.LeaseBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kv.Put(ctx, string(events.StageDeduper), []byte("another replica")); err != nil {
+		t.Fatal(err)
+	}
+	waitLease(t, kv, "another replica")
+	cp := article("/in/copy.txt", strings.ToUpper(revised.Text))
+	publishArticles(t, js, cp)
+	got := decisionOf(t, js, cp)
+	want := decisionOf(t, js, revised)
+	if got.ID != want.ID || got.Relation != events.RelationDuplicate || got.Version != want.Version+1 {
+		t.Errorf("copy after the leader came back: %s in %s v%d, want a duplicate in %s v%d",
+			got.Relation, got.ID, got.Version, want.ID, want.Version+1)
+	}
+}
+
+// waitLease waits until a replica other than the one named other holds
+// the lease: the leader won it back, which it can only after it stepped
+// down and the other's lease expired.
+func waitLease(t *testing.T, kv jetstream.KeyValue, other string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if e, err := kv.Get(context.Background(), string(events.StageDeduper)); err == nil && string(e.Value()) != other {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the leader did not win the lease back")
+}
+
+// decisionOf returns the last decision stored for a's revision.
+func decisionOf(t *testing.T, js jetstream.JetStream, a *events.Article) events.Assignment {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := js.OrderedConsumer(context.Background(), events.StreamClustered, jetstream.OrderedConsumerConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found *events.Assignment
+		batch, _ := c.Fetch(1000, jetstream.FetchMaxWait(300*time.Millisecond))
+		for m := range batch.Messages() {
+			var ca events.ClusteredArticle
+			if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
+				t.Fatal(err)
+			}
+			if ca.ID == a.ID && ca.ContentHash == a.ContentHash {
+				found = &ca.Cluster
+			}
+		}
+		if found != nil {
+			return *found
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no decision stored for %s", a.Source.Path)
+		}
+	}
+}
