@@ -133,7 +133,7 @@ func loadFile(path, name, ct string) (Article, error) {
 // none.
 func Title(body []byte, isHTML bool) string {
 	if isHTML {
-		lower := bytes.ToLower(body)
+		lower := asciiLower(body)
 		start := bytes.Index(lower, []byte("<title"))
 		if start < 0 {
 			return ""
@@ -160,6 +160,21 @@ func Title(body []byte, isHTML bool) string {
 		}
 	}
 	return ""
+}
+
+// asciiLower returns b with ASCII letters lowered and every other byte as
+// it was: offsets in it are offsets in b, which bytes.ToLower does not
+// keep for invalid UTF-8 or letters whose lower case is of another length.
+// Tag names are matched in ASCII only anyway.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // Site is the HTTP handler of the demo site.

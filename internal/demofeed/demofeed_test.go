@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 )
@@ -44,10 +45,21 @@ func FuzzTitle(f *testing.F) {
 	f.Add([]byte("<title>a | b</title>"), true)
 	f.Add([]byte("line one\nline two"), false)
 	f.Add([]byte("<title"), true)
+	f.Add([]byte("<TITLE>Ünïcödé | Site</TITLE>"), true)
 	f.Fuzz(func(t *testing.T, body []byte, isHTML bool) {
 		got := Title(body, isHTML)
 		if strings.ContainsAny(got, "\n\t") || strings.TrimSpace(got) != got {
 			t.Errorf("Title(%q) = %q: not one trimmed line", body, got)
+		}
+		if utf8.Valid(body) && !utf8.ValidString(got) {
+			t.Errorf("Title(%q) = %q: not valid UTF-8", body, got)
+		}
+		// Text before the first tag, of any bytes, does not move the
+		// title.
+		if isHTML {
+			if again := Title(append([]byte("\u0130\xff x"), body...), true); again != got {
+				t.Errorf("Title(%q) = %q, but %q after a prefix", body, got, again)
+			}
 		}
 	})
 }

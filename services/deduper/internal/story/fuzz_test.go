@@ -2,13 +2,15 @@ package story
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 )
 
 // FuzzVectorize feeds arbitrary text to the analysis: whatever it is, the
-// vector is sorted, bounded and of unit length in each field, and an
-// article compares with a story of itself without a NaN.
+// vector is sorted, bounded, of unit length in each field and the same in
+// every fresh model, and an article compares with a story of itself without
+// a NaN.
 func FuzzVectorize(f *testing.F) {
 	for _, s := range [][2]string{
 		{"Envoy Visits Moscow", "By Gleb Bryanski and Mark Trevelyan\nMOSCOW (Reuters) - U.S. envoy Steve Witkoff met Putin on Wednesday."},
@@ -36,6 +38,10 @@ func FuzzVectorize(f *testing.F) {
 			if n != 0 && math.Abs(n-1) > 1e-4 {
 				t.Fatalf("field %s has squared norm %v", fieldNames[f], n)
 			}
+		}
+		// A fresh model reads the same text the same way.
+		if again := NewModel(DefaultOptions).Vectorize(title, text, true); !reflect.DeepEqual(again, v) {
+			t.Fatalf("Vectorize(%q, %q) gave %+v, then %+v", title, text, v, again)
 		}
 		var c Centroid
 		m.Add(&c, v)

@@ -3,6 +3,7 @@ package attribution
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseAuthors(t *testing.T) {
@@ -78,13 +79,20 @@ func FuzzParseAuthors(f *testing.F) {
 	for _, s := range []string{"By Ann Lee and Bo Chen, Reuters", "Doris Munoz, MD, FOMA", "ann@example.org (Ann Lee)", "Written by: jdoe", "(AFP)", "View all posts by Ann"} {
 		f.Add(s)
 	}
+	f.Add("Reporting by Ann Lee (AP)\tand  Bo Chen | 2 hours ago")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, kind := range []FieldKind{Structured, Marked, Prose} {
-			names, _ := ParseAuthors(s, kind)
+			names, wire := ParseAuthors(s, kind)
 			for _, n := range names {
-				if strings.TrimSpace(n) == "" || len(n) > len(s) {
+				if strings.TrimSpace(n) != n || n == "" || len(n) > len(s) || strings.ContainsAny(n, "\n\t\r") {
 					t.Fatalf("ParseAuthors(%q, %d) gave name %q", s, kind, n)
 				}
+				if utf8.ValidString(s) && !utf8.ValidString(n) {
+					t.Fatalf("ParseAuthors(%q, %d) gave name %q, not valid UTF-8", s, kind, n)
+				}
+			}
+			if w, ok := WireName(wire); wire != "" && (!ok || w != wire) {
+				t.Fatalf("ParseAuthors(%q, %d) gave wire %q, which WireName reads as %q, %v", s, kind, wire, w, ok)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package claims
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -30,6 +31,10 @@ func checkSpans(t testing.TB, text string, claims []events.Claim) {
 		}
 		if (c.Kind == events.ClaimNumber) != (c.Value != nil) {
 			t.Errorf("claim %d of kind %s has value %v", i, c.Kind, c.Value)
+		}
+		// An article whose claim holds an infinity cannot be encoded.
+		if c.Value != nil && (math.IsInf(*c.Value, 0) || math.IsNaN(*c.Value)) {
+			t.Errorf("claim %d %.40q has value %v", i, c.Text, *c.Value)
 		}
 	}
 	if len(claims) > MaxClaims {

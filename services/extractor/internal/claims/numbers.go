@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -145,6 +146,11 @@ func (f *finder) number(si, i int) (int, bool) {
 	}
 	if !g.spelled && !g.currency && i > s.First && f.isCap(i-1) && !f.d.Tokens[i-1].Upper {
 		// "Article 5", "Boeing 737", "S&P 500": a number in a name.
+		return 0, false
+	}
+	if math.IsInf(g.value, 0) || math.IsNaN(g.value) {
+		// Hundreds of digits, or a multiplier on them, overflow: no
+		// figure a story states, and no value JSON can carry.
 		return 0, false
 	}
 	c := f.add(events.ClaimNumber, g.first, g.last, "", "")

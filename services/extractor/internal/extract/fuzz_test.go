@@ -2,21 +2,31 @@ package extract
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // fuzzOptions keep each fuzz input cheap while still exercising the limits.
 var fuzzOptions = Options{MaxBytes: 1 << 20, MaxNodes: 20_000, Timeout: 2 * time.Second}
 
 // checkFuzzResult checks that Extract either returned an article that
-// validates and whose spans are right, or one of its errors.
+// validates, whose spans are right and whose text fields are valid UTF-8,
+// or one of its errors; and that a second extraction of the same document
+// gives the same article.
 func checkFuzzResult(t *testing.T, body []byte, contentType string) {
 	raw := rawDoc(string(body), contentType)
 	a, err := Extract(context.Background(), raw, fuzzOptions, testNow)
+	again, err2 := Extract(context.Background(), rawDoc(string(body), contentType), fuzzOptions, testNow)
+	if !errors.Is(err, ErrTimeout) && !errors.Is(err2, ErrTimeout) &&
+		(!reflect.DeepEqual(a, again) || (err == nil) != (err2 == nil)) {
+		t.Fatalf("two extractions of the same document differ:\n%+v, %v\n%+v, %v", a, err, again, err2)
+	}
 	if err != nil {
 		if a != nil {
 			t.Fatalf("Extract returned an article with error %v", err)
@@ -29,6 +39,16 @@ func checkFuzzResult(t *testing.T, body []byte, contentType string) {
 		t.Fatalf("Extract() error = %v, want one of the package's sentinels", err)
 	}
 	checkArticle(t, a, raw)
+	if _, err := json.Marshal(a); err != nil {
+		t.Fatalf("the article cannot be encoded: %v", err)
+	}
+	fields := []string{a.Title, a.Text, a.SiteName, a.Description, a.Section, a.Wire, a.Dateline, a.Language}
+	fields = append(append(fields, a.Authors...), a.Tags...)
+	for _, f := range fields {
+		if !utf8.ValidString(f) {
+			t.Fatalf("article field %q is not valid UTF-8", f)
+		}
+	}
 }
 
 // fuzzExtract adds seeds to f's corpus and fuzzes Extract with bodies of

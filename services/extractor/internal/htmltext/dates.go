@@ -51,6 +51,10 @@ var dateLayouts = []string{
 // placeholders ("0001-01-01", "1970-01-01").
 var earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// maxOffset is the largest offset from UTC, in seconds, of any place's
+// time (Kiribati's +14:00; the farthest west is -12:00).
+const maxOffset = 14 * 3600
+
 // plausible reports whether t can be a publication date: after earliest
 // and, when now is set, not after now.
 func plausible(t, now time.Time) bool {
@@ -73,7 +77,9 @@ func parseDate(s string, now time.Time) (time.Time, bool) {
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			if !plausible(t, now) {
+			// time.Parse takes offsets up to +24:60: past ±14:00
+			// no place is, and the day read would be wrong.
+			if _, off := t.Zone(); !plausible(t, now) || off < -maxOffset || off > maxOffset {
 				return time.Time{}, false
 			}
 			return t, true

@@ -3,7 +3,9 @@ package htmltext
 import (
 	"encoding/json"
 	"html"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -156,7 +158,10 @@ func (g *ldGraph) collect(v any, depth int, top bool) {
 			}
 			g.objects = append(g.objects, x)
 		}
-		for k, e := range x {
+		// Keys in order: the map's own order changes from run to run,
+		// and the order objects are collected in breaks ties in best.
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			e := x[k]
 			switch k {
 			case "@graph":
 				g.collect(e, depth+1, top)

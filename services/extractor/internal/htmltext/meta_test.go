@@ -2,9 +2,11 @@ package htmltext
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -889,24 +891,79 @@ func TestIsFurniture(t *testing.T) {
 	}
 }
 
+// FuzzFindDates reads dates out of arbitrary text: every date found is a
+// real calendar day at midnight UTC, found where the text holds it, in
+// order and once; a date parseDate accepts is plausible, in a zone some
+// place has, and reads back the same when written out.
 func FuzzFindDates(f *testing.F) {
-	for _, s := range []string{"September 4, 2025", "4. September 2025", "2025/09/04", "09/04/25", "August 16, 2019 - Updated July 9, 2025"} {
+	for _, s := range []string{"September 4, 2025", "4. September 2025", "2025/09/04", "09/04/25", "August 16, 2019 - Updated July 9, 2025",
+		"2025-09-04T10:30:00+0200", "Thu, 04 Sep 2025 10:30:00 -0700"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, d := range findDates(s, true) {
-			if d.t.IsZero() || d.start < 0 || d.start > len(s) {
-				t.Fatalf("findDates(%q) gave %+v", s, d)
+		for _, monthFirst := range []bool{true, false} {
+			prev := -1
+			for _, d := range findDates(s, monthFirst) {
+				if d.t.IsZero() || d.start < 0 || d.start >= len(s) || d.start <= prev {
+					t.Fatalf("findDates(%q, %v) gave %+v after a date at %d", s, monthFirst, d, prev)
+				}
+				if d.t.Location() != time.UTC || d.t.Hour() != 0 || d.t.Minute() != 0 || d.t.Second() != 0 || d.t.Nanosecond() != 0 {
+					t.Fatalf("findDates(%q, %v) gave %v, not a day", s, monthFirst, d.t)
+				}
+				if !strings.Contains(s, d.prefix) || strings.TrimSpace(d.prefix) != d.prefix {
+					t.Fatalf("findDates(%q, %v) gave prefix %q", s, monthFirst, d.prefix)
+				}
+				prev = d.start
 			}
 		}
-		parseDate(s, now)
+		got, ok := parseDate(s, now)
+		if !ok {
+			if !got.IsZero() {
+				t.Fatalf("parseDate(%q) = %v with false", s, got)
+			}
+			return
+		}
+		if _, off := got.Zone(); !plausible(got, now) || off < -14*3600 || off > 14*3600 {
+			t.Fatalf("parseDate(%q) = %v, not a plausible date", s, got)
+		}
+		again, ok := parseDate(got.Format(time.RFC3339Nano), now)
+		if !ok || !again.Equal(got) {
+			t.Fatalf("parseDate(%q) = %v, whose RFC 3339 form reads as %v, %v", s, got, again, ok)
+		}
 	})
 }
 
+// FuzzJSONLD reads arbitrary JSON-LD: what it gives is valid, trimmed
+// UTF-8, and the same each time for the same scripts.
 func FuzzJSONLD(f *testing.F) {
 	f.Add(`{"@graph":[{"@type":"NewsArticle","headline":"H","author":{"@id":"#a"}},{"@id":"#a","@type":"Person","name":"Ann Lee"}]}`)
 	f.Add(`[{"@type":["WebPage","Article"],"author":[[{"name":"x"}]],"publisher":"P"}]`)
+	f.Add(`{"a":{"@type":"Article","headline":"A"},"b":{"@type":"Article","headline":"B"},"c":{"@type":"WebPage","name":"C"}}`)
+	f.Add(`{"@type":"Article","author":[{"@id":"#x"},{"@id":"#x","@type":"Person","name":"A"},{"@id":"#x","@type":"Person","name":"B"}]}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		parseJSONLD([]string{s}, storyURL)
+		a, ok := parseJSONLD([]string{s}, storyURL)
+		if !ok {
+			if !reflect.DeepEqual(a, ldArticle{}) {
+				t.Fatalf("parseJSONLD(%q) = %+v with false", s, a)
+			}
+		}
+		fields := []string{a.headline, a.description, a.datePublished, a.dateCreated, a.dateModified,
+			a.publisher, a.siteName, a.image, a.url, a.language, a.section}
+		fields = append(append(fields, a.sources...), a.keywords...)
+		for _, au := range a.authors {
+			fields = append(fields, au.name)
+		}
+		for _, v := range fields {
+			if !utf8.ValidString(v) || strings.TrimSpace(v) != v {
+				t.Fatalf("parseJSONLD(%q) gave field %q", s, v)
+			}
+		}
+		// Objects are read from maps, whose order varies from run to
+		// run: the article chosen must not.
+		for range 8 {
+			if again, _ := parseJSONLD([]string{s}, storyURL); !reflect.DeepEqual(again, a) {
+				t.Fatalf("parseJSONLD(%q) gave %+v, then %+v", s, a, again)
+			}
+		}
 	})
 }

@@ -146,8 +146,9 @@ func item(it *gofeed.Item, base *url.URL) Item {
 	}
 	if out.Link == "" && isHTTP(out.GUID) {
 		// An RSS guid is a permalink unless it says otherwise; an Atom id
-		// that is an http URL is usually the article too.
-		out.Link = out.GUID
+		// that is an http URL is usually the article too, when it is one
+		// ("http://" alone is not).
+		out.Link = resolve(nil, out.GUID)
 	}
 	seen := map[string]bool{}
 	for _, a := range it.Authors {

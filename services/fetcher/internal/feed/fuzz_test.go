@@ -18,6 +18,9 @@ import (
 func FuzzParse(f *testing.F) {
 	names, _ := filepath.Glob(filepath.Join("testdata", "*"))
 	for _, name := range names {
+		if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+			continue // testdata/fuzz, the corpus itself
+		}
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -38,27 +41,42 @@ func FuzzParse(f *testing.F) {
 		if len(fd.Items) > 50 {
 			t.Fatalf("%d items over the cap", len(fd.Items))
 		}
-		for _, it := range fd.Items {
-			if it.Link != "" {
-				u, err := url.Parse(it.Link)
+		checkLink := func(link string) {
+			if link != "" {
+				u, err := url.Parse(link)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					t.Fatalf("item link %q is not an absolute http(s) URL", it.Link)
+					t.Fatalf("link %q is not an absolute http(s) URL", link)
 				}
 			}
-			for _, s := range []string{it.Title, it.GUID, it.Summary, it.Content} {
+		}
+		checkLink(fd.Link)
+		if !utf8.ValidString(fd.Title) || len(fd.Title) > maxTitle || fd.TTL < 0 {
+			t.Fatalf("feed title %q or TTL %s is out of bounds", fd.Title, fd.TTL)
+		}
+		for _, it := range fd.Items {
+			checkLink(it.Link)
+			for _, s := range append([]string{it.Title, it.GUID, it.Summary, it.Content}, append(it.Authors, it.Categories...)...) {
 				if !utf8.ValidString(s) {
 					t.Fatalf("invalid UTF-8 in item field %q", s)
 				}
 			}
-			if len(it.Title) > maxTitle || len(it.Content) > maxContent || len(it.Summary) > maxSummary {
+			if len(it.Title) > maxTitle || len(it.Content) > maxContent || len(it.Summary) > maxSummary ||
+				len(it.GUID) > maxLink || len(it.Authors) > maxAuthors || len(it.Categories) > maxCategories {
 				t.Fatal("an item field is over its cap")
+			}
+			for _, s := range append(append([]string{}, it.Authors...), it.Categories...) {
+				if s == "" || len(s) > maxTitle {
+					t.Fatalf("item author or category %q is empty or over its cap", s)
+				}
 			}
 			_ = it.FullText(150)
 			if doc := it.Document(it.Content + it.Summary); !bytes.HasPrefix(doc, []byte("<!DOCTYPE html>")) {
 				t.Fatal("item document does not start with a doctype")
 			}
 		}
-		_ = ItemsPerDay(fd.Items, time.Now())
+		if r := ItemsPerDay(fd.Items, time.Now()); !(r >= 0 && r <= 24*float64(len(fd.Items))) {
+			t.Fatalf("%d items make %v a day", len(fd.Items), r)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -83,15 +84,41 @@ func TestPrefer(t *testing.T) {
 	}
 }
 
+// FuzzCanonical reads arbitrary pages at arbitrary URLs: a canonical link
+// found is an absolute http(s) URL without a fragment, Clean is idempotent
+// and leaves no tracking parameter, and Prefer picks one of the two URLs it
+// is given, cleaned.
 func FuzzCanonical(f *testing.F) {
 	f.Add([]byte(`<head><base href="//x"><link rel="canonical" href="../a"></head>`), "https://news.example/a/b")
 	f.Add([]byte(`<link rel=canonical href="https://[::1]:80/x">`), "http://a")
+	f.Add([]byte(`<link rel=canonical href="/a?utm_source=x&id=1#top">`), "https://www.google.com/url?q=https%3A%2F%2Fnews.example%2Fa%3Futm_medium%3Dy")
 	f.Fuzz(func(t *testing.T, page []byte, pageURL string) {
 		c := Canonical(page, pageURL)
-		if c != "" && !isHTTP(c) {
-			t.Fatalf("canonical %q is not http(s)", c)
+		if c != "" {
+			u, err := url.Parse(c)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(c, "#") {
+				t.Fatalf("canonical %q is not an absolute http(s) URL without a fragment: %v", c, err)
+			}
 		}
-		_ = Prefer(pageURL, c)
-		_ = Clean(Unwrap(pageURL))
+		for _, raw := range []string{pageURL, c, Unwrap(pageURL)} {
+			once := Clean(raw)
+			if twice := Clean(once); twice != once {
+				t.Fatalf("Clean(%q) = %q, but Clean(%q) = %q", raw, once, once, twice)
+			}
+			if u, err := url.Parse(once); err == nil && once != raw && u.RawQuery != "" {
+				for _, p := range strings.Split(u.RawQuery, "&") {
+					name, _, _ := strings.Cut(p, "=")
+					if n, err := url.QueryUnescape(name); err == nil {
+						name = n
+					}
+					if name = strings.ToLower(name); strings.HasPrefix(name, "utm_") || trackingParams[name] {
+						t.Fatalf("Clean(%q) = %q keeps %q", raw, once, p)
+					}
+				}
+			}
+		}
+		if got := Prefer(pageURL, c); got != Clean(pageURL) && got != Clean(c) {
+			t.Fatalf("Prefer(%q, %q) = %q, neither cleaned", pageURL, c, got)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 package jsonl
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,8 +11,9 @@ import (
 
 // FuzzOpen opens a store over a file holding anything a crash, a full disk or
 // a stray editor could leave: Open never panics; when it accepts the file,
-// the file ends on a whole line, a new record appends after it, and a reopen
-// knows the new record's key.
+// it knows the key of every whole line, the file ends on a whole line, a
+// new record appends after it, and a reopen knows the new record's key and
+// every old one.
 func FuzzOpen(f *testing.F) {
 	f.Add([]byte("{\"ID\":\"a\"}\n{\"ID\":\"b\"}\n"))
 	f.Add([]byte("{\"ID\":\"a\"}\n{\"ID\":\"b\""))
@@ -34,6 +36,21 @@ func FuzzOpen(f *testing.F) {
 			s.Close()
 			return // the file already holds the key the test would add
 		}
+		// Every whole line of the file was read and its key learnt.
+		var keys []string
+		if i := bytes.LastIndexByte(content, '\n'); i >= 0 {
+			for line := range bytes.SplitSeq(content[:i], []byte("\n")) {
+				if len(bytes.TrimSpace(line)) == 0 {
+					continue
+				}
+				k, err := keyOf(line)
+				if err != nil || !s.Has(k) {
+					t.Fatalf("opening %q: line %q, key %q (%v), not learnt", content, line, k, err)
+				}
+				keys = append(keys, k)
+			}
+		}
+		known := s.Len()
 		if _, err := s.Append(context.Background(), "fuzz-new", []byte(`{"ID":"fuzz-new"}`)); err != nil {
 			t.Fatalf("append after opening %q: %v", content, err)
 		}
@@ -54,6 +71,14 @@ func FuzzOpen(f *testing.F) {
 		defer s.Close()
 		if !s.Has("fuzz-new") {
 			t.Fatalf("reopened store over %q forgot the appended key", content)
+		}
+		for _, k := range keys {
+			if !s.Has(k) {
+				t.Fatalf("reopened store over %q forgot the key %q", content, k)
+			}
+		}
+		if s.Len() != known+1 {
+			t.Fatalf("store over %q knew %d keys, %d after one append", content, known, s.Len())
 		}
 	})
 }
