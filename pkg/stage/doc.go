@@ -5,15 +5,23 @@
 // broker; the runner makes every acknowledgement decision:
 //
 //   - success: the outputs are published (each with its Nats-Msg-Id), then Ack;
-//   - a retryable error: NakWithDelay with capped exponential backoff;
+//   - a retryable error: NakWithDelay with capped exponential backoff, or the
+//     delay asked for with RetryAfter, capped at Config.MaxRetryAfter;
 //   - a permanent error (bad input, see Permanent), or the last allowed
 //     delivery: a DeadLetter on news.dlq.<stage>, then Term. A dead letter
 //     that cannot be stored is nak'ed for later, except on the last allowed
 //     delivery, which the server would not redeliver: it is retried in place;
-//   - long work: InProgress heartbeats until the message is settled, its
-//     outputs' publishing included.
+//   - waiting and long work: InProgress heartbeats from the moment a message
+//     arrives until it is settled, its wait for a worker and its outputs'
+//     publishing included.
 //
-// Run stops consuming when its context ends, finishes the messages it already
-// holds, and returns; it returns an error if its consumer stops delivering
-// before then.
+// The runner pulls ahead (Config.Batch messages per pull request) into a
+// queue of its own, asking for no more than the queue can take, so every
+// message it holds is one it heartbeats: none waits unseen in a client
+// buffer while its AckWait runs out.
+//
+// Run stops pulling when its context ends, finishes the messages it already
+// holds within Config.DrainTimeout, nak's those no worker started by then so
+// they are redelivered at once, and returns; it returns an error if its
+// consumer stops delivering before then.
 package stage

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
@@ -27,10 +28,17 @@ type Config struct {
 	Consumer *jetstream.ConsumerConfig
 	// Concurrency is the number of messages handled at once. Default 1.
 	Concurrency int
-	// Batch is how many messages are pulled ahead per request. Default 64.
+	// Batch is the most messages asked for in one pull request. The runner
+	// holds at most Batch+Concurrency messages, waiting or being handled,
+	// and heartbeats every one. Default 64.
 	Batch int
 	// Backoff is the redelivery delay for retryable errors.
 	Backoff Backoff
+	// MaxRetryAfter caps the delay a handler asks for with RetryAfter.
+	// Default DefaultMaxRetryAfter. It must stay well below the input
+	// stream's MaxAge, or a message can expire while it waits, and no dead
+	// letter says so.
+	MaxRetryAfter time.Duration
 	// PublishTimeout bounds the wait for each output's acknowledgement.
 	PublishTimeout time.Duration
 	// DrainTimeout bounds how long Run spends on messages it already holds
@@ -54,6 +62,9 @@ func (c Config) withDefaults() Config {
 	if c.Backoff == (Backoff{}) {
 		c.Backoff = DefaultBackoff
 	}
+	if c.MaxRetryAfter <= 0 {
+		c.MaxRetryAfter = DefaultMaxRetryAfter
+	}
 	if c.PublishTimeout <= 0 {
 		c.PublishTimeout = 10 * time.Second
 	}
@@ -65,6 +76,11 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// DefaultMaxRetryAfter is the default Config.MaxRetryAfter: with the
+// default MaxDeliver of 6, a message asking for the longest delay each time
+// is settled within hours, far inside the streams' default MaxAge of 7 days.
+const DefaultMaxRetryAfter = time.Hour
 
 // Stats counts what a runner did. Read it with Runner.Stats.
 type Stats struct {
@@ -166,10 +182,6 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating consumer %s on %s: %w", cc.Durable, stream, err)
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(r.cfg.Batch))
-	if err != nil {
-		return fmt.Errorf("consuming %s from %s: %w", cc.Durable, stream, err)
-	}
 	r.ops.SetReady(r.check, nil)
 	defer r.ops.SetReady(r.check, errStopped)
 	stopSampling := r.sample(ctx, cons, cc.Durable)
@@ -187,15 +199,44 @@ func (r *Runner) Run(ctx context.Context) error {
 	// deadline.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	// release is closed when held messages that no worker has started are
+	// to be handed back rather than handled: at the drain deadline, or when
+	// the consumer is gone.
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	releaseHeld := func() { releaseOnce.Do(func() { close(release) }) }
+
+	p := &puller{
+		cons:  cons,
+		conn:  r.js.Conn(),
+		log:   r.log,
+		limit: r.cfg.Batch + r.cfg.Concurrency,
+		batch: r.cfg.Batch,
+		beats: newBeats(ackWait / 3),
+	}
+	p.held = make(chan heldMsg, p.limit)
+	p.settled = make(chan struct{}, p.limit)
+	pulled := make(chan error, 1)
+	go func() { pulled <- p.run(ctx) }()
+	beating, stopBeating := context.WithCancel(context.Background())
+	beatsDone := make(chan struct{})
+	go func() {
+		defer close(beatsDone)
+		p.beats.run(beating)
+	}()
+	defer func() {
+		stopBeating()
+		<-beatsDone
+	}()
+
 	stopped := make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
-			it.Drain()
 			select {
 			case <-time.After(r.cfg.DrainTimeout):
 				r.log.Warn("drain timed out; unfinished messages will be redelivered")
-				it.Stop()
+				releaseHeld()
 				cancelWork()
 			case <-stopped:
 			}
@@ -203,64 +244,230 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}()
 
-	var (
-		wg    sync.WaitGroup
-		endMu sync.Mutex
-		ended error // why the iterator ended on its own
-	)
-	end := func(err error) {
-		endMu.Lock()
-		defer endMu.Unlock()
-		if ended == nil {
-			ended = err
-		}
-	}
+	var wg sync.WaitGroup
 	for range r.cfg.Concurrency {
 		wg.Go(func() {
-			for {
-				// The work context bounds the wait too: a drain cannot
-				// finish while the server is away.
-				m, err := it.Next(jetstream.NextContext(work))
-				if work.Err() != nil {
-					return
+			for h := range p.held {
+				select {
+				case <-release:
+					// Not started: hand it back for redelivery now rather
+					// than after AckWait.
+					h.stopBeat()
+					_ = h.m.Nak()
+				default:
+					r.process(work, h.m, h.stopBeat, maxDeliver)
 				}
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) || errors.Is(err, jetstream.ErrConsumerDeleted) ||
-					errors.Is(err, jetstream.ErrBadRequest) {
-					// The iterator is finished: drained on shutdown, or
-					// stopped by the client because the consumer is gone.
-					end(err)
-					return
-				}
-				if err != nil {
-					// Missed heartbeats and similar pull errors are
-					// reported here; the iterator recovers by itself.
-					r.log.Warn("reading messages", zap.Error(err))
-					time.Sleep(100 * time.Millisecond)
-					continue
-				}
-				r.process(work, m, ackWait, maxDeliver)
+				p.settled <- struct{}{}
 			}
 		})
 	}
+	// The puller returns once it stops pulling: ctx ended, or the consumer
+	// stopped delivering. Either way no more messages join the queue.
+	ended := <-pulled
+	if ended != nil {
+		releaseHeld()
+	}
 	wg.Wait()
 	close(stopped)
-	it.Stop()
 	r.log.Info("stage stopped", zap.Uint64("acked", r.acked.Load()),
 		zap.Uint64("retried", r.retried.Load()), zap.Uint64("dead_lettered", r.deadLettered.Load()))
-	if ctx.Err() == nil {
+	if ended != nil && ctx.Err() == nil {
 		// Nobody asked to stop: the consumer went away (deleted, or the
 		// connection closed). Returning nil would pass for a shutdown.
-		if ended == nil {
-			ended = jetstream.ErrMsgIteratorClosed
-		}
 		return fmt.Errorf("consuming %s from %s: stopped receiving messages: %w", cc.Durable, stream, ended)
 	}
 	return nil
 }
 
+// heldMsg is a message the runner holds, waiting for a worker or being
+// handled; its heartbeat runs from the moment it arrives until it is settled.
+type heldMsg struct {
+	m        jetstream.Msg
+	stopBeat func()
+}
+
+// fetchEnd reports a finished pull request: how many messages it asked
+// for, how many came, and why it ended early, if it did.
+type fetchEnd struct {
+	asked, got int
+	err        error
+}
+
+// puller pulls messages in batches into held, never holding more than limit
+// messages at once counting those asked for and not yet arrived: every
+// message that arrives has room in held, and gets its heartbeat at once, so
+// none waits unseen in a client buffer while AckWait runs out.
+type puller struct {
+	cons    jetstream.Consumer
+	conn    *nats.Conn // watched for closing; nil: not watched
+	log     *zap.Logger
+	limit   int           // messages held or asked for, at most
+	batch   int           // the most asked for in one pull request
+	beats   *beats        // started for every message that arrives
+	held    chan heldMsg  // capacity limit; closed when pulling stops
+	settled chan struct{} // one per message settled by a worker; capacity limit
+}
+
+// pullExpiry is how long one pull request waits on the server for
+// messages; requests are renewed as they expire.
+const pullExpiry = 30 * time.Second
+
+// maxPulls bounds the pull requests open at once.
+const maxPulls = 4
+
+// run pulls until ctx ends or the consumer stops delivering, then waits for
+// its open requests to finish, closes held and returns the reason the
+// consumer stopped delivering, or nil on shutdown.
+func (p *puller) run(ctx context.Context) error {
+	pullCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ends := make(chan fetchEnd, maxPulls)
+	var (
+		reserved int // held or asked for
+		open     int // requests not finished
+		failed   error
+		pulling  = true
+	)
+	stop := func(err error) {
+		if failed == nil {
+			failed = err
+		}
+		if pulling {
+			pulling = false
+			cancel()
+		}
+	}
+	// Open requests do not notice a closed connection; the runner does.
+	var closed chan nats.Status
+	if p.conn != nil {
+		closed = p.conn.StatusChanged(nats.CLOSED)
+		defer p.conn.RemoveStatusListener(closed)
+		if p.conn.IsClosed() {
+			stop(fmt.Errorf("pulling messages: %w", nats.ErrConnectionClosed))
+		}
+	}
+	threshold := max(1, p.batch/2)
+	done := ctx.Done()
+	for {
+		if free := p.limit - reserved; pulling && open < maxPulls && free >= threshold {
+			n := min(free, p.batch)
+			reserved += n
+			open++
+			go func() { ends <- p.fetch(pullCtx, n) }()
+		}
+		if !pulling && open == 0 {
+			close(p.held)
+			return failed
+		}
+		select {
+		case <-done:
+			done = nil
+			stop(nil)
+		case <-p.settled:
+			reserved--
+		case <-closed:
+			closed = nil
+			stop(fmt.Errorf("pulling messages: %w", nats.ErrConnectionClosed))
+		case e := <-ends:
+			open--
+			reserved -= e.asked - e.got
+			switch {
+			case e.err == nil:
+			case gone(e.err):
+				// The consumer is gone, or the connection closed for good.
+				stop(e.err)
+			case !pulling:
+			default:
+				// Missed heartbeats, a leader change, a reconnect, or a
+				// consumer deleted while no request was open (nobody
+				// answers requests for it): ask the server which.
+				p.log.Warn("pulling messages", zap.Error(e.err))
+				if err := p.check(ctx); err != nil {
+					stop(err)
+					continue
+				}
+				select {
+				case <-time.After(100 * time.Millisecond):
+				case <-ctx.Done():
+				}
+			}
+		}
+	}
+}
+
+// gone tells whether a pull request's error means no more will succeed.
+func gone(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) ||
+		errors.Is(err, jetstream.ErrBadRequest) || errors.Is(err, nats.ErrConnectionClosed)
+}
+
+// check returns an error if the consumer no longer exists.
+func (p *puller) check(ctx context.Context) error {
+	ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := p.cons.Info(ictx); gone(err) {
+		return fmt.Errorf("reading consumer info: %w", err)
+	}
+	return nil
+}
+
+// fetch asks for up to n messages and moves each that arrives into held,
+// starting its heartbeat. When stop ends, it keeps taking messages for as
+// long as they keep coming a moment apart, so that none the server already
+// sent is left in a client buffer to wait out AckWait, then gives up the
+// request.
+func (p *puller) fetch(stop context.Context, n int) fetchEnd {
+	if stop.Err() != nil {
+		return fetchEnd{asked: n}
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(stop), pullExpiry)
+	defer cancel()
+	batch, err := p.cons.Fetch(n, jetstream.FetchContext(fctx))
+	if err != nil {
+		return fetchEnd{asked: n, err: fmt.Errorf("requesting %d messages: %w", n, err)}
+	}
+	got := 0
+	stopping := stop.Done()
+	var quiet *time.Timer
+	var quietC <-chan time.Time
+	defer func() {
+		if quiet != nil {
+			quiet.Stop()
+		}
+	}()
+	for msgs := batch.Messages(); ; {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				err = batch.Error()
+				if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+					err = nil // expired, or given up on purpose: ask again if still pulling
+				}
+				return fetchEnd{asked: n, got: got, err: err}
+			}
+			got++
+			p.held <- heldMsg{m: m, stopBeat: p.beats.start(m)}
+			if quiet != nil {
+				quiet.Reset(stopGrace)
+			}
+		case <-stopping:
+			stopping = nil
+			quiet = time.NewTimer(stopGrace)
+			quietC = quiet.C
+		case <-quietC:
+			quietC = nil
+			cancel() // msgs closes once the request is given up
+		}
+	}
+}
+
+// stopGrace is how long a request is kept, once pulling stops, after the
+// last message that came for it.
+const stopGrace = 50 * time.Millisecond
+
 // process handles one message and settles it: ack, nak with delay, or dead
 // letter and term.
-func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Duration, maxDeliver uint64) {
+func (r *Runner) process(ctx context.Context, m jetstream.Msg, stopBeat func(), maxDeliver uint64) {
 	d := &Delivery{Subject: m.Subject(), Header: m.Headers(), Data: m.Data()}
 	if meta, err := m.Metadata(); err == nil {
 		d.Stream, d.StreamSeq, d.NumDelivered, d.Published = meta.Stream, meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
@@ -273,11 +480,11 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 	if d.NumDelivered > 1 {
 		r.ops.redelivery(r.cfg.Stage)
 	}
-	// The heartbeat runs until the message is settled, publishing and
-	// dead-lettering included: a publish retried through a leader election
-	// can outlast AckWait as surely as a slow handler. It stops before the
-	// settling call, so that a late InProgress cannot undo a nak's delay.
-	stopBeat := heartbeat(m, ackWait/3)
+	// The heartbeat, started when the message arrived, runs until it is
+	// settled, publishing and dead-lettering included: a publish retried
+	// through a leader election can outlast AckWait as surely as a slow
+	// handler. It stops before the settling call, so that a late InProgress
+	// cannot undo a nak's delay.
 	defer stopBeat()
 	outs, err := r.handler(ctx, d)
 	failure := FailRetry
@@ -309,7 +516,7 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, ackWait time.Dura
 		delay := r.cfg.Backoff.Delay(d.NumDelivered)
 		var re *RetryError
 		if errors.As(err, &re) {
-			delay = re.After
+			delay = min(re.After, r.cfg.MaxRetryAfter)
 		}
 		log.Warn("retrying", zap.Error(err), zap.Uint64("deliveries", d.NumDelivered), zap.Duration("delay", delay))
 		stopBeat()
@@ -416,34 +623,67 @@ func (r *Runner) sample(ctx context.Context, cons jetstream.Consumer, durable st
 	}
 }
 
-// heartbeat tells the server the message is still being worked on every
-// interval until the returned stop function is called, so long work is not
-// redelivered to another replica mid-way. Stop may be called more than
-// once; no InProgress is sent after it returns.
-func heartbeat(m jetstream.Msg, interval time.Duration) (stop func()) {
-	if interval <= 0 {
+// beats keeps the messages the runner holds from running out of AckWait:
+// one goroutine sends InProgress for each of them every interval, from the
+// moment it arrives until its heartbeat is stopped, just before it is
+// settled. So long work is not redelivered to another replica mid-way, nor
+// a message waiting for a worker behind slow ones.
+type beats struct {
+	interval time.Duration
+	mu       sync.Mutex
+	held     map[*beat]struct{}
+}
+
+type beat struct {
+	m   jetstream.Msg
+	due time.Time
+}
+
+func newBeats(interval time.Duration) *beats {
+	return &beats{interval: interval, held: map[*beat]struct{}{}}
+}
+
+// start begins m's heartbeat. The returned stop function may be called more
+// than once; no InProgress is sent for m after it returns.
+func (b *beats) start(m jetstream.Msg) (stop func()) {
+	if b.interval <= 0 {
 		return func() {}
 	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = m.InProgress()
-			}
-		}
-	}()
-	var once sync.Once
+	hb := &beat{m: m, due: time.Now().Add(b.interval)}
+	b.mu.Lock()
+	b.held[hb] = struct{}{}
+	b.mu.Unlock()
 	return func() {
-		once.Do(func() {
-			close(done)
-			<-finished
-		})
+		b.mu.Lock()
+		delete(b.held, hb)
+		b.mu.Unlock()
+	}
+}
+
+// run sends the heartbeats that fall due until ctx ends. It looks every
+// quarter interval, so no message goes longer than 1.25 intervals without
+// one.
+func (b *beats) run(ctx context.Context) {
+	if b.interval <= 0 {
+		return
+	}
+	t := time.NewTicker(max(b.interval/4, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			// Under the lock, so that a stopped heartbeat sends no more:
+			// InProgress only queues a publish, it does not wait.
+			b.mu.Lock()
+			for hb := range b.held {
+				if !now.Before(hb.due) {
+					_ = hb.m.InProgress()
+					hb.due = now.Add(b.interval)
+				}
+			}
+			b.mu.Unlock()
+		}
 	}
 }

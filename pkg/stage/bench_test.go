@@ -1,0 +1,69 @@
+package stage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+)
+
+// BenchmarkRunnerThroughput measures how fast a runner moves a backlog of
+// raw documents through a cheap handler: pulling, publishing the output and
+// acknowledging, per message.
+func BenchmarkRunnerThroughput(b *testing.B) {
+	for _, conc := range []int{1, 4} {
+		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+			_, _, js := natstest.Start(b)
+			ctx := context.Background()
+			if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			body := []byte("body")
+			for i := range b.N {
+				src := events.Source{Kind: events.SourceFile, Path: fmt.Sprintf("/in/%d.txt", i)}
+				d := &events.RawDocument{
+					Schema: events.SchemaRawDocument, ID: events.DocumentID(src), Source: src,
+					FetchedAt: time.Now(), ContentType: "text/plain", Body: body, ContentHash: events.BytesHash(body),
+				}
+				m, err := events.Encode(events.StageFetcher, events.RawSubject(events.SourceFile), d, time.Now())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := js.PublishMsgAsync(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			select {
+			case <-js.PublishAsyncComplete():
+			case <-time.After(time.Minute):
+				b.Fatal("publishing the backlog timed out")
+			}
+			r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Concurrency: conc}, echo, zap.NewNop())
+			if err != nil {
+				b.Fatal(err)
+			}
+			rctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			b.ResetTimer()
+			go func() { done <- r.Run(rctx) }()
+			deadline := time.Now().Add(2 * time.Minute)
+			for r.Stats().Acked < uint64(b.N) {
+				if time.Now().After(deadline) {
+					b.Fatalf("acked %d of %d", r.Stats().Acked, b.N)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			b.StopTimer()
+			cancel()
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
