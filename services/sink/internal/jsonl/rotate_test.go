@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -50,5 +51,35 @@ func TestFirstAppendAfterReopenKeepsToTheSizeLimit(t *testing.T) {
 		} else {
 			s.Close()
 		}
+	}
+}
+
+// A file that fails to close on rotation (its lines were already fsynced)
+// must not wedge the store: the next file is opened and appends go on.
+func TestFailedCloseOnRotationDoesNotWedgeTheStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var now atomic.Pointer[time.Time]
+	set := func(t time.Time) { now.Store(&t) }
+	set(time.Date(2026, 3, 4, 23, 59, 0, 0, time.UTC))
+	s := open(t, dir, Options{Now: func() time.Time { return *now.Load() }})
+	defer s.Close()
+	if _, err := s.Append(ctx, "a", rec("a")); err != nil {
+		t.Fatal(err)
+	}
+	// Close the current file under the store: its Close at the next
+	// rotation fails for real. Append returned, so the flusher is idle.
+	if err := s.f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	set(time.Date(2026, 3, 5, 0, 1, 0, 0, time.UTC))
+	for _, id := range []string{"b", "c"} {
+		if _, err := s.Append(ctx, id, rec(id)); err != nil {
+			t.Fatalf("Append(%s) after a failed close: %v", id, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out-2026-03-05.jsonl"))
+	if err != nil || string(b) != "{\"ID\":\"b\"}\n{\"ID\":\"c\"}\n" {
+		t.Errorf("the new day's file: %q, %v; want lines b and c", b, err)
 	}
 }

@@ -189,16 +189,26 @@ func (c *Client) post(ctx context.Context, id string, body []byte) (time.Duratio
 	}
 }
 
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
+// LongestRetryAfter caps the Retry-After an endpoint can ask for. A
+// redelivery later than the input stream keeps its messages (7 days by
+// default) would let the event expire unseen, with no dead letter; an hour
+// keeps even six such waits far inside that.
+const LongestRetryAfter = time.Hour
+
+// retryAfter parses a Retry-After header, seconds or an HTTP date, capped at
+// LongestRetryAfter.
 func retryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && s >= 0 {
+		if s > int64(LongestRetryAfter/time.Second) {
+			return LongestRetryAfter
+		}
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), LongestRetryAfter)
 	}
 	return 0
 }

@@ -121,3 +121,28 @@ func TestNewRejectsBadURLs(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint asking to come back later than the stream keeps the event
+// would have it expire unseen: the delay handed back is capped.
+func TestRetryAfterIsCapped(t *testing.T) {
+	now := time.Now()
+	tests := []struct {
+		name, header string
+		want         time.Duration
+	}{
+		{"seconds within the cap", "120", 2 * time.Minute},
+		{"a day in seconds", "86400", LongestRetryAfter},
+		{"seconds past a Duration", "99999999999", LongestRetryAfter},
+		{"a date a week away", now.Add(7 * 24 * time.Hour).UTC().Format(http.TimeFormat), LongestRetryAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := endpoint(t, nil, http.Header{"Retry-After": {tt.header}}, 503)
+			err := client(t, srv.URL, nil).Deliver(context.Background(), "doc@hash", []byte(`{}`))
+			var ra *RetryAfterError
+			if !errors.As(err, &ra) || ra.After != tt.want {
+				t.Errorf("Deliver error = %v, want a RetryAfterError of %v", err, tt.want)
+			}
+		})
+	}
+}
