@@ -64,11 +64,14 @@ const (
 	DefaultStallTimeout    = 10 * time.Second
 	DefaultItemAttempts    = 3
 	DefaultFullTextWords   = 150
-	DefaultMaxItems        = 200
-	DefaultSeenTTL         = 30 * 24 * time.Hour
-	DefaultLeaseTTL        = 30 * time.Second
-	DefaultMaxCrawlDelay   = fetch.DefaultMaxCrawlDelay
-	DefaultFeedMoveAfter   = 3
+	// DefaultMaxItems caps the items read from one feed document, the
+	// first ones (feeds list their newest first). It also bounds the page
+	// fetches a feed added with a long archive costs its host at first.
+	DefaultMaxItems      = 200
+	DefaultSeenTTL       = 30 * 24 * time.Hour
+	DefaultLeaseTTL      = 30 * time.Second
+	DefaultMaxCrawlDelay = fetch.DefaultMaxCrawlDelay
+	DefaultFeedMoveAfter = 3
 )
 
 // KV buckets the fetcher keeps its state in.

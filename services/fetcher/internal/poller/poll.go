@@ -110,6 +110,9 @@ func (p *Poller) pollFeed(ctx context.Context, st state.Feed, now time.Time) sta
 	if r := feed.ItemsPerDay(parsed.Items, now); r > 0 {
 		st.ItemsPerDay = r
 	}
+	if t := newestItem(parsed.Items, now); t.After(st.LastItem) {
+		st.LastItem = t
+	}
 	st.Items += uint64(published)
 	if pending == 0 {
 		st.ETag, st.LastModified = res.ETag, res.LastModified
@@ -125,6 +128,7 @@ func (p *Poller) pollFeed(ctx context.Context, st state.Feed, now time.Time) sta
 
 func (p *Poller) succeeded(st state.Feed, now time.Time, res *fetch.Response) state.Feed {
 	st = p.moved(st, res.Moved)
+	st.ItemsPerDay = quietRate(st.ItemsPerDay, st.LastItem, now)
 	st.ErrorStreak = 0
 	st.LastError = ""
 	st.LastSuccess = now
@@ -135,6 +139,46 @@ func (p *Poller) succeeded(st state.Feed, now time.Time, res *fetch.Response) st
 		st.RetryUntil = now.Add(min(res.RetryAfter, p.opts.Schedule.MaxRetryAfter))
 	}
 	return st
+}
+
+// newestItem is the date of the newest item not dated after now; zero when
+// none is dated.
+func newestItem(items []feed.Item, now time.Time) time.Time {
+	var newest time.Time
+	for _, it := range items {
+		t := it.Published
+		if t == nil {
+			t = it.Updated
+		}
+		if t != nil && !t.After(now) && t.After(newest) {
+			newest = *t
+		}
+	}
+	return newest
+}
+
+// quietFraction is the share of a feed's silence its next poll waits at
+// least: as HTTP's heuristic freshness takes a tenth of the time since a
+// resource last changed, a feed quiet for ten days is polled no more than
+// once a day, within the schedule's bounds.
+const quietFraction = 0.1
+
+// quietRate is a feed's publishing rate, given that its newest item is dated
+// last: the rate from its items' dates, or from an earlier poll when none of
+// them is recent or the feed was not modified, but never more than one item
+// per quietFraction of the time since the newest. So the estimate of a feed
+// that went quiet decays, and its interval grows, for as long as it stays
+// quiet; a feed whose items are all too old to give a rate gets the bound.
+func quietRate(rate float64, last, now time.Time) float64 {
+	quiet := now.Sub(last)
+	if last.IsZero() || quiet <= 0 {
+		return rate
+	}
+	bound := 1 / (quietFraction * quiet.Hours() / 24)
+	if rate <= 0 {
+		return bound
+	}
+	return min(rate, bound)
 }
 
 // maxErrorText bounds the error kept in a feed's state and health.

@@ -47,12 +47,15 @@ type Feed struct {
 	ErrorStreak int       `json:"error_streak,omitempty"`
 	// TTL is the feed's own <ttl> (or syndication period).
 	TTL time.Duration `json:"ttl,omitempty"`
-	// ItemsPerDay is the feed's publishing rate, from its items' dates.
+	// ItemsPerDay is the feed's publishing rate, from its items' dates;
+	// it decays while the feed is quiet (see LastItem).
 	ItemsPerDay float64 `json:"items_per_day,omitempty"`
-	Polls       uint64  `json:"polls"`
-	NotModified uint64  `json:"not_modified"`
-	Errors      uint64  `json:"errors"`
-	Items       uint64  `json:"items"`
+	// LastItem is the date of the newest dated item the feed has listed.
+	LastItem    time.Time `json:"last_item,omitzero"`
+	Polls       uint64    `json:"polls"`
+	NotModified uint64    `json:"not_modified"`
+	Errors      uint64    `json:"errors"`
+	Items       uint64    `json:"items"`
 }
 
 // Fetch is the URL the feed is fetched from: its location, else its URL.
