@@ -106,6 +106,10 @@ const headerDecidedBy = "Wirewatch-Decided-By"
 // again by the next one.
 const replaySlack = time.Minute
 
+// catchUpPatience is how many empty fetches in a row (2 s each) catch-up
+// waits for decisions the stream says are pending.
+const catchUpPatience = 5
+
 // Service is a running deduper.
 type Service struct {
 	cfg      Config
@@ -224,7 +228,7 @@ func (s *Service) catchUp(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 	}
-	restored := 0
+	restored, idle := 0, 0
 	for s.applied < last {
 		batch, err := c.Fetch(512, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
@@ -252,8 +256,25 @@ func (s *Service) catchUp(ctx context.Context) error {
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
 			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 		}
-		if n == 0 {
-			break // the rest fell out of the stream's limits
+		if n > 0 {
+			idle = 0
+			continue
+		}
+		// Nothing came within the wait. With nothing pending, the rest
+		// fell out of the stream's limits (or out of the window); with
+		// decisions pending, the server is slow: leaving them out would
+		// start the engine without them, so wait, then step down and try
+		// again.
+		info, err := c.Info(ctx)
+		if err != nil {
+			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+		}
+		if info.NumPending == 0 {
+			break
+		}
+		if idle++; idle >= catchUpPatience {
+			return fmt.Errorf("deduper: replaying %s: %d decisions pending, none delivered in %d tries",
+				events.StreamClustered, info.NumPending, idle)
 		}
 	}
 	s.metrics.clusters.Set(float64(s.engine.Clusters()))

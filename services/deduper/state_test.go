@@ -225,3 +225,29 @@ func TestRestoreReplaysTheWholeWindow(t *testing.T) {
 		t.Errorf("a copy at the window's edge after a restart: %s in %s, want a duplicate in %s", got.Relation, got.ID, want.ID)
 	}
 }
+
+// Catch-up ends when the stream holds decisions but none within the
+// window: nothing is pending for the replay, and the deduper goes on to
+// decide (here, 10 days later, the same text again founds a cluster). Were
+// it to wait for them, it would step down and try again for ever, and
+// decide nothing.
+func TestCatchUpWithNothingInTheWindow(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	d := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	clustered(t, js, 1)
+	d.stop()
+
+	later := time.Now().Add(10 * 24 * time.Hour)
+	again := article("/in/later.txt", story)
+	publishArticles(t, js, again)
+	startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second}, func() time.Time { return later })
+	all := clustered(t, js, 2)
+	if got := all[again.ID]; got.Relation != events.RelationNew {
+		t.Errorf("the same text 10 days later: %s in %s, want new", got.Relation, got.ID)
+	}
+}
