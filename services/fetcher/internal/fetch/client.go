@@ -292,7 +292,16 @@ func New(opts Options) *Client {
 			if page, _ := req.Context().Value(robotsHopsKey{}).(bool); page {
 				// A redirect is a fetch of another URL, perhaps of another
 				// origin: its robots.txt decides whether it may be fetched.
-				return c.robotsAllow(req.Context(), req.URL)
+				if err := c.robotsAllow(req.Context(), req.URL); err != nil {
+					return err
+				}
+			}
+			if host := strings.ToLower(req.URL.Host); host != strings.ToLower(via[len(via)-1].URL.Host) {
+				// A request to another host keeps to that host's rate and
+				// Crawl-delay too, as a fetch that began there would.
+				if err := c.hosts.wait(req.Context(), host, c.crawlDelay(req.URL)); err != nil {
+					return fmt.Errorf("redirect to %s: waiting for the host: %w", req.URL.Redacted(), err)
+				}
 			}
 			return nil
 		},

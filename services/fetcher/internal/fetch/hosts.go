@@ -96,10 +96,14 @@ func (h *hosts) acquire(ctx context.Context, name string, delay time.Duration) (
 	}, nil
 }
 
-// wait waits for the rate limiter of host name only: for requests that must
-// not queue behind the slots (robots.txt, fetched while a page holds one).
-func (h *hosts) wait(ctx context.Context, name string) error {
-	e := h.enter(name, unknownDelay)
+// wait waits for the rate limiter of host name only, delay being its
+// Crawl-delay or unknownDelay: for requests that must not queue behind the
+// slots (robots.txt, fetched while a page holds one; the redirect hops of an
+// exchange, which holds the first host's slot — waiting for another host's
+// slot then could deadlock two exchanges that redirect into each other's
+// hosts).
+func (h *hosts) wait(ctx context.Context, name string, delay time.Duration) error {
+	e := h.enter(name, delay)
 	defer h.leave(name, e)
 	return e.lim.Wait(ctx)
 }

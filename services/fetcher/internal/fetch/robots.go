@@ -139,7 +139,7 @@ func (c *Client) fetchRobots(ctx context.Context, origin string) (*robots.Rules,
 	if err != nil {
 		return nil, c.now().Add(robotsRetry), err
 	}
-	if err := c.hosts.wait(ctx, strings.ToLower(u.Host)); err != nil {
+	if err := c.hosts.wait(ctx, strings.ToLower(u.Host), unknownDelay); err != nil {
 		// The caller gave up; let the next one try.
 		return nil, c.now(), err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,5 +76,42 @@ func TestRobotsDecideEveryRedirectHop(t *testing.T) {
 	// Feeds are not subject to robots.txt, redirected or not.
 	if _, err := c.Fetch(context.Background(), fetch.Request{URL: start.URL + "/to-private", Kind: fetch.Feed}); err != nil {
 		t.Errorf("redirected feed: %v", err)
+	}
+}
+
+// A page that redirects to another host keeps to that host's Crawl-delay:
+// three pages of one site that all lead to a second site reach it spread
+// over at least two delays, as three fetches that began there would.
+func TestRedirectHopsKeepToTheTargetsCrawlDelay(t *testing.T) {
+	const delay = 250 * time.Millisecond
+	target := newCrawlSite(t, "User-agent: *\nCrawl-delay: 0.25\n")
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, target.srv.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer origin.Close()
+	c := local(fetch.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, p := range []string{"/a", "/b", "/c"} {
+		wg.Go(func() {
+			if _, err := c.Fetch(ctx, fetch.Request{URL: origin.URL + p, Kind: fetch.Page}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(target.gaps()) + 1; n != 3 {
+		t.Fatalf("%d requests reached the target, want 3", n)
+	}
+	// A request never arrives before it starts: the span from the start is
+	// a lower bound that load cannot shrink.
+	if span := target.last().Sub(start); span < 2*delay {
+		t.Errorf("three redirected requests within %s, want them spread over at least %s", span, 2*delay)
 	}
 }
