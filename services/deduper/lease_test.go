@@ -22,10 +22,7 @@ import (
 // it leaves the article to the leader, to be redelivered, instead of
 // deciding it alongside.
 func TestOnlyTheLeaderAssigns(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,16 @@ func publishArticles(t *testing.T, js jetstream.JetStream, arts ...*events.Artic
 	}
 }
 
+// startStreams starts a JetStream server with wirewatch's streams.
+func startStreams(t *testing.T) jetstream.JetStream {
+	t.Helper()
+	_, _, js := natstest.Start(t)
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
 type running struct {
 	svc  *deduper.Service
 	stop func()
@@ -111,10 +121,7 @@ func series(prefix string, n int) []*events.Article {
 }
 
 func TestRestartContinuesWithTheSameClusters(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	first := article("/in/wire.txt", story)
 	publishArticles(t, js, first)
 	publishArticles(t, js, series("alpha", 5)...)
@@ -142,10 +149,7 @@ func TestRestartContinuesWithTheSameClusters(t *testing.T) {
 }
 
 func TestStandbyReplicaTakesOver(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	first := article("/in/wire.txt", story)
 	publishArticles(t, js, first)
 	a := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
@@ -172,10 +176,7 @@ func TestStandbyReplicaTakesOver(t *testing.T) {
 // stored it: an article decided 73 hours before the clock now reads is out
 // of the 72-hour window after a restart, as it would have been without one.
 func TestRestoreKeepsWhenEachDecisionWasMade(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	t0 := time.Now().Add(-30 * 24 * time.Hour)
 	start := func(at time.Time) running {
 		return startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second, Window: 72 * time.Hour}, func() time.Time { return at })
@@ -202,10 +203,7 @@ func TestRestoreKeepsWhenEachDecisionWasMade(t *testing.T) {
 // article's decision must be replayed, so that a copy of it is still a
 // duplicate.
 func TestRestoreReplaysTheWholeWindow(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	// The deciding replica's clock runs 10 s ahead, at a tenth of a second.
 	t0 := time.Now().Add(10 * time.Second).Truncate(time.Second).Add(100 * time.Millisecond)
 	start := func(at time.Time) running {
@@ -232,10 +230,7 @@ func TestRestoreReplaysTheWholeWindow(t *testing.T) {
 // it to wait for them, it would step down and try again for ever, and
 // decide nothing.
 func TestCatchUpWithNothingInTheWindow(t *testing.T) {
-	_, _, js := natstest.Start(t)
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := startStreams(t)
 	first := article("/in/wire.txt", story)
 	publishArticles(t, js, first)
 	d := startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
