@@ -18,7 +18,11 @@
 // The runner pulls ahead (Config.Batch messages per pull request) into a
 // queue of its own, asking for no more than the queue can take, so every
 // message it holds is one it heartbeats: none waits unseen in a client
-// buffer while its AckWait runs out.
+// buffer while its AckWait runs out. Heartbeats keep pace with the
+// consumer's shortest ack timeout (AckWait, or its BackOff values); pull
+// requests stay within the consumer's MaxRequestBatch, MaxRequestExpires and
+// MaxWaiting, and are renewed as soon as the connection comes back from an
+// outage, in case the server no longer knows them.
 //
 // Run stops pulling when its context ends, finishes the messages it already
 // holds within Config.DrainTimeout, nak's those no worker started by then so

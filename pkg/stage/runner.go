@@ -186,11 +186,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer r.ops.SetReady(r.check, errStopped)
 	stopSampling := r.sample(ctx, cons, cc.Durable)
 	defer stopSampling()
-	ackWait := cc.AckWait
-	if ackWait <= 0 {
-		ackWait = events.DefaultAckWait
+	if info := cons.CachedInfo(); info != nil {
+		cc = info.Config // as the server keeps it, its defaults filled in
 	}
-	maxDeliver := uint64(cc.MaxDeliver)
+	ackWait := ackTimeout(cc)
+	maxDeliver := uint64(max(cc.MaxDeliver, 0)) // the server keeps -1 for no limit
 	r.log.Info("stage running", zap.String("stream", stream), zap.String("consumer", cc.Durable),
 		zap.Int("concurrency", r.cfg.Concurrency))
 
@@ -207,13 +207,16 @@ func (r *Runner) Run(ctx context.Context) error {
 	releaseHeld := func() { releaseOnce.Do(func() { close(release) }) }
 
 	p := &puller{
-		cons:  cons,
-		conn:  r.js.Conn(),
-		log:   r.log,
-		limit: r.cfg.Batch + r.cfg.Concurrency,
-		batch: r.cfg.Batch,
-		beats: newBeats(ackWait / 3),
+		cons:   cons,
+		conn:   r.js.Conn(),
+		log:    r.log,
+		limit:  r.cfg.Batch + r.cfg.Concurrency,
+		batch:  r.cfg.Batch,
+		expiry: pullExpiry,
+		pulls:  maxPulls,
+		beats:  newBeats(ackWait / 3),
 	}
+	p.within(cc)
 	p.held = make(chan heldMsg, p.limit)
 	p.settled = make(chan struct{}, p.limit)
 	pulled := make(chan error, 1)
@@ -244,6 +247,22 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}()
 
+	// At the drain deadline the unstarted messages go back even while every
+	// worker is still in a handler that ignores its context.
+	workersDone := make(chan struct{})
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		select {
+		case <-release:
+			for h := range p.held {
+				h.stopBeat()
+				_ = h.m.Nak()
+				p.settled <- struct{}{}
+			}
+		case <-workersDone:
+		}
+	}()
 	var wg sync.WaitGroup
 	for range r.cfg.Concurrency {
 		wg.Go(func() {
@@ -268,6 +287,8 @@ func (r *Runner) Run(ctx context.Context) error {
 		releaseHeld()
 	}
 	wg.Wait()
+	close(workersDone)
+	<-returned
 	close(stopped)
 	r.log.Info("stage stopped", zap.Uint64("acked", r.acked.Load()),
 		zap.Uint64("retried", r.retried.Load()), zap.Uint64("dead_lettered", r.deadLettered.Load()))
@@ -277,6 +298,22 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("consuming %s from %s: stopped receiving messages: %w", cc.Durable, stream, ended)
 	}
 	return nil
+}
+
+// ackTimeout is the shortest time the server gives a delivery of the
+// consumer to be acknowledged: AckWait, or with a BackOff list its
+// shortest value, which times out the deliveries in its place.
+func ackTimeout(cc jetstream.ConsumerConfig) time.Duration {
+	d := cc.AckWait
+	if d <= 0 {
+		d = events.DefaultAckWait
+	}
+	for _, b := range cc.BackOff {
+		if b > 0 {
+			d = min(d, b)
+		}
+	}
+	return d
 }
 
 // heldMsg is a message the runner holds, waiting for a worker or being
@@ -303,6 +340,8 @@ type puller struct {
 	log     *zap.Logger
 	limit   int           // messages held or asked for, at most
 	batch   int           // the most asked for in one pull request
+	expiry  time.Duration // how long one pull request waits on the server
+	pulls   int           // pull requests open at once, at most
 	beats   *beats        // started for every message that arrives
 	held    chan heldMsg  // capacity limit; closed when pulling stops
 	settled chan struct{} // one per message settled by a worker; capacity limit
@@ -315,13 +354,28 @@ const pullExpiry = 30 * time.Second
 // maxPulls bounds the pull requests open at once.
 const maxPulls = 4
 
+// within keeps the pull requests inside the limits the consumer sets: the
+// server refuses a request asking for more, and a runner whose every
+// request is refused receives nothing.
+func (p *puller) within(cc jetstream.ConsumerConfig) {
+	if cc.MaxRequestBatch > 0 {
+		p.batch = min(p.batch, cc.MaxRequestBatch)
+	}
+	if cc.MaxRequestExpires > 0 {
+		p.expiry = min(p.expiry, cc.MaxRequestExpires)
+	}
+	if cc.MaxWaiting > 0 {
+		p.pulls = min(p.pulls, cc.MaxWaiting)
+	}
+}
+
 // run pulls until ctx ends or the consumer stops delivering, then waits for
 // its open requests to finish, closes held and returns the reason the
 // consumer stopped delivering, or nil on shutdown.
 func (p *puller) run(ctx context.Context) error {
 	pullCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ends := make(chan fetchEnd, maxPulls)
+	ends := make(chan fetchEnd, p.pulls)
 	var (
 		reserved int // held or asked for
 		open     int // requests not finished
@@ -338,10 +392,16 @@ func (p *puller) run(ctx context.Context) error {
 		}
 	}
 	// Open requests do not notice a closed connection; the runner does.
-	var closed chan nats.Status
+	// Nor do they notice a reconnect, after which the server may not know
+	// them (it restarted, or another took over): they are renewed at once
+	// rather than left to miss their heartbeats.
+	var closed, reconnected chan nats.Status
+	renew := make(chan struct{})
 	if p.conn != nil {
 		closed = p.conn.StatusChanged(nats.CLOSED)
 		defer p.conn.RemoveStatusListener(closed)
+		reconnected = p.conn.StatusChanged(nats.CONNECTED)
+		defer p.conn.RemoveStatusListener(reconnected)
 		if p.conn.IsClosed() {
 			stop(fmt.Errorf("pulling messages: %w", nats.ErrConnectionClosed))
 		}
@@ -349,11 +409,11 @@ func (p *puller) run(ctx context.Context) error {
 	threshold := max(1, p.batch/2)
 	done := ctx.Done()
 	for {
-		if free := p.limit - reserved; pulling && open < maxPulls && free >= threshold {
+		if free := p.limit - reserved; pulling && open < p.pulls && free >= threshold {
 			n := min(free, p.batch)
 			reserved += n
 			open++
-			go func() { ends <- p.fetch(pullCtx, n) }()
+			go func(renew <-chan struct{}) { ends <- p.fetch(pullCtx, renew, n) }(renew)
 		}
 		if !pulling && open == 0 {
 			close(p.held)
@@ -368,6 +428,9 @@ func (p *puller) run(ctx context.Context) error {
 		case <-closed:
 			closed = nil
 			stop(fmt.Errorf("pulling messages: %w", nats.ErrConnectionClosed))
+		case <-reconnected:
+			close(renew)
+			renew = make(chan struct{})
 		case e := <-ends:
 			open--
 			reserved -= e.asked - e.got
@@ -412,15 +475,15 @@ func (p *puller) check(ctx context.Context) error {
 }
 
 // fetch asks for up to n messages and moves each that arrives into held,
-// starting its heartbeat. When stop ends, it keeps taking messages for as
-// long as they keep coming a moment apart, so that none the server already
-// sent is left in a client buffer to wait out AckWait, then gives up the
-// request.
-func (p *puller) fetch(stop context.Context, n int) fetchEnd {
+// starting its heartbeat. When stop ends or renew closes, it keeps taking
+// messages for as long as they keep coming a moment apart, so that none the
+// server already sent is left in a client buffer to wait out AckWait, then
+// gives up the request.
+func (p *puller) fetch(stop context.Context, renew <-chan struct{}, n int) fetchEnd {
 	if stop.Err() != nil {
 		return fetchEnd{asked: n}
 	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(stop), pullExpiry)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(stop), p.expiry)
 	defer cancel()
 	batch, err := p.cons.Fetch(n, jetstream.FetchContext(fctx))
 	if err != nil {
@@ -435,6 +498,12 @@ func (p *puller) fetch(stop context.Context, n int) fetchEnd {
 			quiet.Stop()
 		}
 	}()
+	giveUp := func() {
+		if quiet == nil {
+			quiet = time.NewTimer(stopGrace)
+			quietC = quiet.C
+		}
+	}
 	for msgs := batch.Messages(); ; {
 		select {
 		case m, ok := <-msgs:
@@ -452,8 +521,10 @@ func (p *puller) fetch(stop context.Context, n int) fetchEnd {
 			}
 		case <-stopping:
 			stopping = nil
-			quiet = time.NewTimer(stopGrace)
-			quietC = quiet.C
+			giveUp()
+		case <-renew:
+			renew = nil
+			giveUp()
 		case <-quietC:
 			quietC = nil
 			cancel() // msgs closes once the request is given up
