@@ -58,18 +58,7 @@ func TestPullRequestsStayWithinTheConsumersLimits(t *testing.T) {
 // have missed their heartbeats.
 func TestRunnerPullsAgainAfterAReconnect(t *testing.T) {
 	srv := natstest.Server(t)
-	nc, err := nats.Connect(srv.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	nc, js := reconnecting(t, srv.ClientURL())
 	rawDoc(t, js, "before")
 	r, stop := run(t, js, stage.Config{}, echo)
 	waitFor(t, "the first ack", func() bool { return r.Stats().Acked == 1 })
@@ -270,18 +259,7 @@ func TestRunnerPullsAgainAfterALostServer(t *testing.T) {
 	srv := start("127.0.0.1:0")
 	addr := srv.Addr().String()
 	px := newProxy(t, func() string { mu.Lock(); defer mu.Unlock(); return addr })
-	nc, err := nats.Connect("nats://"+px.ln.Addr().String(), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	nc, js := reconnecting(t, "nats://"+px.ln.Addr().String())
 	rawDoc(t, js, "before")
 	r, stop := run(t, js, stage.Config{}, echo)
 	waitFor(t, "the first ack", func() bool { return r.Stats().Acked == 1 })

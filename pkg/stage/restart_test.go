@@ -23,18 +23,7 @@ func TestRunnerCarriesOnAfterTheServerRestarts(t *testing.T) {
 	}
 	addr := srv.Addr().String()
 	t.Cleanup(func() { srv.Shutdown() })
-	nc, err := nats.Connect(srv.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	nc, js := reconnecting(t, srv.ClientURL())
 	rawDoc(t, js, "before")
 	r, stop := run(t, js, stage.Config{}, echo)
 	waitFor(t, "the first ack", func() bool { return r.Stats().Acked == 1 })
@@ -53,4 +42,23 @@ func TestRunnerCarriesOnAfterTheServerRestarts(t *testing.T) {
 		t.Errorf("the message published after the restart took %v to be handled", took)
 	}
 	stop()
+}
+
+// reconnecting connects to url as a service would, trying again for ever
+// after the server is lost, and makes sure of wirewatch's streams.
+func reconnecting(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
 }
