@@ -167,15 +167,7 @@ func TestRunLeavesNoGoroutinesBehind(t *testing.T) {
 			for i := range 5 {
 				rawDoc(t, js, fmt.Sprintf("leak-%02d", i))
 			}
-			r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff, Concurrency: 2, Batch: 2},
-				echo, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			done := make(chan error, 1)
-			go func() { done <- r.Run(ctx) }()
+			r, cancel, done := started(t, js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff, Concurrency: 2, Batch: 2}, echo)
 			waitFor(t, "the messages", func() bool { return r.Stats().Acked == 5 })
 			tc.end(cancel, nc)
 			select {

@@ -67,6 +67,21 @@ func echo(_ context.Context, d *stage.Delivery) ([]*nats.Msg, error) {
 
 // run starts a runner in the background and returns a function that stops it
 // and waits for Run to return.
+// started starts a runner of cfg with handler h; it is stopped at the end of
+// the test, if not before, by cancel. done yields what Run returned.
+func started(t *testing.T, js jetstream.JetStream, cfg stage.Config, h stage.Handler) (r *stage.Runner, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	r, err := stage.New(js, cfg, h, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ran := make(chan error, 1)
+	go func() { ran <- r.Run(ctx) }()
+	return r, cancel, ran
+}
+
 func run(t *testing.T, js jetstream.JetStream, cfg stage.Config, h stage.Handler) (*stage.Runner, func()) {
 	t.Helper()
 	if cfg.Stage == "" {

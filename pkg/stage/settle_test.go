@@ -10,8 +10,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/natstest"
@@ -106,14 +104,7 @@ func TestSlowPublishIsNotRedelivered(t *testing.T) {
 func TestRunFailsWhenItsConsumerIsDeleted(t *testing.T) {
 	js := setup(t)
 	rawDoc(t, js, "first")
-	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff}, echo, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
+	r, _, done := started(t, js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff}, echo)
 	waitFor(t, "ack", func() bool { return r.Stats().Acked == 1 })
 	if err := js.DeleteConsumer(context.Background(), events.StreamRaw, string(events.StageExtractor)); err != nil {
 		t.Fatal(err)
@@ -237,15 +228,7 @@ func TestRunFailsWhenItsConsumerIsDeletedWhileItsQueueIsFull(t *testing.T) {
 		<-gate
 		return echo(ctx, d)
 	}
-	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff, Batch: 2},
-		h, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
+	_, _, done := started(t, js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff, Batch: 2}, h)
 	waitFor(t, "the handler", func() bool { return calls.Load() == 1 })
 	time.Sleep(200 * time.Millisecond) // the queue fills: three held, none asked for
 	if err := js.DeleteConsumer(context.Background(), events.StreamRaw, string(events.StageExtractor)); err != nil {
@@ -271,14 +254,7 @@ func TestRunFailsWhenItsConnectionCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	rawDoc(t, js, "first")
-	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff}, echo, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
+	r, _, done := started(t, js, stage.Config{Stage: events.StageExtractor, Backoff: fastBackoff}, echo)
 	waitFor(t, "ack", func() bool { return r.Stats().Acked == 1 })
 	nc.Close()
 	select {
