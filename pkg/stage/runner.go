@@ -377,8 +377,10 @@ func (p *puller) run(ctx context.Context) error {
 	defer cancel()
 	ends := make(chan fetchEnd, p.pulls)
 	var (
-		reserved int // held or asked for
-		open     int // requests not finished
+		reserved int              // held or asked for
+		open     int              // requests not finished
+		failures int              // requests failed in a row
+		retry    <-chan time.Time // set after a failure: no new request until it fires
 		failed   error
 		pulling  = true
 	)
@@ -409,7 +411,7 @@ func (p *puller) run(ctx context.Context) error {
 	threshold := max(1, p.batch/2)
 	done := ctx.Done()
 	for {
-		if free := p.limit - reserved; pulling && open < p.pulls && free >= threshold {
+		if free := p.limit - reserved; pulling && retry == nil && open < p.pulls && free >= threshold {
 			n := min(free, p.batch)
 			reserved += n
 			open++
@@ -431,11 +433,17 @@ func (p *puller) run(ctx context.Context) error {
 		case <-reconnected:
 			close(renew)
 			renew = make(chan struct{})
+			// Back: what failed while the server was away may be asked
+			// for again now.
+			retry, failures = nil, 0
+		case <-retry:
+			retry = nil
 		case e := <-ends:
 			open--
 			reserved -= e.asked - e.got
 			switch {
 			case e.err == nil:
+				failures = 0
 			case gone(e.err):
 				// The consumer is gone, or the connection closed for good.
 				stop(e.err)
@@ -449,14 +457,22 @@ func (p *puller) run(ctx context.Context) error {
 					stop(err)
 					continue
 				}
-				select {
-				case <-time.After(100 * time.Millisecond):
-				case <-ctx.Done():
-				}
+				// No new request until the wait is over. Errors that
+				// persist (no responders while a cluster has no quorum)
+				// are retried ever less often, up to every pullRetryMax.
+				retry = time.After(min(pullRetryMin<<min(failures, 6), pullRetryMax))
+				failures++
 			}
 		}
 	}
 }
+
+// pullRetryMin and pullRetryMax bound the wait after a failed pull request:
+// the first failure waits pullRetryMin, each one after it twice as long.
+const (
+	pullRetryMin = 100 * time.Millisecond
+	pullRetryMax = 5 * time.Second
+)
 
 // gone tells whether a pull request's error means no more will succeed.
 func gone(err error) bool {
