@@ -181,11 +181,7 @@ func TestRestoreKeepsWhenEachDecisionWasMade(t *testing.T) {
 	start := func(at time.Time) running {
 		return startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second, Window: 72 * time.Hour}, func() time.Time { return at })
 	}
-	first := article("/in/wire.txt", story)
-	publishArticles(t, js, first)
-	d := start(t0)
-	clustered(t, js, 1)
-	d.stop()
+	first := decideWireStory(t, js, start, t0)
 
 	again := article("/in/later.txt", story)
 	publishArticles(t, js, again)
@@ -209,11 +205,7 @@ func TestRestoreReplaysTheWholeWindow(t *testing.T) {
 	start := func(at time.Time) running {
 		return startDeduperAt(t, js, deduper.Config{LeaseTTL: time.Second, Window: 72 * time.Hour}, func() time.Time { return at })
 	}
-	first := article("/in/wire.txt", story)
-	publishArticles(t, js, first)
-	d := start(t0)
-	clustered(t, js, 1)
-	d.stop()
+	first := decideWireStory(t, js, start, t0)
 
 	cp := article("/in/copy.txt", strings.ToUpper(story))
 	publishArticles(t, js, cp)
@@ -245,4 +237,16 @@ func TestCatchUpWithNothingInTheWindow(t *testing.T) {
 	if got := all[again.ID]; got.Relation != events.RelationNew {
 		t.Errorf("the same text 10 days later: %s in %s, want new", got.Relation, got.ID)
 	}
+}
+
+// decideWireStory has a deduper whose clock reads at decide the wire story,
+// and stops it; start starts the deduper at a time.
+func decideWireStory(t *testing.T, js jetstream.JetStream, start func(at time.Time) running, at time.Time) *events.Article {
+	t.Helper()
+	first := article("/in/wire.txt", story)
+	publishArticles(t, js, first)
+	d := start(at)
+	clustered(t, js, 1)
+	d.stop()
+	return first
 }
