@@ -4,7 +4,13 @@
 package natstest
 
 import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -49,4 +55,126 @@ func Start(t testing.TB) (*server.Server, *nats.Conn, jetstream.JetStream) {
 	s := Server(t)
 	nc, js := Connect(t, s)
 	return s, nc, js
+}
+
+// Cluster is a JetStream cluster of servers in the test's process.
+type Cluster struct {
+	// Servers are the cluster's servers; Restart replaces one.
+	Servers []*server.Server
+	t       testing.TB
+	opts    []*server.Options
+}
+
+// StartCluster starts n JetStream servers joined in one cluster, each
+// listening for clients on a random loopback port, and waits until they
+// agree on a JetStream meta leader. Servers are shut down by t.Cleanup; a
+// test may shut one down earlier and start it again with Restart.
+func StartCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	ports := freePorts(t, n)
+	routes := make([]*url.URL, n)
+	for i, p := range ports {
+		routes[i] = &url.URL{Scheme: "nats", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(p))}
+	}
+	c := &Cluster{t: t, Servers: make([]*server.Server, n), opts: make([]*server.Options, n)}
+	for i := range n {
+		c.opts[i] = &server.Options{
+			ServerName: fmt.Sprintf("node-%d", i+1),
+			Host:       "127.0.0.1",
+			Port:       server.RANDOM_PORT,
+			JetStream:  true,
+			StoreDir:   t.TempDir(),
+			NoSigs:     true,
+			NoLog:      true,
+			Cluster:    server.ClusterOpts{Name: "wirewatch-test", Host: "127.0.0.1", Port: ports[i]},
+			Routes:     routes,
+		}
+		c.Servers[i] = startServer(t, c.opts[i])
+		// A restart keeps the client port clients know.
+		c.opts[i].Port = c.Servers[i].Addr().(*net.TCPAddr).Port
+	}
+	c.waitForMetaLeader()
+	return c
+}
+
+// Restart starts server i, shut down before, again with its options and
+// store, and waits until the cluster has a meta leader again.
+func (c *Cluster) Restart(i int) {
+	c.t.Helper()
+	c.Servers[i] = startServer(c.t, c.opts[i])
+	c.waitForMetaLeader()
+}
+
+// URLs returns the client URLs of the servers, comma-separated, for
+// nats.Connect.
+func (c *Cluster) URLs() string {
+	urls := make([]string, len(c.Servers))
+	for i, s := range c.Servers {
+		urls[i] = s.ClientURL()
+	}
+	return strings.Join(urls, ",")
+}
+
+// waitForMetaLeader waits until every running server is routed to the
+// other running ones and knows the JetStream meta leader.
+func (c *Cluster) waitForMetaLeader() {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		running := 0
+		for _, s := range c.Servers {
+			if s.Running() {
+				running++
+			}
+		}
+		ready, leaders := true, 0
+		for _, s := range c.Servers {
+			if !s.Running() {
+				continue
+			}
+			if s.NumRoutes() < running-1 || !s.JetStreamIsCurrent() {
+				ready = false
+			}
+			if s.JetStreamIsLeader() {
+				leaders++
+			}
+		}
+		if ready && leaders == 1 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.t.Fatalf("jetstream cluster of %d servers found no meta leader in time", len(c.Servers))
+}
+
+func startServer(t testing.TB, opts *server.Options) *server.Server {
+	t.Helper()
+	s, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatalf("configuring nats server %s: %v", opts.ServerName, err)
+	}
+	s.Start()
+	t.Cleanup(func() {
+		s.Shutdown()
+		s.WaitForShutdown()
+	})
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatalf("nats server %s not ready", opts.ServerName)
+	}
+	return s
+}
+
+// freePorts returns n loopback ports that were free a moment ago.
+func freePorts(t testing.TB, n int) []int {
+	t.Helper()
+	ports := make([]int, n)
+	for i := range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("finding a free port: %v", err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return ports
 }

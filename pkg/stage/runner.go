@@ -460,8 +460,13 @@ func (p *puller) run(ctx context.Context) error {
 				// No new request until the wait is over. Errors that
 				// persist (no responders while a cluster has no quorum)
 				// are retried ever less often, up to every pullRetryMax.
-				retry = time.After(min(pullRetryMin<<min(failures, 6), pullRetryMax))
-				failures++
+				// Requests open side by side fail together (the server
+				// they waited on went away): that is one failure, not
+				// one per request.
+				if retry == nil {
+					retry = time.After(min(pullRetryMin<<min(failures, 5), pullRetryMax))
+					failures++
+				}
 			}
 		}
 	}
@@ -471,7 +476,7 @@ func (p *puller) run(ctx context.Context) error {
 // the first failure waits pullRetryMin, each one after it twice as long.
 const (
 	pullRetryMin = 100 * time.Millisecond
-	pullRetryMax = 5 * time.Second
+	pullRetryMax = 2 * time.Second
 )
 
 // gone tells whether a pull request's error means no more will succeed.

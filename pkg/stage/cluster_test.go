@@ -1,0 +1,232 @@
+package stage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+)
+
+// clustered starts a JetStream cluster of three with wirewatch's streams
+// replicated on all of them, and connects to it as a service would.
+func clustered(t *testing.T) (*natstest.Cluster, *nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	c := natstest.StartCluster(t, 3)
+	nc, err := nats.Connect(c.URLs(), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{Replicas: 3}); err != nil {
+		t.Fatal(err)
+	}
+	return c, nc, js
+}
+
+// publishing publishes n raw documents, one every few milliseconds, in the
+// background, retrying each until the cluster takes it. The channel closes
+// when all are in.
+func publishing(t *testing.T, js jetstream.JetStream, n int) <-chan struct{} {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			body := fmt.Sprintf("doc-%03d", i)
+			src := events.Source{Kind: events.SourceFile, Path: "/in/" + body + ".txt"}
+			d := &events.RawDocument{
+				Schema: events.SchemaRawDocument, ID: events.DocumentID(src), Source: src,
+				FetchedAt: time.Now(), ContentType: "text/plain", Body: []byte(body),
+				ContentHash: events.BytesHash([]byte(body)),
+			}
+			m, err := events.Encode(events.StageFetcher, events.RawSubject(events.SourceFile), d, time.Now())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for try := 0; ; try++ {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				_, err := js.PublishMsg(ctx, m)
+				cancel()
+				if err == nil {
+					break
+				}
+				if try == 50 {
+					t.Errorf("publishing %s: %v", body, err)
+					return
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	return done
+}
+
+// longestStall samples r's acks until done closes and returns the longest
+// time no ack came.
+func longestStall(r *stage.Runner, done <-chan struct{}) <-chan time.Duration {
+	out := make(chan time.Duration, 1)
+	go func() {
+		var longest time.Duration
+		last, lastAt := r.Stats().Acked, time.Now()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				out <- longest
+				return
+			case <-tick.C:
+				if a := r.Stats().Acked; a != last {
+					last, lastAt = a, time.Now()
+				}
+				longest = max(longest, time.Since(lastAt))
+			}
+		}
+	}()
+	return out
+}
+
+// everyBodyOnce waits until the output stream holds n distinct bodies and
+// fails on a body seen twice: the Msg-Id of each output makes the server
+// drop a second publish of it.
+func everyBodyOnce(t *testing.T, js jetstream.JetStream, n int) {
+	t.Helper()
+	var got []string
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		got = bodies(t, js, events.StreamArticles, events.ArticleSubject("test"))
+		if len(got) >= n {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	seen := map[string]bool{}
+	for _, b := range got {
+		if seen[b] {
+			t.Errorf("%s was published twice", b)
+		}
+		seen[b] = true
+	}
+	if len(seen) != n {
+		if cons, err := js.Consumer(context.Background(), events.StreamRaw, "extractor"); err == nil {
+			info, _ := cons.Info(context.Background())
+			t.Logf("consumer: %d delivered, %d acknowledged, %d pending acknowledgement, %d redelivered, %d pull requests waiting",
+				info.Delivered.Consumer, info.AckFloor.Consumer, info.NumAckPending, info.NumRedelivered, info.NumWaiting)
+		}
+		t.Fatalf("the output holds %d of the %d documents", len(seen), n)
+	}
+}
+
+// On a replicated cluster the leaders of the input stream and of the
+// consumer move (a server is upgraded, a leader steps down): the runner
+// carries on through every move and handles every document.
+func TestRunnerCarriesOnThroughLeaderChanges(t *testing.T) {
+	c, _, js := clustered(t)
+	// A consumer leader that steps down mid-delivery can record as
+	// delivered a message no client receives: it comes again after
+	// AckWait, shortened here from 30 s.
+	cc, err := events.ConsumerConfig(events.StageExtractor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc.AckWait = 3 * time.Second
+	r, stop := run(t, js, stage.Config{Batch: 8, Consumer: &cc}, echo)
+	const n = 150
+	published := publishing(t, js, n)
+	waitFor(t, "the first acks", func() bool { return r.Stats().Acked >= 10 })
+	stall := longestStall(r, published)
+	stream, err := events.InputStream(events.StageExtractor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	durable := string(events.StageExtractor)
+	for round := range 3 {
+		for _, s := range c.Servers {
+			if s.JetStreamIsConsumerLeader("$G", stream, durable) {
+				if err := s.JetStreamStepdownConsumer("$G", stream, durable); err != nil {
+					t.Fatalf("round %d: stepping down the consumer leader: %v", round, err)
+				}
+				break
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+		for _, s := range c.Servers {
+			if s.JetStreamIsStreamLeader("$G", stream) {
+				if err := s.JetStreamStepdownStream("$G", stream); err != nil {
+					t.Fatalf("round %d: stepping down the stream leader: %v", round, err)
+				}
+				break
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	<-published
+	// A runner that waited out its lost pull requests would stall for
+	// their expiry (30 s) or their missed heartbeats (10 s).
+	if longest := <-stall; longest > 8*time.Second {
+		t.Errorf("no document was handled for %v", longest)
+	}
+	everyBodyOnce(t, js, n)
+	stop()
+}
+
+// The server a runner is connected to goes down and comes back: the client
+// moves to another server of the cluster and the runner goes on pulling.
+// What the consumer had sent through the lost server is delivered again
+// once AckWait runs out (shortened here from 30 s).
+func TestRunnerCarriesOnWhenItsServerGoesDown(t *testing.T) {
+	c, nc, js := clustered(t)
+	cc, err := events.ConsumerConfig(events.StageExtractor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc.AckWait = 3 * time.Second
+	r, stop := run(t, js, stage.Config{Batch: 8, Consumer: &cc}, echo)
+	const n = 150
+	published := publishing(t, js, n)
+	waitFor(t, "the first acks", func() bool { return r.Stats().Acked >= 10 })
+	stall := longestStall(r, published)
+	for i, s := range c.Servers {
+		if s.ClientURL() == nc.ConnectedUrl() {
+			s.Shutdown()
+			s.WaitForShutdown()
+			time.Sleep(time.Second)
+			c.Restart(i)
+			break
+		}
+	}
+	<-published
+	// A runner that waited out its lost pull requests would stall for
+	// their expiry (30 s) or their missed heartbeats (10 s).
+	if longest := <-stall; longest > 8*time.Second {
+		t.Errorf("no document was handled for %v", longest)
+	}
+	at := time.Now()
+	go func() {
+		last := r.Stats().Acked
+		for range 200 {
+			time.Sleep(50 * time.Millisecond)
+			if a := r.Stats().Acked; a != last {
+				t.Logf("DEBUG ack %d at +%v", a, time.Since(at))
+				last = a
+			}
+		}
+	}()
+	everyBodyOnce(t, js, n)
+	stop()
+}
