@@ -360,6 +360,9 @@ func (e *Engine) Len() int { return len(e.byDoc) }
 // Clusters is the number of live clusters.
 func (e *Engine) Clusters() int { return len(e.clusters) }
 
+// Terms is the number of terms the story model keeps statistics of.
+func (e *Engine) Terms() int { return e.model.Terms() }
+
 func hashKey(h string) uint64 {
 	b, err := hex.DecodeString(h[:min(16, len(h))])
 	if err != nil || len(b) < 8 {
@@ -849,6 +852,11 @@ func (e *Engine) unbury(cutoff int64) {
 func (e *Engine) evict(now time.Time) {
 	e.clock = now.Unix()
 	cutoff := now.Add(-e.opts.Window).Unix()
+	// Term statistics come in generations a window long, counted from
+	// the Unix epoch so that every replica ages at the same moments: the
+	// model learns from the articles of the last one or two windows, and
+	// its memory stays bounded however long the deduper runs.
+	e.model.Age(now.Unix() / max(1, int64(e.opts.Window/time.Second)))
 	e.unbury(cutoff)
 	n := 0
 	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {

@@ -132,6 +132,31 @@ func TestEvictionBoundsTheWindow(t *testing.T) {
 	}
 }
 
+// An engine that runs for many windows keeps the term statistics of the
+// last one or two only: articles with words of their own every hour leave
+// the model holding what two windows' articles said, not all of them.
+func TestTermStatisticsStayWithinTwoWindows(t *testing.T) {
+	e := New(Options{Window: time.Hour})
+	perHour := 0
+	most := 0
+	for h := range 12 {
+		for i := range 4 {
+			var words []string
+			for j := range 30 {
+				words = append(words, fmt.Sprintf("w%dh%di%dq", j, h, i))
+			}
+			e.Assign(newArticle(fmt.Sprintf("/h%d/%d.txt", h, i), "", strings.Join(words, " ")+"."), t0.Add(time.Duration(h)*time.Hour+time.Duration(i)*time.Minute))
+		}
+		if h == 0 {
+			perHour = e.Terms()
+		}
+		most = max(most, e.Terms())
+	}
+	if perHour == 0 || most > 2*perHour {
+		t.Errorf("over 12 windows the model held up to %d terms, want at most two windows' worth (%d each)", most, perHour)
+	}
+}
+
 // TestRestoreContinuesTheSameClusters rebuilds an engine from the decisions
 // of another and checks that both decide the rest alike.
 func TestRestoreContinuesTheSameClusters(t *testing.T) {

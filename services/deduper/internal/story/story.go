@@ -177,12 +177,21 @@ type Vector struct {
 	cuts    cuts // of the coverage features, found once
 }
 
-// Model holds the document frequencies learned from the stream. It is not
-// safe for concurrent use.
+// Model holds the document frequencies learned from the stream. It counts
+// them in generations (Age starts the next) and keeps two, the current and
+// the one before: what the stream stopped saying is forgotten, and memory
+// stays bounded by the vocabulary of two generations however long the
+// model runs. It is not safe for concurrent use.
 type Model struct {
 	opts Options
-	df   map[uint32]uint32
-	docs float64
+	// df and docs count the current generation; prevDF and prevDocs the
+	// one before it.
+	df       map[uint32]uint32
+	docs     float64
+	prevDF   map[uint32]uint32
+	prevDocs float64
+	gen      int64
+	aged     bool // gen is set
 	text map[uint32]string
 	// boost is the weight of a term by the place of its sentence.
 	boost [16]float64
@@ -224,7 +233,7 @@ func NewModel(opts Options) *Model {
 // Clone returns a copy of m that learns apart from it.
 func (m *Model) Clone() *Model {
 	c := *m
-	c.df = maps.Clone(m.df)
+	c.df, c.prevDF = maps.Clone(m.df), maps.Clone(m.prevDF)
 	if m.text != nil {
 		c.text = maps.Clone(m.text)
 	}
@@ -236,12 +245,36 @@ func (m *Model) Clone() *Model {
 // Options returns the model's options.
 func (m *Model) Options() Options { return m.opts }
 
-// Docs returns how many documents the model has learned from.
-func (m *Model) Docs() int { return int(m.docs) }
+// Docs returns how many documents of the two generations the model keeps
+// it has learned from.
+func (m *Model) Docs() int { return int(m.docs + m.prevDocs) }
+
+// Terms returns how many terms the model keeps statistics of, a term seen
+// in both generations counting twice: the measure of its memory.
+func (m *Model) Terms() int { return len(m.df) + len(m.prevDF) }
+
+// Age moves the model on to generation gen, if gen is later than the
+// current one: the current generation becomes the previous one, or, when
+// gen is further on than the next, is forgotten too. The first call sets
+// the generation of what was learned so far.
+func (m *Model) Age(gen int64) {
+	switch {
+	case !m.aged:
+		m.gen, m.aged = gen, true
+		return
+	case gen <= m.gen:
+		return
+	case gen == m.gen+1:
+		m.prevDF, m.prevDocs = m.df, m.docs
+	default:
+		m.prevDF, m.prevDocs = nil, 0
+	}
+	m.df, m.docs, m.gen = map[uint32]uint32{}, 0, gen
+}
 
 // IDF returns the rarity weight of a term.
 func (m *Model) IDF(t uint32) float64 {
-	return math.Log(m.docs+m.opts.PriorDocs) - logCount(m.df[t]+1)
+	return math.Log(m.docs+m.prevDocs+m.opts.PriorDocs) - logCount(m.df[t]+m.prevDF[t]+1)
 }
 
 // logTable holds the logarithms of the small counts, which are most
@@ -440,7 +473,7 @@ func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {
 	if learn {
 		m.docs++
 	}
-	logN := math.Log(m.docs + m.opts.PriorDocs)
+	logN := math.Log(m.docs + m.prevDocs + m.opts.PriorDocs)
 	all := m.all[:0]
 	defer func() { m.all = all[:0] }()
 	for id, c := range counts {
@@ -449,6 +482,7 @@ func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {
 			df++
 			m.df[id] = df
 		}
+		df += m.prevDF[id]
 		tf := 1.0
 		if c != 1 {
 			tf += math.Log(c)
@@ -554,23 +588,28 @@ func (m *Model) QueryTerms(v Vector) []uint32 {
 var ErrModelData = errors.New("story: malformed model data")
 
 // MarshalBinary encodes what the model has learned (the document count and
-// frequencies, not the options), so that a restarted deduper carries on.
+// frequencies of both generations together, not the options), so that
+// another model can start from it.
 func (m *Model) MarshalBinary() ([]byte, error) {
-	ids := slices.Sorted(maps.Keys(m.df))
+	all := maps.Clone(m.df)
+	for id, n := range m.prevDF {
+		all[id] += n
+	}
+	ids := slices.Sorted(maps.Keys(all))
 	buf := make([]byte, 0, 16+6*len(ids))
-	buf = binary.AppendUvarint(buf, uint64(m.docs))
+	buf = binary.AppendUvarint(buf, uint64(m.docs+m.prevDocs))
 	buf = binary.AppendUvarint(buf, uint64(len(ids)))
 	var prev uint32
 	for _, id := range ids {
 		buf = binary.AppendUvarint(buf, uint64(id-prev))
-		buf = binary.AppendUvarint(buf, uint64(m.df[id]))
+		buf = binary.AppendUvarint(buf, uint64(all[id]))
 		prev = id
 	}
 	return buf, nil
 }
 
 // UnmarshalBinary replaces what the model has learned by data from
-// MarshalBinary.
+// MarshalBinary, as its current generation.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	next := func() (uint64, bool) {
 		x, n := binary.Uvarint(data)
@@ -600,5 +639,6 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return ErrModelData
 	}
 	m.docs, m.df = float64(docs), df
+	m.prevDocs, m.prevDF = 0, nil
 	return nil
 }

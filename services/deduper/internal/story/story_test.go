@@ -421,6 +421,41 @@ func TestMarshalBinary(t *testing.T) {
 	}
 }
 
+// A model keeps the statistics of two generations: a term the stream
+// stopped using weighs, two generations on, what a term never seen weighs,
+// and the model no longer holds it.
+func TestModelForgetsOldGenerations(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	m.Age(10)
+	m.Vectorize("", "Klitschko stopped Rahman in Mannheim.", true)
+	m.Vectorize("", "Klitschko lost to Rahman on Saturday.", true)
+	rahman := func() float64 { return m.IDF(m.id(FieldNames, "rahman")) }
+	unseen := func() float64 { return m.IDF(m.id(FieldNames, "zzyzx")) }
+	learned := rahman()
+	if learned >= unseen() {
+		t.Fatalf("a term of both documents weighs %.3f, no less than an unseen one (%.3f)", learned, unseen())
+	}
+	m.Age(11)
+	m.Vectorize("", "Ostrava opened a bridge.", true)
+	if got := rahman(); got >= unseen() || m.Docs() != 3 {
+		t.Errorf("one generation on: the term weighs %.3f (unseen %.3f) over %d documents, want it still known over 3", got, unseen(), m.Docs())
+	}
+	m.Age(11) // the same generation again: nothing moves
+	m.Age(9)  // nor does an earlier one
+	if m.Docs() != 3 {
+		t.Errorf("ageing to the same or an earlier generation changed the documents to %d", m.Docs())
+	}
+	m.Age(12)
+	if got := rahman(); got != unseen() || m.Docs() != 1 {
+		t.Errorf("two generations on: the term weighs %.3f, want %.3f as unseen, over %d documents, want 1", got, unseen(), m.Docs())
+	}
+	terms := m.Terms()
+	m.Age(14) // a gap: both generations go
+	if m.Docs() != 0 || m.Terms() != 0 || terms == 0 {
+		t.Errorf("after a gap of two generations the model keeps %d documents and %d terms (had %d), want none", m.Docs(), m.Terms(), terms)
+	}
+}
+
 func TestDateConflicts(t *testing.T) {
 	m := NewModel(DefaultOptions)
 	vec := func(dates ...string) ([]uint32, []float32) {
