@@ -99,17 +99,26 @@ func (s *Service) Handle(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, e
 	if err != nil {
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}
+	// An article over the size a message may have would fail to publish
+	// on every delivery: it is dead-lettered now, saying why.
+	if len(msg.Data) > events.DefaultMaxMsgSize {
+		return nil, stage.Permanent(events.ReasonTooLarge, fmt.Errorf("extracting %s: encoded article is %d bytes, limit %d", a.ID, len(msg.Data), events.DefaultMaxMsgSize))
+	}
 	return []*nats.Msg{msg}, nil
 }
 
 // Extract turns one raw document into an article, without NATS. An error
-// caused by the document itself is permanent (stage.Permanent); one caused by
-// ctx ending is not.
+// caused by the document itself is permanent (stage.Permanent): with reason
+// events.ReasonTooLarge for a document over a size or complexity limit,
+// events.ReasonInvalid for any other. One caused by ctx ending is not.
 func Extract(ctx context.Context, raw *events.RawDocument, cfg Config, now time.Time) (*events.Article, error) {
 	a, err := extract.Extract(ctx, raw, cfg.options(), now)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
+		}
+		if errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrTooComplex) {
+			return nil, stage.Permanent(events.ReasonTooLarge, err)
 		}
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}

@@ -130,6 +130,13 @@ func ParseByline(line string) (Byline, bool) {
 			rest = strings.TrimSpace(rest[:i])
 		}
 	}
+	// "By Jane Doe for The Associated Press"
+	if r, w := cutWireTail(rest); w != "" {
+		rest = r
+		if b.Wire == "" {
+			b.Wire = w
+		}
+	}
 	names, wire, ok := splitNames(rest)
 	if !ok || (len(names) == 0 && wire == "" && b.Wire == "") {
 		return Byline{}, false
@@ -139,6 +146,25 @@ func ParseByline(line string) (Byline, bool) {
 		b.Wire = wire
 	}
 	return b, true
+}
+
+// forWireTail is what follows a byline's names to say whom they write
+// for: "Jane Doe for The Associated Press".
+var forWireTail = regexp.MustCompile(`(?i)\s+for\s+(.+)$`)
+
+// cutWireTail removes from s the agency its names write for ("Jane Doe
+// for Reuters") and returns it, or returns s whole and "" when what
+// follows "for" is no agency ("for the Daily Planet").
+func cutWireTail(s string) (string, string) {
+	m := forWireTail.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, ""
+	}
+	w, ok := WireName(s[m[2]:m[3]])
+	if !ok {
+		return s, ""
+	}
+	return strings.TrimSpace(s[:m[0]]), w
 }
 
 // hasBylineWord reports whether line has one of the words that open a
@@ -172,13 +198,13 @@ func ParseNames(s string) ([]string, bool) {
 }
 
 func splitNames(s string) (names []string, wire string, ok bool) {
-	s = inPlaceTail.ReplaceAllString(s, "")
+	s = trimPlace(s)
 	for _, part := range namesSplitRe.Split(s, -1) {
 		part = strings.TrimSpace(inPlaceTail.ReplaceAllString(part, ""))
 		if part == "" {
 			continue
 		}
-		if w, isWire := WireName(part); isWire {
+		if w, isWire := wireOf(part); isWire {
 			if wire == "" {
 				wire = w
 			}
@@ -193,6 +219,18 @@ func splitNames(s string) (names []string, wire string, ok bool) {
 		names = append(names, part)
 	}
 	return names, wire, true
+}
+
+// trimPlace removes the place after the last name of a byline ("Jane
+// Doe in New York"), unless what follows "in" joins another name to the
+// line ("Jane Doe in Kyiv and John Roe in Moscow"): then each name's place
+// goes with its part.
+func trimPlace(s string) string {
+	loc := inPlaceTail.FindStringIndex(s)
+	if loc == nil || namesSplitRe.MatchString(s[loc[0]:]) {
+		return s
+	}
+	return s[:loc[0]]
 }
 
 // roleWords are the words of a byline's job titles ("Political
@@ -344,6 +382,38 @@ func isPlace(s string, upper bool) bool {
 	return letters >= 3
 }
 
+// outletName reports whether s can be the name of the outlet a credit
+// line names beside an agency ("FRANCE 24", "The Daily Planet"): up to four
+// words, each capitalised or a number.
+func outletName(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// allWires returns the first of the agencies s lists ("AFP and Reuters"),
+// and whether s lists agencies only.
+func allWires(s string) (string, bool) {
+	first := ""
+	for _, part := range namesSplitRe.Split(s, -1) {
+		w, ok := WireName(part)
+		if !ok {
+			return "", false
+		}
+		if first == "" {
+			first = w
+		}
+	}
+	return first, first != ""
+}
+
 // Credit is what a credit line says.
 type Credit struct {
 	// Wire is the agency credited, if the line names one.
@@ -363,6 +433,10 @@ var (
 	bareTrailer = regexp.MustCompile(`(?i)^(?:additional\s+)?reporting\s+by\s+[^.]{2,300}(?:;|\.)\s*(?:additional\s+reporting|writing|editing|compiled)\s+by\s+.{2,300}$`)
 	apCredit    = regexp.MustCompile(`(?i)^(?:the\s+)?associated\s+press\s+(?:writers?|reporters?|journalists?|correspondents?|videographers?|photographers?)\s+.{2,300}\s+contributed(?:\s+to\s+this\s+(?:report|story))?\.?$`)
 	sourceLine  = regexp.MustCompile(`(?i)^(?:(?:source|sources|credit)\s*:\s*|[-–—]\s*|\(\s*)([^()]{2,60}?)\s*\)?\.?$`)
+	// withCredit: "(With AFP)", "— With AP and Reuters"; withOutletCredit:
+	// "(FRANCE 24 with AFP)". What follows "with" must be agencies only.
+	withCredit       = regexp.MustCompile(`(?i)^(?:[-–—]\s*)?\(?\s*with\s+([^()]{2,80}?)\s*\)?\.?$`)
+	withOutletCredit = regexp.MustCompile(`(?i)^\(\s*([^()]{1,30}?)\s+with\s+([^()]{2,80}?)\s*\)\.?$`)
 	// creditStart matches how every credit line starts; lines that start
 	// otherwise skip the other patterns.
 	creditStart = regexp.MustCompile(`(?i)^(?:\(|[-–—]|with\b|includes?\b|contains?\b|agenc|wires?\b|news agency|(?:additional\s+)?reporting\b|(?:the\s+)?associated\b|sources?\s*:|credit\s*:)`)
@@ -397,6 +471,16 @@ func ParseCredit(line string) (Credit, bool) {
 	}
 	if apCredit.MatchString(line) {
 		return Credit{Wire: "AP"}, true
+	}
+	if m := withCredit.FindStringSubmatch(line); m != nil {
+		if w, ok := allWires(m[1]); ok {
+			return Credit{Wire: w}, true
+		}
+	}
+	if m := withOutletCredit.FindStringSubmatch(line); m != nil && outletName(m[1]) {
+		if w, ok := allWires(m[2]); ok {
+			return Credit{Wire: w}, true
+		}
 	}
 	if m := sourceLine.FindStringSubmatch(line); m != nil {
 		if w, ok := WireName(m[1]); ok {

@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -107,4 +108,72 @@ func TestWireName(t *testing.T) {
 			t.Errorf("WireName(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
+}
+
+// TestParseCreditWithAgency checks the credit that names the agencies a
+// story was written with and nothing else: "(With AFP)", "— With AP",
+// "(FRANCE 24 with AFP)". A sentence that opens with "With" is not one.
+func TestParseCreditWithAgency(t *testing.T) {
+	tests := []parseCase[Credit]{
+		{"bracketed", "(With AFP)", Credit{Wire: "AFP"}, true},
+		{"bare", "With AFP", Credit{Wire: "AFP"}, true},
+		{"after a dash", "— With AP", Credit{Wire: "AP"}, true},
+		{"two agencies", "With AFP and Reuters.", Credit{Wire: "AFP"}, true},
+		{"outlet with agency", "(FRANCE 24 with AFP)", Credit{Wire: "AFP"}, true},
+		{"with a sentence", "With the deadline looming, talks resumed.", Credit{}, false},
+		{"with people", "(With Jane Doe)", Credit{}, false},
+		{"sentence ending with an agency", "(The figures were revised later with Reuters)", Credit{}, false},
+	}
+	checkParse(t, "ParseCredit", ParseCredit, tests)
+}
+
+// TestBylineForAgency checks a byline that says which agency its author
+// writes for: "By Jane Doe, For The Associated Press".
+func TestBylineForAgency(t *testing.T) {
+	tests := []parseCase[Byline]{
+		{"for the agency", "By Ann Lee for The Associated Press", Byline{Authors: []string{"Ann Lee"}, Wire: "AP"}, true},
+		{"for the agency after a comma", "By Ann Lee, For The Associated Press", Byline{Authors: []string{"Ann Lee"}, Wire: "AP"}, true},
+		{"two authors for an agency", "By Ann Lee and Bo Chen for Reuters", Byline{Authors: []string{"Ann Lee", "Bo Chen"}, Wire: "Reuters"}, true},
+		{"for a newspaper is no byline of an agency", "By Ann Lee for the Daily Planet", Byline{}, false},
+	}
+	checkParse(t, "ParseByline", ParseByline, tests)
+	for _, tt := range tests[:3] {
+		names, wire := ParseAuthors(tt.in, Prose)
+		if strings.Join(names, "|") != strings.Join(tt.want.Authors, "|") || wire != tt.want.Wire {
+			t.Errorf("ParseAuthors(%q) = %q, %q, want %q, %q", tt.in, names, wire, tt.want.Authors, tt.want.Wire)
+		}
+	}
+}
+
+// FuzzParseLines reads arbitrary lines as bylines, credits and datelines:
+// what each gives is trimmed, canonical and taken from the line.
+func FuzzParseLines(f *testing.F) {
+	for _, s := range []string{"By Ann Lee in Kyiv and Bo Chen in Moscow", "By Ann Lee, Associated Press Writer", "By Ann Lee for Reuters",
+		"(FRANCE 24 with AFP)", "— With AP and Reuters.", "(Reporting by Ann Lee; Editing by Bo Chen)", "MOSCOW, Aug 6 (Reuters) - Talks."} {
+		f.Add(s)
+	}
+	canonical := func(t *testing.T, what, s, wire string) {
+		if w, ok := WireName(wire); wire != "" && (!ok || w != wire) {
+			t.Fatalf("%s(%q) gave wire %q, which WireName reads as %q, %v", what, s, wire, w, ok)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if b, ok := ParseByline(s); ok {
+			for _, n := range b.Authors {
+				if n == "" || strings.TrimSpace(n) != n || !strings.Contains(s, n) {
+					t.Fatalf("ParseByline(%q) gave author %q", s, n)
+				}
+			}
+			canonical(t, "ParseByline", s, b.Wire)
+		}
+		if c, ok := ParseCredit(s); ok {
+			canonical(t, "ParseCredit", s, c.Wire)
+		}
+		if d, ok := ParseDateline(s); ok {
+			if d.Rest == "" || !strings.HasSuffix(strings.TrimSpace(s), d.Rest) || !strings.Contains(s, d.Place) {
+				t.Fatalf("ParseDateline(%q) = %+v", s, d)
+			}
+			canonical(t, "ParseDateline", s, d.Wire)
+		}
+	})
 }

@@ -226,7 +226,10 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 	}
 	s = relTimeTail.ReplaceAllString(s, "")
 	s = onDateTail.ReplaceAllString(s, "")
-	s = inPlaceTail.ReplaceAllString(s, "")
+	s = trimPlace(s)
+	if r, w := cutWireTail(s); w != "" {
+		s, wire = r, w
+	}
 	s = behalfTail.ReplaceAllString(s, "")
 	s = bracketed.ReplaceAllStringFunc(s, func(b string) string {
 		if w, ok := WireName(strings.Trim(strings.TrimSpace(b), "()[]")); ok && wire == "" {
@@ -256,6 +259,14 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 	}
 	for _, seg := range segs {
 		seg = strings.Trim(seg, " .,:-–—&")
+		// "Associated Press Writer", "AFP": the agency the byline
+		// credits, before a title or capitals take it.
+		if w, ok := wireOf(seg); ok && !(kind == Marked && !labelled && ambiguousWires[strings.ToLower(seg)]) {
+			if wire == "" {
+				wire = w
+			}
+			continue
+		}
 		// "Head of Marketing and Community Development" is one title;
 		// "Jane Doe Writer" is a name with one.
 		if seg == "" || isRole(seg) || isCredential(seg) || isDate(seg) {
@@ -267,7 +278,7 @@ func ParseAuthors(s string, kind FieldKind) (names []string, wire string) {
 			}
 		}
 		for _, part := range nameSplit.Split(seg, -1) {
-			part = strings.Trim(part, " .,:-–—")
+			part = strings.Trim(inPlaceTail.ReplaceAllString(part, ""), " .,:-–—")
 			if part == "" {
 				continue
 			}
@@ -353,15 +364,29 @@ func isPlaceholder(s string) bool {
 var ambiguousWires = map[string]bool{"cp": true, "pa": true, "ani": true, "apa": true, "anp": true, "kna": true, "sda": true, "ria": true, "epd": true, "efe": true}
 
 // wireOf reads a part of a byline that names a news agency: "Reuters",
-// "Reuters Staff".
+// "Reuters Staff", or the agency with the job title wire copy gives its
+// writers ("Associated Press Writer", "AP Business Writer").
 func wireOf(part string) (string, bool) {
 	if w, ok := WireName(part); ok {
 		return w, true
 	}
-	if len(part) > len(" staff") && strings.EqualFold(part[len(part)-len(" staff"):], " staff") {
-		return WireName(part[:len(part)-len(" staff")])
+	// "For The Associated Press", after a byline's comma.
+	if len(part) > len("for ") && strings.EqualFold(part[:len("for ")], "for ") {
+		return WireName(part[len("for "):])
 	}
-	return "", false
+	words := strings.Fields(part)
+	n := len(words)
+	for n > 1 {
+		w := strings.ToLower(words[n-1])
+		if !roleWords[w] && !roleHeads[w] || particles[w] || functionWords[w] {
+			break
+		}
+		n--
+	}
+	if n == len(words) {
+		return "", false
+	}
+	return WireName(strings.Join(words[:n], " "))
 }
 
 // trimRole removes what follows a name to say what the person does or

@@ -132,3 +132,63 @@ func TestPersonalSiteName(t *testing.T) {
 	}
 	checkParse(t, "PersonalSiteName", PersonalSiteName, tests)
 }
+
+// TestBylinesWithPlaces checks that a place after each author of a byline
+// ("Jane Doe in Kyiv and John Roe in Moscow") drops the place, not the
+// authors after the first.
+func TestBylinesWithPlaces(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"By Ann Lee in Kyiv and Bo Chen in Moscow", "Ann Lee|Bo Chen"},
+		{"By Ann Lee in Kyiv, Bo Chen in Moscow and Cy Dee in London", "Ann Lee|Bo Chen|Cy Dee"},
+		{"By Ann Lee and Bo Chen in Moscow", "Ann Lee|Bo Chen"},
+		{"By Ann Lee in New York", "Ann Lee"},
+	}
+	for _, tt := range tests {
+		by, ok := ParseByline(tt.in)
+		if got := strings.Join(by.Authors, "|"); !ok || got != tt.want {
+			t.Errorf("ParseByline(%q) = %q, %v, want %q", tt.in, got, ok, tt.want)
+		}
+		for _, kind := range []FieldKind{Prose, Marked} {
+			if got, _ := ParseAuthors(tt.in, kind); strings.Join(got, "|") != tt.want {
+				t.Errorf("ParseAuthors(%q, %d) = %q, want %q", tt.in, kind, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestBylineWireCredits checks that an agency a byline names, alone or
+// with the job title wire copy gives its writers ("Associated Press
+// Writer", "AP Business Writer"), is the wire and never an author, in a
+// byline line and in an author field alike.
+func TestBylineWireCredits(t *testing.T) {
+	tests := []struct {
+		in       string
+		want     string
+		wantWire string
+	}{
+		{"By Ann Lee, Associated Press Writer", "Ann Lee", "AP"},
+		{"By Ann Lee and Bo Chen, Associated Press Writers", "Ann Lee|Bo Chen", "AP"},
+		{"By Ann Lee, AP Business Writer", "Ann Lee", "AP"},
+		{"By Ann Lee, The Associated Press", "Ann Lee", "AP"},
+		{"By Ann Lee, AFP", "Ann Lee", "AFP"},
+		{"By Ann Lee, Reuters Staff", "Ann Lee", "Reuters"},
+		{"By Ann Lee, Bloomberg News", "Ann Lee", "Bloomberg"},
+		{"By Ann Lee, Political Correspondent", "Ann Lee", ""},
+		{"By Ann Lee, Staff Writer", "Ann Lee", ""},
+	}
+	for _, tt := range tests {
+		by, ok := ParseByline(tt.in)
+		if got := strings.Join(by.Authors, "|"); !ok || got != tt.want || by.Wire != tt.wantWire {
+			t.Errorf("ParseByline(%q) = %q, %q, %v, want %q, %q", tt.in, got, by.Wire, ok, tt.want, tt.wantWire)
+		}
+		for _, kind := range []FieldKind{Prose, Marked, Structured} {
+			got, wire := ParseAuthors(tt.in, kind)
+			if strings.Join(got, "|") != tt.want || wire != tt.wantWire {
+				t.Errorf("ParseAuthors(%q, %d) = %q, %q, want %q, %q", tt.in, kind, got, wire, tt.want, tt.wantWire)
+			}
+		}
+	}
+}

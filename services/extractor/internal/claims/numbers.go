@@ -89,15 +89,23 @@ func (f *finder) number(si, i int) (int, bool) {
 		g.value += 0.5
 		k += 3
 	}
+	scaled := false
 	if m, ok := multipliers[f.word(k)]; ok && compound == "" {
 		g.value *= m
 		k++
+		scaled = true
 	}
-	// A range keeps its lower bound: "two or three years", "10 to 12".
-	if w := f.word(k); (w == "or" || w == "to") && compound == "" {
+	// A range keeps its lower bound: "two or three years", "10 to 12",
+	// "between 10 and 20". A multiplier after it scales both ends: "10
+	// to 12 million" is 10 million.
+	between := i-1 >= s.First && f.word(i-1) == "between"
+	if w := f.word(k); (w == "or" || w == "to" || w == "and" && between) && compound == "" {
 		if _, _, ok := f.parseAt(k+1, false); ok && d.Tokens[k+1].Kind == d.Tokens[k-1].Kind {
 			k += 2
-			if _, ok := multipliers[f.word(k)]; ok {
+			if m, ok := multipliers[f.word(k)]; ok {
+				if !scaled {
+					g.value *= m
+				}
 				k++
 			}
 		}
@@ -144,8 +152,10 @@ func (f *finder) number(si, i int) (int, bool) {
 		// not a figure.
 		return 0, false
 	}
-	if !g.spelled && !g.currency && i > s.First && f.isCap(i-1) && !f.d.Tokens[i-1].Upper {
+	if !g.spelled && !g.currency && g.first == i && i > s.First && f.isCap(i-1) && !f.d.Tokens[i-1].Upper {
 		// "Article 5", "Boeing 737", "S&P 500": a number in a name.
+		// A capitalised qualifier ("Nearly 100 people", opening the
+		// sentence) is no name.
 		return 0, false
 	}
 	if math.IsInf(g.value, 0) || math.IsNaN(g.value) {

@@ -96,7 +96,7 @@ var currencySymbols = map[string]string{
 
 // qualifiers before a number belong to the figure: "at least 72".
 var qualifiers1 = setOf(`nearly almost about around some over roughly approximately only just under exactly
-more than less fewer least most up`)
+more than less fewer least most up between`)
 
 // unitStops cannot be what a number counts.
 var unitStops = setOf(`the a an of or and to in on at by for with from as is was are were be been has have had

@@ -5,7 +5,9 @@
 package extract
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -36,7 +38,7 @@ var (
 	// nested too deep, or a text has too many paragraphs.
 	ErrTooComplex = errors.New("extract: document too complex")
 	// ErrUnsupportedType is returned for content that is neither plain
-	// text nor HTML.
+	// text nor HTML, such as a JSON document, whatever its declared type.
 	ErrUnsupportedType = errors.New("extract: unsupported content type")
 	// ErrTimeout is returned when extraction takes longer than
 	// Options.Timeout. It is not returned when the caller's context ends:
@@ -121,8 +123,13 @@ const (
 )
 
 // kindOf tells plain text from HTML by the content type, else by the file
-// extension of the source, else by sniffing the bytes.
+// extension of the source, else by sniffing the bytes. A body that is a
+// JSON document is neither, whatever its type says: an API's answer or a
+// firewall's error served as a page.
 func kindOf(raw *events.RawDocument) (docKind, error) {
+	if isJSON(raw.Body) {
+		return 0, fmt.Errorf("%w: a JSON document, declared %q", ErrUnsupportedType, raw.ContentType)
+	}
 	mt, _, err := mime.ParseMediaType(raw.ContentType)
 	if err != nil {
 		mt, _, _ = strings.Cut(strings.ToLower(raw.ContentType), ";")
@@ -158,6 +165,13 @@ func kindOf(raw *events.RawDocument) (docKind, error) {
 		return kindText, nil
 	}
 	return 0, fmt.Errorf("%w: %q sniffed as %q", ErrUnsupportedType, mt, sniffed)
+}
+
+// isJSON reports whether body, after a UTF-8 byte order mark and white
+// space, is a JSON object or array.
+func isJSON(body []byte) bool {
+	b := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[') && json.Valid(b)
 }
 
 // block is one block of an article's text while it is being assembled.
@@ -211,12 +225,18 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 		set(a, "title", &a.Title, titleFromText(blocks), events.FromText)
 	}
 	a.Text, a.Blocks = assemble(blocks)
+	sample := a.Text
+	if a.Provenance["title"] != events.FromText {
+		sample = a.Title + "\n\n" + a.Text
+	}
+	// A declared language written in another script than the text (a
+	// theme's lang="en-US" on a Russian site) is the template's, not the
+	// article's.
 	if a.Language == "" {
-		sample := a.Text
-		if a.Provenance["title"] != events.FromText {
-			sample = a.Title + "\n\n" + a.Text
-		}
 		a.Language = lang.Detect(sample)
+		a.Provenance["language"] = events.FromDetector
+	} else if d := lang.Detect(sample); lang.Contradicts(a.Language, d) {
+		a.Language = d
 		a.Provenance["language"] = events.FromDetector
 	}
 	a.ContentHash = events.TextHash(a.Text)

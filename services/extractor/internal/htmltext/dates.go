@@ -61,6 +61,55 @@ func plausible(t, now time.Time) bool {
 	return !t.Before(earliest) && (now.IsZero() || !t.After(now))
 }
 
+// plausibleLocal is plausible for a date or time written without a zone
+// and read as UTC ("2025-08-07", "August 7, 2025", "/2025/08/07/"): it is
+// a page's local day or time, which is up to maxOffset ahead of UTC, so it
+// may be after now in UTC by that much and still be past where the page
+// was written.
+func plausibleLocal(t, now time.Time) bool {
+	return !t.Before(earliest) && (now.IsZero() || !t.After(now.Add(maxOffset*time.Second)))
+}
+
+// zoneOffsets are the offsets from UTC, in seconds, of the zone
+// abbreviations dates are written with. time.Parse reads an abbreviation
+// it does not know from the machine's local zone as UTC; these are read at
+// their own offset wherever wirewatch runs. Ambiguous ones ("IST", and
+// "CST", here the North American one as in RFC 822) take their likeliest
+// meaning in news copy.
+var zoneOffsets = map[string]int{
+	"UT": 0, "UTC": 0, "GMT": 0, "WET": 0,
+	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+	"AST": -4 * 3600, "ADT": -3 * 3600, "NST": -3*3600 - 1800, "NDT": -2*3600 - 1800,
+	"BST": 3600, "IST": 5*3600 + 1800, "WEST": 3600, "CET": 3600, "CEST": 2 * 3600,
+	"EET": 2 * 3600, "EEST": 3 * 3600, "MSK": 3 * 3600,
+	"PKT": 5 * 3600, "WIB": 7 * 3600, "ICT": 7 * 3600, "SGT": 8 * 3600,
+	"HKT": 8 * 3600, "AWST": 8 * 3600, "PHT": 8 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
+	"ACST": 9*3600 + 1800, "ACDT": 10*3600 + 1800, "AEST": 10 * 3600, "AEDT": 11 * 3600,
+	"NZST": 12 * 3600, "NZDT": 13 * 3600,
+}
+
+// hasOffset reports whether a date layout holds a numeric zone offset.
+func hasOffset(layout string) bool {
+	return strings.Contains(layout, "-07") || strings.Contains(layout, "Z07")
+}
+
+// inNamedZone returns t, parsed with layout, at the offset of the zone
+// abbreviation it was written with, when the layout gives the zone by
+// name alone.
+func inNamedZone(t time.Time, layout string) time.Time {
+	if !strings.Contains(layout, "MST") || hasOffset(layout) {
+		return t
+	}
+	name, off := t.Zone()
+	want, ok := zoneOffsets[name]
+	if !ok || want == off {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, want))
+}
+
 // ParseDate is parseDate for the other readers of text: a plain-text
 // article's date line.
 func ParseDate(s string, now time.Time) (time.Time, bool) { return parseDate(s, now) }
@@ -77,15 +126,20 @@ func parseDate(s string, now time.Time) (time.Time, bool) {
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
+			t = inNamedZone(t, layout)
+			ok := plausible(t, now)
+			if !hasOffset(layout) && !strings.Contains(layout, "MST") {
+				ok = plausibleLocal(t, now)
+			}
 			// time.Parse takes offsets up to +24:60: past ±14:00
 			// no place is, and the day read would be wrong.
-			if _, off := t.Zone(); !plausible(t, now) || off < -maxOffset || off > maxOffset {
+			if _, off := t.Zone(); !ok || off < -maxOffset || off > maxOffset {
 				return time.Time{}, false
 			}
 			return t, true
 		}
 	}
-	if ds := findDates(s, true); len(ds) > 0 && plausible(ds[0].t, now) {
+	if ds := findDates(s, true); len(ds) > 0 && plausibleLocal(ds[0].t, now) {
 		return ds[0].t, true
 	}
 	return time.Time{}, false
@@ -331,7 +385,7 @@ func dateFromURL(u string, now time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d || !plausible(t, now) {
+	if t.Day() != d || !plausibleLocal(t, now) {
 		return time.Time{}, false
 	}
 	return t, true
@@ -515,7 +569,7 @@ func (p *page) shownDates(monthFirst bool, from int) []dateCand {
 			continue
 		}
 		for _, d := range findDates(df.text, monthFirst) {
-			if !plausible(d.t, p.now) {
+			if !plausibleLocal(d.t, p.now) {
 				continue
 			}
 			kind := labelKind(d.prefix)
@@ -587,7 +641,7 @@ func isProse(prefix string) bool {
 func timeDate(tf timeFact, monthFirst bool, now time.Time) (time.Time, bool) {
 	t, ok := parseDate(tf.datetime, now)
 	ds := findDates(tf.text, monthFirst)
-	if len(ds) > 0 && plausible(ds[0].t, now) && (!ok || ds[0].t.Format(time.DateOnly) != t.Format(time.DateOnly) && zoneShift(t, ds[0].t)) {
+	if len(ds) > 0 && plausibleLocal(ds[0].t, now) && (!ok || ds[0].t.Format(time.DateOnly) != t.Format(time.DateOnly) && zoneShift(t, ds[0].t)) {
 		return ds[0].t, true
 	}
 	return t, ok
@@ -619,7 +673,7 @@ func zoneShift(attr, shown time.Time) bool {
 // current) dates itself by that update. Otherwise the metadata's
 // publication date is taken; failing that a date labelled as published
 // anywhere after the headline, any date shown near it unless it opens a
-// list of stories, the modification date, the date in the URL, and last
+// list of stories, the date in the URL, the modification date, and last
 // the first date shown after the headline however far. A URL that files the story under a month
 // ("/2025/12/") overrules a date of another month when the page gives one
 // of that month.
@@ -693,13 +747,13 @@ func (m *Meta) readDates(p *page) {
 			pub = c
 		}
 	}
-	if pub == nil && len(modified) > 0 {
-		pub = &modified[0]
-	}
 	if pub == nil {
 		if t, ok := dateFromURL(p.url, p.now); ok {
 			pub = &dateCand{t: t, from: events.FromURL}
 		}
+	}
+	if pub == nil && len(modified) > 0 {
+		pub = &modified[0]
 	}
 	if pub == nil && !list {
 		// Last, the first date shown after the headline, however far:

@@ -269,8 +269,8 @@ type titleContext struct {
 }
 
 // strip removes from title a site name suffix ("Envoy visits Moscow | The
-// Daily Planet") or prefix ("Daily Planet: Envoy visits Moscow"), a section
-// suffix, and any part around a separator when the rest is one of the
+// Daily Planet", or with a desk: "Envoy visits Moscow | CNN Politics") or
+// prefix ("Daily Planet: Envoy visits Moscow"), a section suffix, and any part around a separator when the rest is one of the
 // bare titles.
 func (c titleContext) strip(title string) string {
 	for range 3 {
@@ -284,7 +284,7 @@ func (c titleContext) strip(title string) string {
 			if head == "" || tail == "" {
 				continue
 			}
-			if c.isSite(tail) || sameAsAny(tail, c.sections) || sameAsAny(head, c.heads) {
+			if c.isSite(tail) || c.siteDesk(tail) || sameAsAny(tail, c.sections) || sameAsAny(head, c.heads) {
 				title, stripped = head, true
 				break
 			}
@@ -313,6 +313,31 @@ func (c titleContext) strip(title string) string {
 		}
 	}
 	return title
+}
+
+// maxDeskWords caps the words of a title's suffix read as the site's name
+// and a desk or product after it.
+const maxDeskWords = 3
+
+// siteDesk reports whether s is the site's name followed by the name of
+// one of its desks or products, capitalised: "BBC News", "CNN Politics",
+// "Reuters Breakingviews".
+func (c titleContext) siteDesk(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > maxDeskWords {
+		return false
+	}
+	for _, w := range words[1:] {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	for k := 1; k < len(words); k++ {
+		if c.isSite(strings.Join(words[:k], " ")) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c titleContext) isSite(s string) bool {

@@ -242,3 +242,43 @@ func Normalize(tag string) string {
 	}
 	return tag
 }
+
+// tagScripts are the scripts the languages wirewatch meets are written in,
+// by primary subtag. Languages written in more than one (Serbian) are left
+// out.
+var tagScripts = func() map[string]script {
+	m := make(map[string]script)
+	for s, tags := range map[script]string{
+		scriptLatin: "en de fr es it pt nl pl cs sk sl hr bs ro hu sv da no nb nn fi et lv lt is ga cy " +
+			"mt sq tr az id ms tl fil vi sw ca eu gl af lb",
+		scriptCyrillic: "ru uk be bg mk kk ky tg mn",
+		scriptGreek:    "el",
+		scriptHebrew:   "he yi",
+		scriptHangul:   "ko",
+		scriptKana:     "ja",
+		scriptHan:      "zh",
+		scriptThai:     "th",
+		scriptArmenian: "hy",
+		scriptGeorgian: "ka",
+	} {
+		for _, t := range strings.Fields(tags) {
+			m[t] = s
+		}
+	}
+	return m
+}()
+
+// Contradicts reports whether a text detected as language detected (see
+// Detect) cannot be in language declared: the two are written in
+// different scripts. Languages of one script, which detection can confuse,
+// never contradict each other, nor do Japanese and Chinese, both written
+// with Han characters.
+func Contradicts(declared, detected string) bool {
+	d, ok1 := tagScripts[declared]
+	t, ok2 := tagScripts[detected]
+	if !ok1 || !ok2 || d == t {
+		return false
+	}
+	cjk := func(s script) bool { return s == scriptHan || s == scriptKana }
+	return !(cjk(d) && cjk(t))
+}

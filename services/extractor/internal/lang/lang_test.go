@@ -56,3 +56,27 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestContradicts(t *testing.T) {
+	tests := []struct {
+		declared, detected string
+		want               bool
+	}{
+		{"en", "ru", true},
+		{"ru", "en", true},
+		{"en", "zh", true},
+		{"uk", "ru", false}, // one script: the stopwords may be wrong
+		{"de", "en", false}, // one script
+		{"ja", "zh", false}, // Japanese is written with Han characters too
+		{"zh", "ja", false},
+		{"sr", "ru", false}, // Serbian is written in either script
+		{"en", Undetermined, false},
+		{"xx", "ru", false}, // a tag of unknown script
+		{"en", "en", false},
+	}
+	for _, tt := range tests {
+		if got := Contradicts(tt.declared, tt.detected); got != tt.want {
+			t.Errorf("Contradicts(%q, %q) = %v, want %v", tt.declared, tt.detected, got, tt.want)
+		}
+	}
+}

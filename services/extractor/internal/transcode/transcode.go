@@ -70,14 +70,16 @@ type Result struct {
 // belie:
 //   - a document whose bytes are valid UTF-8 with non-ASCII text is read as
 //     UTF-8 even when a transport or <meta> declaration names a legacy
-//     single-byte set, since such a declaration is far more often a stale
+//     single-byte or East Asian multi-byte set, since such a declaration is far more often a stale
 //     template than a true statement; valid UTF-8 by accident is vanishingly
 //     rare in real legacy-encoded text;
 //   - a document declared UTF-8 whose bytes are not is read by its <meta>
 //     declaration when that names another set, else by the legacy set its
 //     bytes read best in (see Guess);
 //   - a document declared in a legacy single-byte set whose text reads as
-//     mojibake in it, and well in another set, is read in that one.
+//     mojibake in it, and well in another set, is read in that one;
+//   - a document the transport declares UTF-16, without a byte order
+//     mark, is read as UTF-16 in the byte order its bytes show.
 //
 // It returns ErrBinary (wrapped) for a body that is not text.
 func HTML(body []byte, contentType, declared string) (Result, error) {
@@ -85,13 +87,16 @@ func HTML(body []byte, contentType, declared string) (Result, error) {
 		return decode(body, e, name)
 	}
 	if err := checkText(body); err != nil {
+		if e, name, ok := declaredUTF16(body, contentType, declared); ok {
+			return decode(body, e, name)
+		}
 		return Result{}, err
 	}
 	ct := withCharset(contentType, declared)
 	e, name, certain := charset.DetermineEncoding(body, ct)
 	valid := utf8.Valid(body)
 	switch {
-	case valid && (name == "utf-8" || singleByte(name) && hasHighBit(body)):
+	case valid && (name == "utf-8" || (singleByte(name) || multiByte(name)) && hasHighBit(body)):
 		return Result{Text: body, Charset: "utf-8"}, nil
 	case name == "utf-8":
 		if certain {
@@ -115,13 +120,16 @@ func HTML(body []byte, contentType, declared string) (Result, error) {
 // as UTF-8 when the bytes are valid UTF-8, else by the declared charset
 // (contentType's parameter, then declared) unless its text reads as mojibake
 // and reads well in another set, else by the legacy set the bytes read best
-// in (see Guess). It returns ErrBinary (wrapped) for a body that is not
-// text.
+// in (see Guess); a body declared UTF-16 without a byte order mark is read
+// as UTF-16. It returns ErrBinary (wrapped) for a body that is not text.
 func Text(body []byte, contentType, declared string) (Result, error) {
 	if e, name, ok := bomEncoding(body); ok {
 		return decode(body, e, name)
 	}
 	if err := checkText(body); err != nil {
+		if e, name, ok := declaredUTF16(body, contentType, declared); ok {
+			return decode(body, e, name)
+		}
 		return Result{}, err
 	}
 	if utf8.Valid(body) {
@@ -140,6 +148,44 @@ func Text(body []byte, contentType, declared string) (Result, error) {
 	}
 	e, name := Guess(body)
 	return decode(body, e, name)
+}
+
+// declaredUTF16 returns the UTF-16 decoder for a body without a byte order
+// mark that the transport declares UTF-16 ("utf-16", "utf-16le",
+// "utf-16be") and whose bytes are UTF-16: its NUL bytes, which make it
+// look binary, are the high bytes of ASCII characters, all at odd offsets
+// (little-endian) or all at even ones (big-endian). The byte order is the
+// one the bytes show, whatever the label says.
+func declaredUTF16(body []byte, contentType, declared string) (encoding.Encoding, string, bool) {
+	labelled := false
+	for _, label := range []string{charsetParam(contentType), declared} {
+		if _, name := charset.Lookup(label); strings.HasPrefix(name, "utf-16") {
+			labelled = true
+		}
+	}
+	if !labelled {
+		return nil, "", false
+	}
+	head := body[:min(len(body), sniffLen)]
+	var even, odd, other int
+	for i, c := range head {
+		switch {
+		case c == 0 && i%2 == 0:
+			even++
+		case c == 0:
+			odd++
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			other++
+		}
+	}
+	// Every control byte but the NULs of one byte order counts against.
+	switch {
+	case odd > 0 && (even+other)*20 < odd:
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", true
+	case even > 0 && (odd+other)*20 < even:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", true
+	}
+	return nil, "", false
 }
 
 // declaresCharset reports whether the first 1024 bytes of an HTML document
@@ -224,6 +270,18 @@ func singleByte(name string) bool {
 		if strings.HasPrefix(name, prefix) {
 			return true
 		}
+	}
+	return false
+}
+
+// multiByte reports whether the WHATWG encoding name is one of the legacy
+// East Asian multi-byte character sets that use bytes outside ASCII: text
+// in them is never valid UTF-8 but by a rare accident, so valid UTF-8
+// declared in one of them is UTF-8.
+func multiByte(name string) bool {
+	switch name {
+	case "shift_jis", "euc-jp", "euc-kr", "gbk", "gb18030", "big5":
+		return true
 	}
 	return false
 }
