@@ -110,7 +110,9 @@ func (s *Service) Handle(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, e
 // Extract turns one raw document into an article, without NATS. An error
 // caused by the document itself is permanent (stage.Permanent): with reason
 // events.ReasonTooLarge for a document over a size or complexity limit,
-// events.ReasonInvalid for any other. One caused by ctx ending is not.
+// events.ReasonInvalid for any other. One caused by ctx ending is not, nor
+// a run past the work budget (extract.ErrTimeout), which a busy machine
+// causes as well as a hostile page.
 func Extract(ctx context.Context, raw *events.RawDocument, cfg Config, now time.Time) (*events.Article, error) {
 	a, err := extract.Extract(ctx, raw, cfg.options(), now)
 	if err != nil {
@@ -119,6 +121,12 @@ func Extract(ctx context.Context, raw *events.RawDocument, cfg Config, now time.
 		}
 		if errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrTooComplex) {
 			return nil, stage.Permanent(events.ReasonTooLarge, err)
+		}
+		if errors.Is(err, extract.ErrTimeout) {
+			// A busy machine runs good pages past the budget too: retried
+			// with the stage's backoff, and dead-lettered as
+			// max_deliveries, saying so, if it never fits.
+			return nil, err
 		}
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/extractor"
+	"github.com/wirewatch/wirewatch/services/extractor/internal/extract"
 )
 
 // rawDoc is a raw document holding body, as the fetcher publishes it.
@@ -68,5 +69,23 @@ func TestExtractCancelledIsRetried(t *testing.T) {
 	var pe *stage.PermanentError
 	if err == nil || errors.As(err, &pe) || !errors.Is(err, context.Canceled) {
 		t.Errorf("Extract under a cancelled context = %v, want context.Canceled, not permanent", err)
+	}
+}
+
+// A document that runs past its work budget may have met a busy machine,
+// not a hostile page: it is retried (the runner dead-letters it once the
+// deliveries run out), not dead-lettered on the first try.
+func TestExtractOverItsBudgetIsRetried(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<html><body><h1>Budget passes</h1>")
+	for range 2000 {
+		b.WriteString("<p>The council approved the budget on Monday after a long debate about the harbour.</p>")
+	}
+	b.WriteString("</body></html>")
+	raw := rawDoc(b.String(), "text/html")
+	_, err := extractor.Extract(context.Background(), raw, extractor.Config{Timeout: time.Microsecond}, time.Now())
+	var pe *stage.PermanentError
+	if err == nil || errors.As(err, &pe) || !errors.Is(err, extract.ErrTimeout) {
+		t.Errorf("Extract over its work budget = %v, want extract.ErrTimeout, not permanent", err)
 	}
 }
