@@ -1,6 +1,7 @@
 package boilerplate
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -130,4 +131,53 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// DateOnlyLine reports whether s is a date line and nothing else: a date
+// with no more than a label, a weekday, a time and its zone ("March 9,
+// 2026", "Published 9 March 2026 08:10 GMT", "Last updated: 2026-03-10").
+// A line with other words ("By Oskar Brenne, March 9, 2026", "The strike
+// of March 2, 2026 in numbers") is not one, nor is a line of numbers alone
+// whose day and month could be read either way ("09/03/2026"). update
+// tells whether its label makes it the time of an update.
+func DateOnlyLine(s string) (only, update bool) {
+	if !DateLine(s) {
+		return false, false
+	}
+	month := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '|' || r == '(' || r == ')' || r == '·'
+	}) {
+		w = strings.Trim(w, ":.-–—")
+		switch {
+		case w == "":
+		case dateLabels[w]:
+			update = update || w == "updated" || w == "modified" || w == "update"
+		case months[w], isoDate.MatchString(w):
+			month = true
+		case dateWords[w], dateNumber.MatchString(w):
+		default:
+			return false, false
+		}
+	}
+	return month, update && month
+}
+
+// Words of a date line besides the date, lower case.
+var (
+	dateLabels = toSet("published posted updated update modified last first date on at")
+	dateWords  = toSet("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun " +
+		"am pm a.m p.m gmt utc bst cet cest eet eest est edt cst cdt mst mdt pst pdt ist jst aest aedt z")
+	// dateNumber is a day, year, time or ordinal: "9", "9th", "2026", "08:10", "8.10am".
+	dateNumber = regexp.MustCompile(`^\d{1,4}(st|nd|rd|th)?$|^\d{1,2}[:.]\d{2}([:.]\d{2})?(am|pm)?$|^[+-]\d{2}:?\d{2}$`)
+	// isoDate is "2026-03-09" (or with slashes), year first: not ambiguous.
+	isoDate = regexp.MustCompile(`^\d{4}[-/]\d{1,2}[-/]\d{1,2}(t[\d:.]+z?)?$`)
+)
+
+func toSet(words string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
 }

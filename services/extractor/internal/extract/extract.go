@@ -13,10 +13,8 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
@@ -289,28 +287,8 @@ const textDateBlocks = 4
 // story with the same cast (the deduper reads the dates of the first
 // sentences).
 func textDate(a *events.Article, line string, now time.Time) bool {
-	if !boilerplate.DateLine(line) {
-		return false
-	}
-	update, plain := false, false
-	for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == '|' || r == '(' || r == ')' || r == '·'
-	}) {
-		w = strings.Trim(w, ":.-–—")
-		switch {
-		case w == "":
-		case dateLabels[w]:
-			update = update || w == "updated" || w == "modified" || w == "update"
-		case dateMonths[w]:
-			plain = true
-		case isoDate.MatchString(w):
-			plain = true
-		case dateWords[w], dateNumber.MatchString(w):
-		default:
-			return false
-		}
-	}
-	if !plain {
+	only, update := boilerplate.DateOnlyLine(line)
+	if !only {
 		return false
 	}
 	t, ok := htmltext.ParseDate(line, now)
@@ -327,27 +305,6 @@ func textDate(a *events.Article, line string, now time.Time) bool {
 		a.Provenance["published_at"] = events.FromText
 	}
 	return true
-}
-
-// Words of a plain-text date line (lower case).
-var (
-	dateLabels = toSet("published posted updated update modified last first date on at")
-	dateMonths = toSet("january february march april may june july august september october november december " +
-		"jan feb mar apr jun jul aug sep sept oct nov dec")
-	dateWords = toSet("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun " +
-		"am pm a.m p.m gmt utc bst cet cest eet eest est edt cst cdt mst mdt pst pdt ist jst aest aedt z")
-	// dateNumber is a day, year, time or ordinal: "9", "9th", "2026", "08:10", "8.10am".
-	dateNumber = regexp.MustCompile(`^\d{1,4}(st|nd|rd|th)?$|^\d{1,2}[:.]\d{2}([:.]\d{2})?(am|pm)?$|^[+-]\d{2}:?\d{2}$`)
-	// isoDate is "2026-03-09" (or with slashes), year first: not ambiguous.
-	isoDate = regexp.MustCompile(`^\d{4}[-/]\d{1,2}[-/]\d{1,2}(t[\d:.]+z?)?$`)
-)
-
-func toSet(words string) map[string]bool {
-	m := make(map[string]bool)
-	for _, w := range strings.Fields(words) {
-		m[w] = true
-	}
-	return m
 }
 
 // fromHTML reads an HTML document. It returns apart the wire the page's

@@ -83,3 +83,19 @@ func TestFeedItemMerge(t *testing.T) {
 		})
 	}
 }
+
+// A plain-text article may open with its date line, above the headline:
+// the headline is the title, and the date line its publication date.
+func TestPlainTextDateLineAboveTheHeadline(t *testing.T) {
+	raw := rawDoc("27 November 2005\nQuake Shakes Southern Iran\nAn earthquake hit the island of Qeshm on Sunday, injuring five people, state media said.\n", "text/plain")
+	a, err := Extract(context.Background(), raw, Options{}, testNow)
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	if a.Title != "Quake Shakes Southern Iran" {
+		t.Errorf("title = %q, want the headline", a.Title)
+	}
+	if a.PublishedAt == nil || a.PublishedAt.Format("2006-01-02") != "2005-11-27" || a.Provenance["published_at"] != events.FromText {
+		t.Errorf("published = %v from %q, want 2005-11-27 from the text", a.PublishedAt, a.Provenance["published_at"])
+	}
+}

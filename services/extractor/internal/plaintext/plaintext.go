@@ -46,7 +46,8 @@ type Block struct {
 
 // Document is a plain-text article split into its parts.
 type Document struct {
-	// Title is the first line when it reads as a headline, else "".
+	// Title is the first line when it reads as a headline, or the second
+	// when the first is a date line above one; else "".
 	Title string
 	// Blocks are the paragraphs and headings after the title.
 	Blocks []Block
@@ -66,9 +67,15 @@ func Parse(ctx context.Context, text string) (Document, error) {
 		return Document{}, fmt.Errorf("%w: %d, limit %d", ErrTooManyParagraphs, len(paras), MaxParagraphs)
 	}
 	var doc Document
-	if len(paras) > 1 && isTitle(paras[0]) {
+	switch {
+	case len(paras) > 1 && isTitle(paras[0]):
 		doc.Title = paras[0]
 		paras = paras[1:]
+	case len(paras) > 2 && isDateLine(paras[0]) && isTitle(paras[1]):
+		// A date or time stamp above the headline stays in the text,
+		// first, where the caller reads the date from.
+		doc.Title = paras[1]
+		paras = append(paras[:1:1], paras[2:]...)
 	}
 	doc.Blocks = make([]Block, 0, len(paras))
 	for i, p := range paras {
@@ -172,10 +179,16 @@ func isTitle(p string) bool {
 	if !hasLetter(p) || endsSentence(p, ".,;:") {
 		return false
 	}
-	if _, ok := attribution.ParseDateline(p); ok {
+	if _, ok := attribution.ParseDateline(p); ok || isDateLine(p) {
 		return false
 	}
 	return !attributionOrFurniture(p)
+}
+
+// isDateLine reports whether p is a date or time stamp and nothing else.
+func isDateLine(p string) bool {
+	only, _ := boilerplate.DateOnlyLine(p)
+	return only
 }
 
 // attributionOrFurniture reports whether p is a byline, a credit line or
@@ -193,13 +206,13 @@ func attributionOrFurniture(p string) bool {
 // isHeading reports whether p, followed by next, is a section heading: a
 // short line without terminal punctuation that opens with a capital, digit
 // or quotation mark and comes before a longer paragraph, and that is not a
-// byline, credit or page furniture.
+// date line, byline, credit or page furniture.
 func isHeading(p, next string) bool {
 	n := utf8.RuneCountInString(p)
 	if n > maxHeadingRunes || len(strings.Fields(p)) > maxHeadingWords {
 		return false
 	}
-	if !hasLetter(p) || endsSentence(p, ".,;:!?…") {
+	if !hasLetter(p) || endsSentence(p, ".,;:!?…") || isDateLine(p) {
 		return false
 	}
 	first, _ := utf8.DecodeRuneInString(p)

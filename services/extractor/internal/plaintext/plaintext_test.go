@@ -34,6 +34,29 @@ func TestParse(t *testing.T) {
 			want: []Block{{p, "By Gleb Bryanski and Mark Trevelyan"}, {p, "MOSCOW (Reuters) - Talks were held."}},
 		},
 		{
+			name:      "date line above the headline",
+			text:      "27 November 2005\nQuake Shakes Southern Iran\nAn earthquake hit the island of Qeshm on Sunday.\n",
+			wantTitle: "Quake Shakes Southern Iran",
+			want:      []Block{{p, "27 November 2005"}, {p, "An earthquake hit the island of Qeshm on Sunday."}},
+		},
+		{
+			name:      "time stamp above the headline",
+			text:      "Updated: Monday, December 15th, 2008, 7:35 am EST\nRed Sox Offer Teixeira $200 Million\nThe Boston Red Sox made an offer, a radio host said.\n",
+			wantTitle: "Red Sox Offer Teixeira $200 Million",
+			want:      []Block{{p, "Updated: Monday, December 15th, 2008, 7:35 am EST"}, {p, "The Boston Red Sox made an offer, a radio host said."}},
+		},
+		{
+			name:      "headline with a date is a headline",
+			text:      "Dock Strike Called for March 9\nWorkers at Halden will walk out, the union said.\n",
+			wantTitle: "Dock Strike Called for March 9",
+			want:      []Block{{p, "Workers at Halden will walk out, the union said."}},
+		},
+		{
+			name: "date line over a sentence",
+			text: "March 9, 2026\nThe envoy arrived.\nHe met officials.",
+			want: []Block{{p, "March 9, 2026"}, {p, "The envoy arrived."}, {p, "He met officials."}},
+		},
+		{
 			name: "sentence is not a title",
 			text: "The envoy arrived.\nHe met officials.",
 			want: []Block{{p, "The envoy arrived."}, {p, "He met officials."}},
