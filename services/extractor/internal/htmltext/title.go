@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/textnorm"
 )
@@ -415,9 +417,16 @@ func matchesSite(s, site, host string) bool {
 	return len(n) >= 5 && strings.Contains(label, n) && len(label) <= len(n)+4
 }
 
-// mainLabel returns the longest label of host that is not a common
-// top-level or second-level domain: "dailyplanet" for "dailyplanet.co.uk".
+// mainLabel returns the label of host that names the site: the one before
+// its public suffix ("cnn" for "edition.cnn.com", "dailyplanet" for
+// "news.dailyplanet.co.uk"), or, for a host the public suffix list cannot
+// place, its longest label that is not a common domain word.
 func mainLabel(host string) string {
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		if l, _, ok := strings.Cut(d, "."); ok && l != "" {
+			return alnum(l)
+		}
+	}
 	best := ""
 	for _, l := range strings.Split(host, ".") {
 		switch l {

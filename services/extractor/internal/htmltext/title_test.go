@@ -17,6 +17,9 @@ func TestStripSiteDesk(t *testing.T) {
 		{"a phrase after the site's word is the title's", "Envoy visits Moscow - Time to act", "", "time.com", "Envoy visits Moscow - Time to act"},
 		{"a long suffix is the title's", "Markets rally - BBC Reporters Look At What Comes Next", "", "www.bbc.com", "Markets rally - BBC Reporters Look At What Comes Next"},
 		{"no site word", "Envoy visits Moscow - Putin Meets Witkoff", "", "www.bbc.com", "Envoy visits Moscow - Putin Meets Witkoff"},
+		{"host under a subdomain", "Envoy visits Moscow - CNN", "", "edition.cnn.com", "Envoy visits Moscow"},
+		{"host under a longer subdomain", "Playoff race tightens | Yahoo Sports", "", "sports.yahoo.com", "Playoff race tightens"},
+		{"host under a country suffix", "Envoy visits Moscow - The Daily Planet", "", "news.dailyplanet.co.uk", "Envoy visits Moscow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
