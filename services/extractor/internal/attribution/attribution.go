@@ -107,11 +107,21 @@ func ParseByline(line string) (Byline, bool) {
 	if line == "" || utf8.RuneCountInString(line) > maxBylineRunes || !hasBylineWord(line) {
 		return Byline{}, false
 	}
-	// "By Jane Doe | Updated 3 hours ago": the byline is the part with "By".
+	// "By Jane Doe | Updated 3 hours ago": the byline is the part with "By";
+	// a part that is an agency's name alone ("By Jane Doe | AP") is its
+	// wire.
+	var b Byline
 	if strings.ContainsAny(line, "|•·") {
-		for _, p := range bylineSplit.Split(line, -1) {
+		parts := bylineSplit.Split(line, -1)
+		for i, p := range parts {
 			if bylineRe.MatchString(p) {
 				line = p
+				for _, o := range parts[i+1:] {
+					if w, ok := WireName(strings.TrimSpace(o)); ok {
+						b.Wire = w
+						break
+					}
+				}
 				break
 			}
 		}
@@ -123,7 +133,6 @@ func ParseByline(line string) (Byline, bool) {
 	rest := relTimeTail.ReplaceAllString(m[1], "")
 	rest = strings.TrimSpace(rest)
 	// "By Jane Doe (Reuters)"
-	var b Byline
 	if i := strings.LastIndexByte(rest, '('); i > 0 && strings.HasSuffix(rest, ")") {
 		if w, ok := WireName(rest[i+1 : len(rest)-1]); ok {
 			b.Wire = w
