@@ -2,6 +2,7 @@ package stage_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -279,4 +280,40 @@ func handledSoonAfterReconnect(t *testing.T, js jetstream.JetStream, r *stage.Ru
 	if took := time.Since(back); took > 3*time.Second {
 		t.Errorf("the message published after the reconnect took %v to be handled", took)
 	}
+}
+
+// A handler that ignores its context does not hold the service up for
+// ever: a moment after the drain deadline Run returns, saying so, and the
+// stuck message, no longer heartbeated, is delivered again to another
+// runner once AckWait runs out.
+func TestRunLeavesAHandlerThatIgnoresItsContext(t *testing.T) {
+	js := setup(t)
+	cc, err := events.ConsumerConfig(events.StageExtractor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc.AckWait = time.Second
+	rawDoc(t, js, "stuck")
+	begun := make(chan struct{}, 1)
+	unstick := make(chan struct{})
+	defer close(unstick)
+	stuck := func(context.Context, *stage.Delivery) ([]*nats.Msg, error) {
+		begun <- struct{}{}
+		<-unstick
+		return nil, errors.New("unstuck")
+	}
+	_, cancel, done := started(t, js, stage.Config{Stage: events.StageExtractor, Consumer: &cc, DrainTimeout: 100 * time.Millisecond}, stuck)
+	<-begun
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, stage.ErrHandlersAbandoned) {
+			t.Errorf("Run = %v, want ErrHandlersAbandoned", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return while its handler ignored its context")
+	}
+	r2, stop2 := run(t, js, stage.Config{Consumer: &cc}, echo)
+	waitFor(t, "the abandoned message", func() bool { return r2.Stats().Acked == 1 })
+	stop2()
 }

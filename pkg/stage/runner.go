@@ -233,6 +233,9 @@ func (r *Runner) Run(ctx context.Context) error {
 	}()
 
 	stopped := make(chan struct{})
+	// abandon closes handlerGrace after the drain deadline: handlers still
+	// running then ignore their context, and Run leaves them.
+	abandon := make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -241,6 +244,12 @@ func (r *Runner) Run(ctx context.Context) error {
 				r.log.Warn("drain timed out; unfinished messages will be redelivered")
 				releaseHeld()
 				cancelWork()
+			case <-stopped:
+				return
+			}
+			select {
+			case <-time.After(handlerGrace):
+				close(abandon)
 			case <-stopped:
 			}
 		case <-stopped:
@@ -286,7 +295,20 @@ func (r *Runner) Run(ctx context.Context) error {
 	if ended != nil {
 		releaseHeld()
 	}
-	wg.Wait()
+	handled := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(handled)
+	}()
+	select {
+	case <-handled:
+	case <-abandon:
+		// Their heartbeats stop with Run (deferred above): the server
+		// delivers their messages again once AckWait runs out.
+		close(stopped)
+		r.log.Error("handlers ignore their cancelled context; leaving them", zap.Duration("after", r.cfg.DrainTimeout+handlerGrace))
+		return fmt.Errorf("stopping %s: %w %s after the drain deadline", cc.Durable, ErrHandlersAbandoned, handlerGrace)
+	}
 	close(workersDone)
 	<-returned
 	close(stopped)
@@ -471,6 +493,15 @@ func (p *puller) run(ctx context.Context) error {
 		}
 	}
 }
+
+// handlerGrace is how long Run waits, after the drain deadline cancelled
+// the handlers' context, for handlers that are still running.
+const handlerGrace = 2 * time.Second
+
+// ErrHandlersAbandoned is returned by Run when handlers were still running
+// handlerGrace after the drain deadline: they ignore their context. Run
+// leaves them; their messages are delivered again after AckWait.
+var ErrHandlersAbandoned = errors.New("stage: handlers still running")
 
 // pullRetryMin and pullRetryMax bound the wait after a failed pull request:
 // the first failure waits pullRetryMin, each one after it twice as long.
