@@ -40,9 +40,11 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	cd pkg/stage && $(GO) test -run='^$$' -fuzz=FuzzInboxPrefix -fuzztime=$(FUZZTIME) .
 	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./internal/recording
 	$(GO) test -run='^$$' -fuzz=FuzzTitle -fuzztime=$(FUZZTIME) ./internal/demofeed
+	$(GO) test -run='^$$' -fuzz=FuzzIntersect -fuzztime=$(FUZZTIME) ./internal/cli
 	cd services/sink && $(GO) test -run='^$$' -fuzz=FuzzOpen -fuzztime=$(FUZZTIME) ./internal/jsonl
 	cd services/sink && $(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/filter
 	cd services/deduper && $(GO) test -run='^$$' -fuzz=FuzzVectorize -fuzztime=$(FUZZTIME) ./internal/story
+	cd services/deduper && $(GO) test -run='^$$' -fuzz=FuzzFingerprint -fuzztime=$(FUZZTIME) ./internal/simhash
 	cd services/extractor && for f in $$($(GO) test -list 'Fuzz.*' ./internal/... | grep ^Fuzz); do \
 	  pkg=$$(grep -rl "func $$f(" --include='*_test.go' internal | head -1 | xargs dirname); \
 	  $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done

@@ -19,6 +19,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/wirewatch/wirewatch/pkg/embedded v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/pkg/events v0.0.0-00010101000000-000000000000
+	github.com/wirewatch/wirewatch/pkg/natstest v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/pkg/stage v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/services/deduper v0.0.0-00010101000000-000000000000
 	github.com/wirewatch/wirewatch/services/extractor v0.0.0-00010101000000-000000000000

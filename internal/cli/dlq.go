@@ -64,6 +64,19 @@ func dlqVerb(ctx context.Context, args []string, env Env) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("dlq %s: unexpected arguments %q", sub, fs.Args())
 	}
+	var misplaced []error
+	if sub == "replay" && *asJSON {
+		misplaced = append(misplaced, errors.New("--json applies to list only"))
+	}
+	if sub == "list" && *all {
+		misplaced = append(misplaced, errors.New("--all applies to replay only"))
+	}
+	if sub == "list" && *dry {
+		misplaced = append(misplaced, errors.New("--dry-run applies to replay only"))
+	}
+	if err := errors.Join(misplaced...); err != nil {
+		return fmt.Errorf("dlq %s: %w", sub, err)
+	}
 	if sub == "replay" && !*all && sel.stage == "" && sel.reason == "" && len(sel.ids) == 0 && len(sel.seqs) == 0 && sel.since.IsZero() {
 		return errors.New("dlq replay: choose dead letters with --id, --seq, --stage, --reason or --since, or give --all")
 	}

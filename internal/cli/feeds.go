@@ -91,12 +91,15 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 		enc.SetEscapeHTML(false)
 		for _, f := range feeds {
 			if err := enc.Encode(f); err != nil {
-				return err
+				return fmt.Errorf("feeds list: writing: %w", err)
 			}
 		}
 		return nil
 	}
-	return printFeeds(env, feeds, time.Now())
+	if err := printFeeds(env, feeds, time.Now()); err != nil {
+		return fmt.Errorf("feeds list: writing: %w", err)
+	}
+	return nil
 }
 
 // printFeeds writes the feeds as a table, one line each, and a note under it

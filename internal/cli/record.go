@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/wirewatch/wirewatch/internal/recording"
@@ -23,7 +25,7 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 	url := natsFlag(fs, env)
 	var r streamRange
 	r.register(fs, time.Now)
-	file := fs.String("file", "", "recording `file` to write (replaced if it exists)")
+	file := fs.String("file", "", "recording `file` to write (an existing one is replaced once the recording is complete)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,9 +44,9 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer nc.Close()
-	w, err := recording.Create(*file)
+	w, commit, err := createRecording(*file)
 	if err != nil {
-		return err
+		return fmt.Errorf("record: %w", err)
 	}
 	var prog *progress
 	_, err = r.read(ctx, js, func(total int) {
@@ -62,9 +64,45 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 	if prog != nil {
 		prog.finish()
 	}
-	if err != nil {
+	if err = commit(err); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "recorded %d messages of %s into %s\n", w.Len(), r.stream, *file)
 	return nil
+}
+
+// createRecording opens a recording to write into path. A regular file (or
+// none yet) is written beside path and takes its place only when commit is
+// given no error: a record that fails or is interrupted leaves what was
+// there as it was. Anything else (a pipe, /dev/stdout) is written into.
+// commit returns err, or the error of putting the recording in place.
+func createRecording(path string) (w *recording.Writer, commit func(err error) error, err error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		w, err := recording.Create(path)
+		return w, func(err error) error { return err }, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating %s: %w", path, err)
+	}
+	_ = tmp.Close()
+	// As readable as a file os.Create makes; CreateTemp's is private.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		_ = os.Remove(tmp.Name())
+		return nil, nil, fmt.Errorf("creating %s: %w", path, err)
+	}
+	if w, err = recording.Create(tmp.Name()); err != nil {
+		_ = os.Remove(tmp.Name())
+		return nil, nil, err
+	}
+	return w, func(err error) error {
+		if err == nil {
+			if err = os.Rename(tmp.Name(), path); err == nil {
+				return nil
+			}
+			err = fmt.Errorf("replacing %s: %w", path, err)
+		}
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("%w (%s left as it was)", err, path)
+	}, nil
 }

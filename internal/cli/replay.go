@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,10 +138,9 @@ func replayPayloads(ctx context.Context, env Env, stream string, target replayTa
 		if err := os.MkdirAll(target.dir, 0o755); err != nil {
 			return fmt.Errorf("replay: creating %s: %w", target.dir, err)
 		}
-		name := filepath.Join(target.dir, fmt.Sprintf("replay-%s-%s.jsonl", strings.ToLower(stream), time.Now().UTC().Format("20060102T150405")))
 		var err error
-		if f, err = os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err != nil {
-			return fmt.Errorf("replay: creating %s: %w", name, err)
+		if f, err = newReplayFile(target.dir, stream, time.Now()); err != nil {
+			return err
 		}
 		defer f.Close()
 		out = bufio.NewWriterSize(f, 1<<16)
@@ -170,6 +170,27 @@ func replayPayloads(ctx context.Context, env Env, stream string, target replayTa
 		return fmt.Errorf("replay: %w", err)
 	}
 	return nil
+}
+
+// newReplayFile creates a new file for a replay of stream in dir, named by
+// the stream and the time, with a number after it when a replay in the same
+// second took the name.
+func newReplayFile(dir, stream string, now time.Time) (*os.File, error) {
+	base := fmt.Sprintf("replay-%s-%s", strings.ToLower(stream), now.UTC().Format("20060102T150405"))
+	for i := 1; ; i++ {
+		name := filepath.Join(dir, base+".jsonl")
+		if i > 1 {
+			name = filepath.Join(dir, fmt.Sprintf("%s-%d.jsonl", base, i))
+		}
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if errors.Is(err, fs.ErrExist) && i < 1000 {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("replay: creating %s: %w", name, err)
+		}
+		return f, nil
+	}
 }
 
 // replayThroughPipeline runs the messages through the stages after their

@@ -70,7 +70,10 @@ func (r streamRange) check() []error {
 // consumer opens an ordered consumer at the start of the range and
 // estimates how many messages the range holds.
 func (r streamRange) consumer(ctx context.Context, js jetstream.JetStream) (jetstream.Consumer, int, error) {
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	// A reset (after a lost connection, or a gap) gives up after a few
+	// attempts: the default retries for ever, and a read then hangs when the
+	// server is gone.
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, MaxResetAttempts: 3}
 	if r.subject != "" {
 		cfg.FilterSubjects = []string{r.subject}
 	}
@@ -115,8 +118,11 @@ func (r streamRange) read(ctx context.Context, js jetstream.JetStream, start fun
 	if total == 0 {
 		return 0, nil
 	}
-	n := 0
+	n, idle := 0, 0
 	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		batch, err := c.Fetch(256, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
 			return n, fmt.Errorf("reading stream %s: %w", r.stream, err)
@@ -124,6 +130,9 @@ func (r streamRange) read(ctx context.Context, js jetstream.JetStream, start fun
 		got := 0
 		for m := range batch.Messages() {
 			got++
+			if err := ctx.Err(); err != nil {
+				return n, err
+			}
 			meta, err := m.Metadata()
 			if err != nil {
 				return n, fmt.Errorf("reading stream %s: %w", r.stream, err)
@@ -144,8 +153,25 @@ func (r streamRange) read(ctx context.Context, js jetstream.JetStream, start fun
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
 			return n, fmt.Errorf("reading stream %s: %w", r.stream, err)
 		}
-		if got == 0 {
-			return n, ctx.Err() // the rest of the range is gone
+		if got > 0 {
+			idle = 0
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		// Nothing came. Either the rest of the range is gone (deleted or
+		// purged since the read began), or the server is slow or away: only
+		// the server can tell which.
+		info, err := c.Info(ctx)
+		if err != nil {
+			return n, fmt.Errorf("reading stream %s after message %d: %w", r.stream, n, err)
+		}
+		if info.NumPending == 0 {
+			return n, nil
+		}
+		if idle++; idle >= 5 {
+			return n, fmt.Errorf("reading stream %s: %d messages pending but none delivered for %s", r.stream, info.NumPending, 5*2*time.Second)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(fs.Output(), "Usage: wirewatch tail [SUBJECT] [--json] [--nats URL]\n\n"+
 			"Prints the events stored on SUBJECT (default news.>, wildcards allowed) as they arrive,\n"+
 			"one readable line each, or with --json the events themselves as JSON Lines. A subject\n"+
-			"no stream stores is listened to as it is published.\n\n")
+			"no stream stores is listened to as it is published (--since does not apply to it).\n\n")
 		fs.PrintDefaults()
 	}
 	url := natsFlag(fs, env)
@@ -60,6 +60,24 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 	var mu sync.Mutex
 	n := 0
 	var writeErr error
+	// A connection lost for good (the server gone past the reconnect
+	// attempts) ends the tail with an error: nothing more can arrive.
+	lost := func(nc *nats.Conn) {
+		mu.Lock()
+		defer mu.Unlock()
+		if ctx.Err() != nil {
+			return
+		}
+		writeErr = fmt.Errorf("connection to nats at %s closed", *url)
+		if err := nc.LastError(); err != nil {
+			writeErr = fmt.Errorf("%w: %w", writeErr, err)
+		}
+		stop()
+	}
+	nc.SetClosedHandler(lost)
+	if nc.IsClosed() {
+		lost(nc)
+	}
 	show := func(subject string, h nats.Header, data []byte) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -82,6 +100,9 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("tail: %w", err)
 	}
+	if len(sources) == 0 && !since.IsZero() {
+		return fmt.Errorf("tail: --since shows what streams stored, and no stream stores %s", subject)
+	}
 	if len(sources) == 0 {
 		// No stream stores the subject: listen to what is published.
 		sub, err := nc.Subscribe(subject, func(m *nats.Msg) { show(m.Subject, m.Header, m.Data) })
@@ -97,7 +118,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 		if ctx.Err() != nil {
 			break // --count reached already
 		}
-		cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{src.filter}, DeliverPolicy: jetstream.DeliverNewPolicy}
+		cfg := jetstream.OrderedConsumerConfig{FilterSubjects: src.filters, DeliverPolicy: jetstream.DeliverNewPolicy}
 		if !since.IsZero() {
 			cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &since
 		}
@@ -120,25 +141,29 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// tailSource is a stream to read and the filter to read it with.
-type tailSource struct{ stream, filter string }
+// tailSource is a stream to read and the filters to read it with.
+type tailSource struct {
+	stream  string
+	filters []string
+}
 
-// tailSources finds the streams that store messages on subject: only what a
-// stream stored is shown, not publishes it dropped as duplicates.
+// tailSources finds the streams that store messages on subject, each with
+// the part of subject it stores: only what a stream stored is shown, not
+// publishes it dropped as duplicates.
 func tailSources(ctx context.Context, js jetstream.JetStream, subject string) ([]tailSource, error) {
 	var out []tailSource
 	streams := js.ListStreams(ctx)
 	for info := range streams.Info() {
+		// A stream's subjects do not overlap, so neither do their parts of
+		// subject: one consumer can filter on all of them.
+		var filters []string
 		for _, ss := range info.Config.Subjects {
-			switch {
-			case subsetOf(ss, subject):
-				out = append(out, tailSource{info.Config.Name, ss})
-			case subsetOf(subject, ss):
-				out = append(out, tailSource{info.Config.Name, subject})
-			default:
-				continue
+			if f, ok := intersect(ss, subject); ok {
+				filters = append(filters, f)
 			}
-			break
+		}
+		if len(filters) > 0 {
+			out = append(out, tailSource{info.Config.Name, filters})
 		}
 	}
 	if err := streams.Err(); err != nil {
@@ -147,25 +172,35 @@ func tailSources(ctx context.Context, js jetstream.JetStream, subject string) ([
 	return out, nil
 }
 
-// subsetOf reports whether every subject matched by a is matched by b.
-func subsetOf(a, b string) bool {
+// intersect returns the subject pattern that matches what both a and b
+// match, if they match anything in common.
+func intersect(a, b string) (string, bool) {
 	at, bt := strings.Split(a, "."), strings.Split(b, ".")
-	for i, t := range bt {
-		if t == ">" {
-			return i < len(at)
-		}
-		if i >= len(at) {
-			return false
-		}
+	var out []string
+	for i := 0; ; i++ {
 		switch {
-		case at[i] == ">":
-			return false
-		case t == "*" || t == at[i]:
+		case i == len(at) && i == len(bt):
+			return strings.Join(out, "."), true
+		case i < len(at) && at[i] == ">":
+			if i == len(bt) {
+				return "", false
+			}
+			return strings.Join(append(out, bt[i:]...), "."), true
+		case i < len(bt) && bt[i] == ">":
+			if i == len(at) {
+				return "", false
+			}
+			return strings.Join(append(out, at[i:]...), "."), true
+		case i == len(at) || i == len(bt):
+			return "", false
+		case at[i] == "*":
+			out = append(out, bt[i])
+		case bt[i] == "*" || bt[i] == at[i]:
+			out = append(out, at[i])
 		default:
-			return false
+			return "", false
 		}
 	}
-	return len(at) == len(bt)
 }
 
 // parseInterspersed parses flags that may come before, between or after

@@ -124,6 +124,11 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	err = stage.EnsureStreams(sctx, js, cfg.Streams)
 	cancel()
+	if err != nil && !nc.IsConnected() {
+		// Waited for a server that never answered: say so, rather than
+		// only that a stream could not be made in time.
+		return Summary{}, fmt.Errorf("nats at %s not reachable: %w", cfg.NATSURL, err)
+	}
 	if err != nil {
 		return Summary{}, err
 	}
@@ -141,7 +146,7 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	ded, err := deduper.New(js, deduper.Config{Ops: cfg.Ops}, log)
+	ded, err := deduper.New(js, deduper.Config{StreamReplicas: cfg.Streams.Replicas, Ops: cfg.Ops}, log)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -158,50 +163,91 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 		return Summary{}, err
 	}
 
-	// Each stage gets its own context so shutdown can go stage by stage.
-	type running struct {
-		name   string
-		cancel context.CancelFunc
-		done   chan error
-	}
-	var stages []running
-	for _, s := range []struct {
-		name string
-		run  func(context.Context) error
-	}{{"sink", snk.Run}, {"deduper", ded.Run}, {"extractor", ext.Run}} {
-		sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan error, 1)
-		go func() { done <- s.run(sctx) }()
-		stages = append(stages, running{s.name, cancel, done})
-	}
-	stopAll := func() error {
-		var errs []error
-		// Upstream first, so each stage drains what the one before it sent.
-		for i := len(stages) - 1; i >= 0; i-- {
-			stages[i].cancel()
-			// A stage stopped while still starting (a run with nothing new
-			// ends at once) reports the cancellation: not a failure.
-			if err := <-stages[i].done; err != nil && !errors.Is(err, context.Canceled) {
-				errs = append(errs, fmt.Errorf("%s: %w", stages[i].name, err))
-			}
-		}
-		return errors.Join(errs...)
-	}
+	// A stage that fails ends the run (fail cancels runCtx with its error):
+	// the fetcher stops, and the wait for a --once run ends at once.
+	runCtx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	stages := startStages(ctx, []service{{"sink", snk.Run}, {"deduper", ded.Run}, {"extractor", ext.Run}}, fail)
 
-	runErr := fet.Run(ctx)
+	runErr := fet.Run(runCtx)
 	if runErr == nil && cfg.Once {
 		tr.fetchDone()
-		runErr = waitStages(ctx, js, tr, pipelineStages, "the pipeline", cfg.Timeout)
+		runErr = waitStages(runCtx, js, tr, pipelineStages, "the pipeline", cfg.Timeout)
 		if errors.Is(runErr, context.Canceled) {
 			runErr = nil // interrupted while waiting: stop as usual
 		}
 	}
-	if err := stopAll(); err != nil && runErr == nil {
+	if err := stageFailure(ctx, runCtx); err != nil {
+		runErr = err
+	}
+	if err := stopStages(stages); err != nil && runErr == nil {
 		runErr = err
 	}
 	sum := tr.summary()
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, runErr
+}
+
+// service is a stage to run: its name and its Run.
+type service struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runningStage is a started service.
+type runningStage struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startStages starts the services in the order given, each under a context
+// of its own that outlives ctx, so that shutdown can go stage by stage. A
+// stage that stops before it is asked to (it could not start, or its
+// consumer went away) calls fail with its error: the run must not go on
+// without it.
+func startStages(ctx context.Context, services []service, fail context.CancelCauseFunc) []runningStage {
+	var out []runningStage
+	for _, s := range services {
+		sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan error, 1)
+		go func() {
+			err := s.run(sctx)
+			if sctx.Err() == nil {
+				if err == nil {
+					err = errors.New("stopped by itself")
+				}
+				fail(fmt.Errorf("%s: %w", s.name, err))
+			}
+			done <- err
+		}()
+		out = append(out, runningStage{s.name, cancel, done})
+	}
+	return out
+}
+
+// stopStages stops the stages, the last started first, each after the one
+// before it has drained what it held, and returns their errors. A stage
+// stopped while still starting (a run with nothing new ends at once)
+// reports the cancellation: not a failure.
+func stopStages(stages []runningStage) error {
+	var errs []error
+	for i := len(stages) - 1; i >= 0; i-- {
+		stages[i].cancel()
+		if err := <-stages[i].done; err != nil && !errors.Is(err, context.Canceled) {
+			errs = append(errs, fmt.Errorf("%s: %w", stages[i].name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// stageFailure is the error of the stage that ended the run, if one did:
+// runCtx, derived from ctx, was cancelled while ctx was not.
+func stageFailure(ctx, runCtx context.Context) error {
+	if ctx.Err() != nil || runCtx.Err() == nil {
+		return nil
+	}
+	return context.Cause(runCtx)
 }
 
 // connect starts the embedded server, or connects to cfg.NATSURL. shutdown
@@ -211,6 +257,9 @@ func connect(cfg Config, log *zap.Logger) (*nats.Conn, func(), error) {
 		nc, err := stage.Connect(cfg.NATSURL, "wirewatch", log)
 		if err != nil {
 			return nil, nil, err
+		}
+		if !nc.IsConnected() {
+			log.Warn("nats not reachable yet; waiting for it", zap.String("url", cfg.NATSURL))
 		}
 		return nc, func() { drain(nc) }, nil
 	}

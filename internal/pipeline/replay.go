@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,10 +84,18 @@ type Source func(ctx context.Context, publish func(recording.Record) error) erro
 // so that the deduper sees the articles in the order of the recording and a
 // replay is deterministic.
 func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) (Summary, error) {
-	start := time.Now()
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
 	}
+	sum, err := replay(ctx, cfg, src, log)
+	if err != nil {
+		err = fmt.Errorf("replay of %s: %w", cfg.Stream, err)
+	}
+	return sum, err
+}
+
+func replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) (Summary, error) {
+	start := time.Now()
 	stages, _ := stagesAfter(cfg.Stream)
 	srv, err := embedded.Start(embedded.Options{StoreDir: filepath.Join(cfg.DataDir, "jetstream")})
 	if err != nil {
@@ -115,10 +124,6 @@ func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) 
 	}
 	defer stopDLQ()
 
-	type service struct {
-		name string
-		run  func(context.Context) error
-	}
 	var services []service
 	for _, s := range stages {
 		switch s {
@@ -142,37 +147,19 @@ func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) 
 			services = append(services, service{"extractor", ext.Run})
 		}
 	}
-	type running struct {
-		name   string
-		cancel context.CancelFunc
-		done   chan error
-	}
-	var runs []running
-	// Downstream first, as in Run, and stopped upstream first.
-	for i := len(services) - 1; i >= 0; i-- {
-		s := services[i]
-		sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan error, 1)
-		go func() { done <- s.run(sctx) }()
-		runs = append(runs, running{s.name, cancel, done})
-	}
-	stopAll := func() error {
-		var errs []error
-		for i := len(runs) - 1; i >= 0; i-- {
-			runs[i].cancel()
-			if err := <-runs[i].done; err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", runs[i].name, err))
-			}
-		}
-		return errors.Join(errs...)
-	}
+	// Downstream first, as in Run, and stopped upstream first. A stage that
+	// fails ends the replay (fail cancels runCtx with its error).
+	slices.Reverse(services)
+	runCtx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	running := startStages(ctx, services, fail)
 
 	stopProgress := reportProgress(tr, cfg.Progress)
 	pub := stage.NewPublisher(js, 10*time.Second, 5)
-	runErr := src(ctx, func(r recording.Record) error {
+	runErr := src(runCtx, func(r recording.Record) error {
 		m := r.Msg()
 		m.Subject = retarget(cfg.Stream, r.Subject)
-		dup, err := pub.Publish(ctx, m)
+		dup, err := pub.Publish(runCtx, m)
 		if err != nil {
 			return err
 		}
@@ -181,10 +168,13 @@ func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) 
 	})
 	if runErr == nil {
 		tr.fetchDone()
-		runErr = waitStages(ctx, js, tr, stages, "the replay", cfg.Timeout)
+		runErr = waitStages(runCtx, js, tr, stages, "the replay", cfg.Timeout)
+	}
+	if err := stageFailure(ctx, runCtx); err != nil {
+		runErr = err
 	}
 	stopProgress()
-	if err := stopAll(); err != nil && runErr == nil {
+	if err := stopStages(running); err != nil && runErr == nil {
 		runErr = err
 	}
 	sum := tr.summary()

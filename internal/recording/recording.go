@@ -96,10 +96,11 @@ func (w *Writer) Write(r Record) error {
 // Len is the number of records written.
 func (w *Writer) Len() int { return w.n }
 
-// Close flushes, fsyncs and closes the file.
+// Close flushes, fsyncs and closes the file. A recording written into a
+// pipe or a terminal (/dev/stdout) has nothing to fsync.
 func (w *Writer) Close() error {
 	err := w.bw.Flush()
-	if err == nil {
+	if st, serr := w.f.Stat(); err == nil && serr == nil && st.Mode().IsRegular() {
 		err = w.f.Sync()
 	}
 	if cerr := w.f.Close(); err == nil {

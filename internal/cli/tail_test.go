@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIntersect(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want string // "" for none
+	}{
+		{"news.raw.>", "news.>", "news.raw.>"},
+		{"news.>", "news.raw.>", "news.raw.>"},
+		{"news.article.>", "news.*.en", "news.article.en"},
+		{"news.*.en", "news.article.>", "news.article.en"},
+		{"news.article.>", "news.article.en", "news.article.en"},
+		{"news.article.>", "news.article", ""},
+		{"news.article.>", "news.cluster.>", ""},
+		{"news.*", "news.article.en", ""},
+		{"news.*", "*.raw", "news.raw"},
+		{">", "a.b", "a.b"},
+		{"a.b", "a.b", "a.b"},
+		{"a.b", "a.c", ""},
+		{"a.*.>", "*.b.c", "a.b.c"},
+	}
+	for _, tt := range tests {
+		got, ok := intersect(tt.a, tt.b)
+		if ok != (tt.want != "") || got != tt.want {
+			t.Errorf("intersect(%q, %q) = %q, %v; want %q", tt.a, tt.b, got, ok, tt.want)
+		}
+	}
+}
+
+// validSubject reports whether s is a subject or a pattern NATS accepts:
+// non-empty tokens without spaces, '>' only as the last.
+func validSubject(s string) bool {
+	toks := strings.Split(s, ".")
+	for i, tok := range toks {
+		if tok == "" || strings.ContainsAny(tok, " \t\r\n") || (tok == ">" && i != len(toks)-1) ||
+			(len(tok) > 1 && strings.ContainsAny(tok, "*>")) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzIntersect: intersect never panics, on any input; on valid subjects
+// it is symmetric, and what it returns lies within both.
+func FuzzIntersect(f *testing.F) {
+	for _, s := range [][2]string{{"news.raw.>", "news.>"}, {"news.article.>", "news.*.en"}, {"*.b", "a.*"}, {">", "a"}, {"a..b", "a.>"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		got, ok := intersect(a, b)
+		if !validSubject(a) || !validSubject(b) {
+			return
+		}
+		back, okBack := intersect(b, a)
+		if ok != okBack || got != back {
+			t.Fatalf("intersect(%q, %q) = %q, %v but intersect(%q, %q) = %q, %v", a, b, got, ok, b, a, back, okBack)
+		}
+		if !ok {
+			return
+		}
+		for _, s := range []string{a, b} {
+			if in, ok := intersect(got, s); !ok || in != got {
+				t.Fatalf("intersect(%q, %q) = %q, which is not within %q (%q, %v)", a, b, got, s, in, ok)
+			}
+		}
+	})
+}
