@@ -132,6 +132,8 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	fs.StringVar(&cfg.OutDir, "out", envOr(env.Getenv, "WIREWATCH_OUT", "./out"), "output `directory` for the JSONL files (env WIREWATCH_OUT)")
 	fs.StringVar(&cfg.DataDir, "data", envOr(env.Getenv, "WIREWATCH_DATA", "./.wirewatch"), "`directory` of the embedded server's store (env WIREWATCH_DATA)")
 	fs.StringVar(&cfg.NATSURL, "nats", env.Getenv("WIREWATCH_NATS_URL"), "use the NATS server at `url` instead of an embedded one (env WIREWATCH_NATS_URL)")
+	var natsAuth stage.NATSFlags
+	natsAuth.RegisterAuth(fs, env.Getenv)
 	fs.StringVar(&cfg.Listen, "listen", env.Getenv("WIREWATCH_LISTEN"), "let clients connect to the embedded server at `host:port`, e.g. 127.0.0.1:4222 (env WIREWATCH_LISTEN)")
 	cfg.Sink.RegisterFlags(fs, env.Getenv)
 	cfg.Sink.Stdout = env.Stdout
@@ -148,6 +150,20 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	cfg.Inputs = in
 	cfg.Feeds = feeds
 	cfg.AllowHosts = allowHosts
+	if natsAuth.Auth() {
+		if cfg.NATSURL == "" {
+			return errors.New("run: the NATS credential and TLS flags apply with --nats only")
+		}
+		natsAuth.NATSURL = cfg.NATSURL
+		if err := natsAuth.Validate(); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		opts, err := natsAuth.NATSOptions()
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		cfg.NATSOptions = opts
+	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = fetcher.UserAgent(Version, *contact)
 	}

@@ -48,7 +48,7 @@ func dlqVerb(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("dlq "+sub, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), dlqUsage+"\n"); fs.PrintDefaults() }
-	url := natsFlag(fs, env)
+	natsOpts := natsFlags(fs, env)
 	var sel dlqSelector
 	fs.StringVar(&sel.stage, "stage", "", "only dead letters of `stage` (fetcher, extractor, deduper, sink)")
 	fs.StringVar(&sel.reason, "reason", "", "only dead letters with `reason` (decode, invalid, max_deliveries, panic, read, too_large, rejected)")
@@ -80,7 +80,7 @@ func dlqVerb(ctx context.Context, args []string, env Env) error {
 	if sub == "replay" && !*all && sel.stage == "" && sel.reason == "" && len(sel.ids) == 0 && len(sel.seqs) == 0 && sel.since.IsZero() {
 		return errors.New("dlq replay: choose dead letters with --id, --seq, --stage, --reason or --since, or give --all")
 	}
-	nc, js, err := connect(*url, "wirewatch-dlq")
+	nc, js, err := connect(natsOpts, "wirewatch-dlq")
 	if err != nil {
 		return err
 	}

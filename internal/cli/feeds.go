@@ -39,7 +39,7 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("feeds "+sub, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), feedsUsage+"\n"); fs.PrintDefaults() }
-	url := natsFlag(fs, env)
+	natsOpts := natsFlags(fs, env)
 	asJSON := fs.Bool("json", false, "list: print each feed as a JSON line (its health report and whether it is listed)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -52,7 +52,7 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 	case sub != "list" && *asJSON:
 		return fmt.Errorf("feeds %s: --json applies to list only", sub)
 	}
-	nc, js, err := connect(*url, "wirewatch-feeds")
+	nc, js, err := connect(natsOpts, "wirewatch-feeds")
 	if err != nil {
 		return err
 	}

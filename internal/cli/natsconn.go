@@ -10,24 +10,32 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
-// defaultNATSURL is where the tool verbs look for a server: the address
-// `wirewatch run --listen 127.0.0.1:4222` serves on.
-const defaultNATSURL = "nats://127.0.0.1:4222"
-
-// natsFlag adds --nats to fs.
-func natsFlag(fs *flag.FlagSet, env Env) *string {
-	return fs.String("nats", envOr(env.Getenv, "WIREWATCH_NATS_URL", defaultNATSURL),
-		"NATS server `url`: an external server, or one started by 'wirewatch run --listen' (env WIREWATCH_NATS_URL)")
+// natsFlags adds the NATS flags the services have to fs: --nats, and the
+// credentials, TLS files and inbox prefix a secured server asks for.
+func natsFlags(fs *flag.FlagSet, env Env) *stage.NATSFlags {
+	var n stage.NATSFlags
+	n.Register(fs, env.Getenv)
+	return &n
 }
 
 // connect opens a connection for a tool verb: it fails fast when no server
 // answers, instead of retrying as a service does.
-func connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
-	nc, err := nats.Connect(url, nats.Name(name), nats.Timeout(5*time.Second), nats.MaxReconnects(3))
+func connect(n *stage.NATSFlags, name string) (*nats.Conn, jetstream.JetStream, error) {
+	if err := n.Validate(); err != nil {
+		return nil, nil, err
+	}
+	opts, err := n.NATSOptions()
 	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to nats at %s: %w", url, err)
+		return nil, nil, err
+	}
+	opts = append([]nats.Option{nats.Name(name), nats.Timeout(5 * time.Second), nats.MaxReconnects(3)}, opts...)
+	nc, err := nats.Connect(n.NATSURL, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connecting to nats at %s: %w", n.NATSURL, err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -22,7 +22,7 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 			"Replay it with 'wirewatch replay --file FILE'.\n\n")
 		fs.PrintDefaults()
 	}
-	url := natsFlag(fs, env)
+	natsOpts := natsFlags(fs, env)
 	var r streamRange
 	r.register(fs, time.Now)
 	file := fs.String("file", "", "recording `file` to write (an existing one is replaced once the recording is complete)")
@@ -39,7 +39,7 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
-	nc, js, err := connect(*url, "wirewatch-record")
+	nc, js, err := connect(natsOpts, "wirewatch-record")
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func replayVerb(ctx context.Context, args []string, env Env) error {
 			"                server of its own, into JSONL files in DIR: the originals are not touched.\n\n")
 		fs.PrintDefaults()
 	}
-	url := natsFlag(fs, env)
+	natsOpts := natsFlags(fs, env)
 	var r streamRange
 	r.register(fs, time.Now)
 	file := fs.String("file", "", "replay the recording `file` instead of a stream")
@@ -110,7 +110,7 @@ func replayVerb(ctx context.Context, args []string, env Env) error {
 			return recording.ReadFile(*file, fn)
 		}
 	} else {
-		nc, js, err := connect(*url, "wirewatch-replay")
+		nc, js, err := connect(natsOpts, "wirewatch-replay")
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/internal/recording"
 	"github.com/wirewatch/wirewatch/pkg/embedded"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // rangeServer starts a JetStream server on a loopback port with a stream S
@@ -23,7 +24,7 @@ func rangeServer(t *testing.T, n int) (*server.Server, jetstream.JetStream) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, js, err := connect(srv.ClientURL(), t.Name())
+	nc, js, err := connect(&stage.NATSFlags{NATSURL: srv.ClientURL()}, t.Name())
 	if err != nil {
 		t.Fatal(err)
 	}

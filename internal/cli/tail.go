@@ -29,7 +29,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 			"no stream stores is listened to as it is published (--since does not apply to it).\n\n")
 		fs.PrintDefaults()
 	}
-	url := natsFlag(fs, env)
+	natsOpts := natsFlags(fs, env)
 	asJSON := fs.Bool("json", false, "print each event's JSON, one per line")
 	count := fs.Int("count", 0, "exit after `n` events (0: until interrupted)")
 	var since time.Time
@@ -49,7 +49,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 	if *count < 0 {
 		return errors.New("tail: --count is negative")
 	}
-	nc, js, err := connect(*url, "wirewatch-tail")
+	nc, js, err := connect(natsOpts, "wirewatch-tail")
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 		if ctx.Err() != nil {
 			return
 		}
-		writeErr = fmt.Errorf("connection to nats at %s closed", *url)
+		writeErr = fmt.Errorf("connection to nats at %s closed", natsOpts.NATSURL)
 		if err := nc.LastError(); err != nil {
 			writeErr = fmt.Errorf("%w: %w", writeErr, err)
 		}

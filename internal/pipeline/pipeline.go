@@ -51,6 +51,9 @@ type Config struct {
 	DataDir string
 	// NATSURL connects to an external NATS server instead of embedding one.
 	NATSURL string
+	// NATSOptions are the options of the connection to NATSURL:
+	// credentials, TLS (stage.NATSFlags.NATSOptions).
+	NATSOptions []nats.Option
 	// Listen makes the embedded server accept clients on host:port, so
 	// that other programs can subscribe. Empty: in-process only.
 	Listen string
@@ -254,7 +257,7 @@ func stageFailure(ctx, runCtx context.Context) error {
 // drains the connection and stops the server.
 func connect(cfg Config, log *zap.Logger) (*nats.Conn, func(), error) {
 	if cfg.NATSURL != "" {
-		nc, err := stage.Connect(cfg.NATSURL, "wirewatch", log)
+		nc, err := stage.Connect(cfg.NATSURL, "wirewatch", log, cfg.NATSOptions...)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -5,12 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
@@ -19,23 +16,8 @@ import (
 
 // Common is the configuration every service command shares.
 type Common struct {
-	// NATSURL is the server (or comma-separated servers) to connect to.
-	NATSURL string
-	// NATSCreds is a .creds file (user JWT and nkey seed) to authenticate
-	// with.
-	NATSCreds string
-	// NATSUser and NATSPassword authenticate with a user and password;
-	// NATSPasswordFile holds the password instead (read at start, trimmed).
-	NATSUser, NATSPassword, NATSPasswordFile string
-	// NATSNKeySeedFile holds an nkey seed to authenticate with.
-	NATSNKeySeedFile string
-	// NATSTLSCA is a PEM file of the CAs the server's certificate is
-	// checked against; NATSTLSCert and NATSTLSKey are the client's
-	// certificate and key for servers that verify clients.
-	NATSTLSCA, NATSTLSCert, NATSTLSKey string
-	// NATSInboxPrefix is the subject prefix replies to the service come
-	// on. Empty: InboxPrefix of the service's name ("_INBOX_extractor").
-	NATSInboxPrefix string
+	// NATSFlags say how to reach and authenticate to NATS.
+	NATSFlags
 	// CreateStreams creates or updates every wirewatch stream at start.
 	// Without it the service only checks that the streams it needs exist,
 	// for accounts that may not manage streams.
@@ -64,16 +46,7 @@ const DefaultHTTPAddr = ":8080"
 // environment variables read through getenv.
 func (c *Common) Register(fs *flag.FlagSet, getenv func(string) string) {
 	c.envErrs = nil
-	fs.StringVar(&c.NATSURL, "nats", envOr(getenv, "WIREWATCH_NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s) `url` (env WIREWATCH_NATS_URL)")
-	fs.StringVar(&c.NATSCreds, "nats-creds", getenv("WIREWATCH_NATS_CREDS"), "NATS credentials `file` (.creds: user JWT and nkey seed) (env WIREWATCH_NATS_CREDS)")
-	fs.StringVar(&c.NATSUser, "nats-user", getenv("WIREWATCH_NATS_USER"), "NATS user `name` (env WIREWATCH_NATS_USER)")
-	fs.StringVar(&c.NATSPassword, "nats-password", getenv("WIREWATCH_NATS_PASSWORD"), "NATS password; prefer the env var or --nats-password-file (env WIREWATCH_NATS_PASSWORD)")
-	fs.StringVar(&c.NATSPasswordFile, "nats-password-file", getenv("WIREWATCH_NATS_PASSWORD_FILE"), "`file` holding the NATS password, read at start (env WIREWATCH_NATS_PASSWORD_FILE)")
-	fs.StringVar(&c.NATSNKeySeedFile, "nats-nkey-seed-file", getenv("WIREWATCH_NATS_NKEY_SEED_FILE"), "`file` holding an nkey seed to authenticate with (env WIREWATCH_NATS_NKEY_SEED_FILE)")
-	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", getenv("WIREWATCH_NATS_TLS_CA"), "PEM `file` of the CAs that sign the NATS server's certificate (env WIREWATCH_NATS_TLS_CA)")
-	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", getenv("WIREWATCH_NATS_TLS_CERT"), "client certificate PEM `file` for NATS (env WIREWATCH_NATS_TLS_CERT)")
-	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", getenv("WIREWATCH_NATS_TLS_KEY"), "client key PEM `file` for NATS (env WIREWATCH_NATS_TLS_KEY)")
-	fs.StringVar(&c.NATSInboxPrefix, "nats-inbox-prefix", getenv("WIREWATCH_NATS_INBOX_PREFIX"), "subject `prefix` of the replies to this service, which its NATS permissions must let it subscribe to (default _INBOX_<service>) (env WIREWATCH_NATS_INBOX_PREFIX)")
+	c.NATSFlags.Register(fs, getenv)
 	create := true
 	if v := getenv("WIREWATCH_CREATE_STREAMS"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -98,8 +71,8 @@ func (c *Common) Register(fs *flag.FlagSet, getenv func(string) string) {
 // Validate reports every problem with c at once.
 func (c Common) Validate() error {
 	errs := append([]error(nil), c.envErrs...)
-	if c.NATSURL == "" {
-		errs = append(errs, errors.New("--nats is empty"))
+	if err := c.NATSFlags.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := zapcore.ParseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("--log-level: %w", err))
@@ -115,90 +88,7 @@ func (c Common) Validate() error {
 			errs = append(errs, fmt.Errorf("--http-addr: %w", err))
 		}
 	}
-	if c.NATSInboxPrefix != "" {
-		if err := CheckInboxPrefix(c.NATSInboxPrefix); err != nil {
-			errs = append(errs, fmt.Errorf("--nats-inbox-prefix: %w", err))
-		}
-	}
-	errs = append(errs, c.authProblems()...)
 	return errors.Join(errs...)
-}
-
-// authProblems reports conflicting or missing NATS credentials and TLS
-// files.
-func (c Common) authProblems() []error {
-	var errs []error
-	methods := 0
-	for _, set := range []bool{c.NATSCreds != "", c.NATSUser != "", c.NATSNKeySeedFile != ""} {
-		if set {
-			methods++
-		}
-	}
-	if methods > 1 {
-		errs = append(errs, errors.New("give only one of --nats-creds, --nats-user and --nats-nkey-seed-file"))
-	}
-	switch {
-	case c.NATSPassword != "" && c.NATSPasswordFile != "":
-		errs = append(errs, errors.New("give only one of --nats-password and --nats-password-file"))
-	case c.NATSUser != "" && c.NATSPassword == "" && c.NATSPasswordFile == "":
-		errs = append(errs, errors.New("--nats-user needs --nats-password or --nats-password-file"))
-	case c.NATSUser == "" && (c.NATSPassword != "" || c.NATSPasswordFile != ""):
-		errs = append(errs, errors.New("a NATS password needs --nats-user"))
-	}
-	if (c.NATSTLSCert == "") != (c.NATSTLSKey == "") {
-		errs = append(errs, errors.New("--nats-tls-cert and --nats-tls-key go together"))
-	}
-	for _, f := range []struct{ flag, path string }{
-		{"--nats-creds", c.NATSCreds}, {"--nats-password-file", c.NATSPasswordFile},
-		{"--nats-nkey-seed-file", c.NATSNKeySeedFile}, {"--nats-tls-ca", c.NATSTLSCA},
-		{"--nats-tls-cert", c.NATSTLSCert}, {"--nats-tls-key", c.NATSTLSKey},
-	} {
-		if f.path == "" {
-			continue
-		}
-		if _, err := os.Stat(f.path); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f.flag, err))
-		}
-	}
-	return errs
-}
-
-// NATSOptions are the connection options c asks for: credentials, TLS and
-// an inbox prefix other than the service's own. It reads the password file.
-func (c Common) NATSOptions() ([]nats.Option, error) {
-	var opts []nats.Option
-	if c.NATSInboxPrefix != "" {
-		opts = append(opts, nats.CustomInboxPrefix(c.NATSInboxPrefix))
-	}
-	switch {
-	case c.NATSCreds != "":
-		opts = append(opts, nats.UserCredentials(c.NATSCreds))
-	case c.NATSNKeySeedFile != "":
-		o, err := nats.NkeyOptionFromSeed(c.NATSNKeySeedFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading the nkey seed %s: %w", c.NATSNKeySeedFile, err)
-		}
-		opts = append(opts, o)
-	case c.NATSUser != "":
-		password := c.NATSPassword
-		if c.NATSPasswordFile != "" {
-			b, err := os.ReadFile(c.NATSPasswordFile)
-			if err != nil {
-				return nil, fmt.Errorf("reading the NATS password: %w", err)
-			}
-			if password = strings.TrimSpace(string(b)); password == "" {
-				return nil, fmt.Errorf("reading the NATS password: %s is empty", c.NATSPasswordFile)
-			}
-		}
-		opts = append(opts, nats.UserInfo(c.NATSUser, password))
-	}
-	if c.NATSTLSCA != "" {
-		opts = append(opts, nats.RootCAs(c.NATSTLSCA))
-	}
-	if c.NATSTLSCert != "" {
-		opts = append(opts, nats.ClientCert(c.NATSTLSCert, c.NATSTLSKey))
-	}
-	return opts, nil
 }
 
 // Logger builds the service's logger.

@@ -192,7 +192,7 @@ type Model struct {
 	prevDocs float64
 	gen      int64
 	aged     bool // gen is set
-	text map[uint32]string
+	text     map[uint32]string
 	// boost is the weight of a term by the place of its sentence.
 	boost [16]float64
 	// Buffers reused from one document to the next.
