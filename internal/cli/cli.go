@@ -20,6 +20,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/extractor"
 	"github.com/wirewatch/wirewatch/services/fetcher"
+	"github.com/wirewatch/wirewatch/services/sink"
 )
 
 // Env is what a verb may use of the world: its output streams and the
@@ -191,10 +192,18 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if *jsonSummary {
-		return json.NewEncoder(env.Stdout).Encode(sum)
+	// Articles delivered to stdout are JSON Lines for a pipe: the summary
+	// goes beside them, to stderr, not among them.
+	w := env.Stdout
+	for _, o := range cfg.Sink.Outputs {
+		if o.Kind == sink.KindStdout {
+			w = env.Stderr
+		}
 	}
-	fmt.Fprintln(env.Stdout, sum)
+	if *jsonSummary {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	fmt.Fprintln(w, sum)
 	return nil
 }
 

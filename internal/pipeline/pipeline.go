@@ -97,7 +97,7 @@ type Summary struct {
 	Documents   int     `json:"documents"`    // documents published by this run
 	Known       int     `json:"known"`        // documents already ingested before
 	Articles    int     `json:"articles"`     // documents delivered by the sink
-	Clusters    int     `json:"clusters"`     // distinct clusters among them
+	Clusters    int     `json:"clusters"`     // distinct clusters among them (watching: clusters they founded)
 	DeadLetters int     `json:"dead_letters"` // documents dead-lettered
 	Seconds     float64 `json:"seconds"`
 }
@@ -136,14 +136,15 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 		return Summary{}, err
 	}
 
-	tr := newTracker()
+	tr := newCounter()
 	if cfg.Once {
-		stopDLQ, err := watchDeadLetters(ctx, js, tr)
-		if err != nil {
-			return Summary{}, err
-		}
-		defer stopDLQ()
+		tr = newTracker()
 	}
+	stopDLQ, err := watchDeadLetters(ctx, js, tr)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer stopDLQ()
 
 	ext, err := extractor.New(js, extractor.Config{Ops: cfg.Ops}, log)
 	if err != nil {
@@ -323,7 +324,9 @@ func watchDeadLetters(ctx context.Context, js jetstream.JetStream, tr *tracker) 
 // pipelineStages are the stages after the fetcher, in pipeline order.
 var pipelineStages = []events.Stage{events.StageExtractor, events.StageDeduper, events.StageSink}
 
-// tracker follows the documents of a run to their end.
+// tracker follows the documents of a run to their end. A run that watches
+// its inputs never ends: its tracker only counts (counting), so that
+// its memory does not grow with every document of a long run.
 type tracker struct {
 	mu        sync.Mutex
 	expected  map[string]bool
@@ -331,31 +334,51 @@ type tracker struct {
 	clusterOf map[string]string
 	dead      map[string]bool
 	fetched   bool
+	counting  bool
+	counts    Summary // of a counting tracker
 }
 
 func newTracker() *tracker {
 	return &tracker{expected: map[string]bool{}, clusterOf: map[string]string{}, dead: map[string]bool{}}
 }
 
+// newCounter returns a tracker that counts documents, articles and the
+// clusters they founded, and keeps nothing per document.
+func newCounter() *tracker { return &tracker{counting: true} }
+
 func (t *tracker) published(docID string, duplicate bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if duplicate {
+	switch {
+	case duplicate:
 		t.known++
-		return
+	case t.counting:
+		t.counts.Documents++
+	default:
+		t.expected[docID] = true
 	}
-	t.expected[docID] = true
 }
 
 func (t *tracker) delivered(a *events.ClusteredArticle, _ bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.counting {
+		t.counts.Articles++
+		if a.Cluster.Relation == events.RelationNew {
+			t.counts.Clusters++
+		}
+		return
+	}
 	t.clusterOf[a.ID] = a.Cluster.ID
 }
 
 func (t *tracker) failed(docID string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.counting {
+		t.counts.DeadLetters++
+		return
+	}
 	t.dead[docID] = true
 }
 
@@ -364,6 +387,11 @@ func (t *tracker) failed(docID string) {
 func (t *tracker) fetchFailed(docID string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.counting {
+		t.counts.Documents++
+		t.counts.DeadLetters++
+		return
+	}
 	t.expected[docID] = true
 	t.dead[docID] = true
 }
@@ -393,6 +421,11 @@ func (t *tracker) complete() bool {
 func (t *tracker) summary() Summary {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.counting {
+		s := t.counts
+		s.Known = t.known
+		return s
+	}
 	s := Summary{Documents: len(t.expected), Known: t.known}
 	clusters := map[string]bool{}
 	for id := range t.expected {
