@@ -22,8 +22,8 @@ import (
 	"github.com/wirewatch/wirewatch/internal/cli"
 	"github.com/wirewatch/wirewatch/internal/pipeline"
 	"github.com/wirewatch/wirewatch/internal/recording"
-	"github.com/wirewatch/wirewatch/pkg/embedded"
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
@@ -31,20 +31,7 @@ import (
 // 'wirewatch run --listen' would, with the wirewatch streams.
 func startServer(t *testing.T) (*server.Server, jetstream.JetStream) {
 	t.Helper()
-	srv, err := embedded.Start(embedded.Options{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := embedded.Connect(srv, t.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _, js := natstest.Start(t)
 	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
 		t.Fatal(err)
 	}

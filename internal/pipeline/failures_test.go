@@ -11,8 +11,8 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/internal/pipeline"
-	"github.com/wirewatch/wirewatch/pkg/embedded"
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
@@ -25,20 +25,7 @@ func TestRunStopsWhenAStageFails(t *testing.T) {
 	for _, once := range []bool{true, false} {
 		name := map[bool]string{true: "once", false: "watching"}[once]
 		t.Run(name, func(t *testing.T) {
-			srv, err := embedded.Start(embedded.Options{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-			nc, err := embedded.Connect(srv, t.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(nc.Close)
-			js, err := jetstream.New(nc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, _, js := natstest.Start(t)
 			ctx := context.Background()
 			if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
 				t.Fatal(err)

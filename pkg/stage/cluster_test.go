@@ -46,13 +46,7 @@ func publishing(t *testing.T, js jetstream.JetStream, n int) <-chan struct{} {
 		defer close(done)
 		for i := range n {
 			body := fmt.Sprintf("doc-%03d", i)
-			src := events.Source{Kind: events.SourceFile, Path: "/in/" + body + ".txt"}
-			d := &events.RawDocument{
-				Schema: events.SchemaRawDocument, ID: events.DocumentID(src), Source: src,
-				FetchedAt: time.Now(), ContentType: "text/plain", Body: []byte(body),
-				ContentHash: events.BytesHash([]byte(body)),
-			}
-			m, err := events.Encode(events.StageFetcher, events.RawSubject(events.SourceFile), d, time.Now())
+			m, _, err := rawMsg(body)
 			if err != nil {
 				t.Error(err)
 				return
@@ -101,6 +95,48 @@ func longestStall(r *stage.Runner, done <-chan struct{}) <-chan time.Duration {
 	return out
 }
 
+// load is a runner handling a steady stream of documents.
+type load struct {
+	stop      func()
+	published <-chan struct{}
+	stall     <-chan time.Duration
+}
+
+// docsUnderLoad is how many documents underLoad publishes.
+const docsUnderLoad = 150
+
+// underLoad starts a runner and publishes docsUnderLoad documents for it,
+// one every few milliseconds, and returns once it has handled the first.
+// A consumer leader that steps down mid-delivery, or a server lost with
+// deliveries on the way, can leave a message recorded as delivered that no
+// client received: it comes again after AckWait, shortened here from 30 s.
+func underLoad(t *testing.T, js jetstream.JetStream) load {
+	t.Helper()
+	cc, err := events.ConsumerConfig(events.StageExtractor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc.AckWait = 3 * time.Second
+	r, stop := run(t, js, stage.Config{Batch: 8, Consumer: &cc}, echo)
+	published := publishing(t, js, docsUnderLoad)
+	waitFor(t, "the first acks", func() bool { return r.Stats().Acked >= 10 })
+	return load{stop: stop, published: published, stall: longestStall(r, published)}
+}
+
+// carriedOn waits for the last document to be published and checks that
+// the runner never stalled long and handled every document once.
+func (l load) carriedOn(t *testing.T, js jetstream.JetStream) {
+	t.Helper()
+	<-l.published
+	// A runner that waited out its lost pull requests would stall for
+	// their expiry (30 s) or their missed heartbeats (10 s).
+	if longest := <-l.stall; longest > 8*time.Second {
+		t.Errorf("no document was handled for %v", longest)
+	}
+	everyBodyOnce(t, js, docsUnderLoad)
+	l.stop()
+}
+
 // everyBodyOnce waits until the output stream holds n distinct bodies and
 // fails on a body seen twice: the Msg-Id of each output makes the server
 // drop a second publish of it.
@@ -137,19 +173,7 @@ func everyBodyOnce(t *testing.T, js jetstream.JetStream, n int) {
 // carries on through every move and handles every document.
 func TestRunnerCarriesOnThroughLeaderChanges(t *testing.T) {
 	c, _, js := clustered(t)
-	// A consumer leader that steps down mid-delivery can record as
-	// delivered a message no client receives: it comes again after
-	// AckWait, shortened here from 30 s.
-	cc, err := events.ConsumerConfig(events.StageExtractor, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc.AckWait = 3 * time.Second
-	r, stop := run(t, js, stage.Config{Batch: 8, Consumer: &cc}, echo)
-	const n = 150
-	published := publishing(t, js, n)
-	waitFor(t, "the first acks", func() bool { return r.Stats().Acked >= 10 })
-	stall := longestStall(r, published)
+	load := underLoad(t, js)
 	stream, err := events.InputStream(events.StageExtractor)
 	if err != nil {
 		t.Fatal(err)
@@ -175,32 +199,14 @@ func TestRunnerCarriesOnThroughLeaderChanges(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	<-published
-	// A runner that waited out its lost pull requests would stall for
-	// their expiry (30 s) or their missed heartbeats (10 s).
-	if longest := <-stall; longest > 8*time.Second {
-		t.Errorf("no document was handled for %v", longest)
-	}
-	everyBodyOnce(t, js, n)
-	stop()
+	load.carriedOn(t, js)
 }
 
 // The server a runner is connected to goes down and comes back: the client
 // moves to another server of the cluster and the runner goes on pulling.
-// What the consumer had sent through the lost server is delivered again
-// once AckWait runs out (shortened here from 30 s).
 func TestRunnerCarriesOnWhenItsServerGoesDown(t *testing.T) {
 	c, nc, js := clustered(t)
-	cc, err := events.ConsumerConfig(events.StageExtractor, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc.AckWait = 3 * time.Second
-	r, stop := run(t, js, stage.Config{Batch: 8, Consumer: &cc}, echo)
-	const n = 150
-	published := publishing(t, js, n)
-	waitFor(t, "the first acks", func() bool { return r.Stats().Acked >= 10 })
-	stall := longestStall(r, published)
+	load := underLoad(t, js)
 	for i, s := range c.Servers {
 		if s.ClientURL() == nc.ConnectedUrl() {
 			s.Shutdown()
@@ -210,23 +216,5 @@ func TestRunnerCarriesOnWhenItsServerGoesDown(t *testing.T) {
 			break
 		}
 	}
-	<-published
-	// A runner that waited out its lost pull requests would stall for
-	// their expiry (30 s) or their missed heartbeats (10 s).
-	if longest := <-stall; longest > 8*time.Second {
-		t.Errorf("no document was handled for %v", longest)
-	}
-	at := time.Now()
-	go func() {
-		last := r.Stats().Acked
-		for range 200 {
-			time.Sleep(50 * time.Millisecond)
-			if a := r.Stats().Acked; a != last {
-				t.Logf("DEBUG ack %d at +%v", a, time.Since(at))
-				last = a
-			}
-		}
-	}()
-	everyBodyOnce(t, js, n)
-	stop()
+	load.carriedOn(t, js)
 }

@@ -36,6 +36,19 @@ func setup(t *testing.T) jetstream.JetStream {
 // rawDoc publishes one valid raw document with the given body and returns its id.
 func rawDoc(t *testing.T, js jetstream.JetStream, body string) string {
 	t.Helper()
+	m, id, err := rawMsg(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.PublishMsg(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// rawMsg is the message of a valid raw document with the given body, and
+// the document's id.
+func rawMsg(body string) (*nats.Msg, string, error) {
 	src := events.Source{Kind: events.SourceFile, Path: "/in/" + body + ".txt"}
 	d := &events.RawDocument{
 		Schema: events.SchemaRawDocument, ID: events.DocumentID(src), Source: src,
@@ -43,13 +56,7 @@ func rawDoc(t *testing.T, js jetstream.JetStream, body string) string {
 		ContentHash: events.BytesHash([]byte(body)),
 	}
 	m, err := events.Encode(events.StageFetcher, events.RawSubject(events.SourceFile), d, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := js.PublishMsg(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	return d.ID
+	return m, d.ID, err
 }
 
 // echo is a handler that turns a raw document into a message on
