@@ -127,7 +127,11 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 		allowHosts = append(allowHosts, hostList(v)...)
 		return nil
 	})
-	httpAddr := fs.String("http-addr", env.Getenv("WIREWATCH_HTTP_ADDR"), "serve /healthz, /readyz and /metrics for every stage at `host:port` (env WIREWATCH_HTTP_ADDR; default: not served)")
+	httpAddrDefault := env.Getenv("WIREWATCH_HTTP_ADDR")
+	if httpAddrDefault == "off" {
+		httpAddrDefault = "" // as the services read it
+	}
+	httpAddr := fs.String("http-addr", httpAddrDefault, "serve /healthz, /readyz and /metrics for every stage at `host:port` (env WIREWATCH_HTTP_ADDR, \"off\" for none; default: not served)")
 	contact := fs.String("contact", envOr(env.Getenv, "WIREWATCH_CONTACT", fetcher.DefaultContact), "contact `URL` the fetcher's User-Agent names (env WIREWATCH_CONTACT)")
 	fs.StringVar(&cfg.UserAgent, "user-agent", env.Getenv("WIREWATCH_USER_AGENT"), "the fetcher's User-Agent, replacing \"wirewatch/<version> (+<contact>)\" (env WIREWATCH_USER_AGENT)")
 	fs.StringVar(&cfg.OutDir, "out", envOr(env.Getenv, "WIREWATCH_OUT", "./out"), "output `directory` for the JSONL files (env WIREWATCH_OUT)")
@@ -140,7 +144,7 @@ func runVerb(ctx context.Context, args []string, env Env) error {
 	cfg.Sink.Stdout = env.Stdout
 	fs.BoolVar(&cfg.Once, "once", false, "ingest the inputs, wait until everything is delivered, print a summary and exit")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "with --once, how long to wait for the pipeline")
-	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level: debug, info, warn, error")
+	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env WIREWATCH_LOG_LEVEL)")
 	jsonSummary := fs.Bool("json", false, "print the --once summary as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err

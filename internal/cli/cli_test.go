@@ -108,3 +108,13 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// WIREWATCH_HTTP_ADDR=off serves nothing, as it does for the services, and
+// is no address to fail on.
+func TestRunTakesHTTPAddrOff(t *testing.T) {
+	code, _, errs := run(t, map[string]string{"WIREWATCH_DATA": t.TempDir(), "WIREWATCH_HTTP_ADDR": "off"},
+		"run", "--input", seeds(t), "--out", t.TempDir(), "--once")
+	if code != 0 {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

@@ -57,7 +57,7 @@ func replayVerb(ctx context.Context, args []string, env Env) error {
 	to := fs.String("to", "stdout", "`target`: stdout, jsonl:DIR or pipeline:DIR")
 	data := fs.String("data", "", "with pipeline:DIR, the `directory` of the replay's server store (default: a temporary one)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "with pipeline:DIR, how long to wait for the replay to come through")
-	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level of the replay's stages")
+	logLevel := fs.String("log-level", envOr(env.Getenv, "WIREWATCH_LOG_LEVEL", "warn"), "log level of the replay's stages (env WIREWATCH_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -303,6 +303,7 @@ func TestValidateReportsConflicts(t *testing.T) {
 		{"cert without key", map[string]string{"WIREWATCH_NATS_TLS_CERT": file}, nil, []string{"--nats-tls-cert and --nats-tls-key go together"}},
 		{"missing files", nil, []string{"--nats-creds", "/nonexistent/x.creds", "--nats-tls-ca", "/nonexistent/ca.pem"}, []string{"--nats-creds", "--nats-tls-ca"}},
 		{"bad create-streams env", map[string]string{"WIREWATCH_CREATE_STREAMS": "maybe"}, nil, []string{"WIREWATCH_CREATE_STREAMS"}},
+		{"bad replicas env", map[string]string{"WIREWATCH_STREAM_REPLICAS": "three"}, nil, []string{`WIREWATCH_STREAM_REPLICAS "three" is not a number`}},
 		{"bad http addr", nil, []string{"--http-addr", "8080"}, []string{"--http-addr"}},
 		{"http off", map[string]string{"WIREWATCH_HTTP_ADDR": "off"}, nil, nil},
 	}

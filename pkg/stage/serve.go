@@ -63,7 +63,11 @@ func (c *Common) Register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.HTTPAddr, "http-addr", httpAddr, "`address` serving /healthz, /readyz and /metrics; empty (or env \"off\") serves none (env WIREWATCH_HTTP_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(getenv, "WIREWATCH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env WIREWATCH_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(getenv, "WIREWATCH_LOG_FORMAT", "json"), "log format: json or console (env WIREWATCH_LOG_FORMAT)")
-	replicas, _ := strconv.Atoi(envOr(getenv, "WIREWATCH_STREAM_REPLICAS", "1"))
+	replicas, err := strconv.Atoi(envOr(getenv, "WIREWATCH_STREAM_REPLICAS", "1"))
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("WIREWATCH_STREAM_REPLICAS %q is not a number", getenv("WIREWATCH_STREAM_REPLICAS")))
+		replicas = 1
+	}
 	fs.IntVar(&c.Replicas, "stream-replicas", replicas, "replicas of the streams created at start (env WIREWATCH_STREAM_REPLICAS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain on shutdown")
 }
