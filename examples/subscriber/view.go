@@ -2,6 +2,7 @@ package main
 
 import (
 	"sort"
+	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
@@ -26,28 +27,55 @@ func (c Change) String() string {
 type View struct {
 	clusters map[string]*events.ClusterUpdate
 	merged   map[string]string // merged cluster id → the cluster it joined
-	versions map[string]uint64 // highest version seen of every cluster, merged ones too
+	latest   map[string]stamp  // newest state seen of every cluster, merged ones too
+}
+
+// stamp orders the states of one cluster id.
+type stamp struct {
+	firstSeen, updatedAt time.Time
+	version              uint64
+}
+
+func stampOf(u *events.ClusterUpdate) stamp { return stamp{u.FirstSeen, u.UpdatedAt, u.Version} }
+
+// after reports whether s is a newer state than o: a higher version of
+// the same cluster, or the first state of the id founded anew (its
+// founding article read again after the deduper forgot the cluster),
+// which starts again at version 1 after everything the old one did. A
+// merge may move first_seen earlier, never past an earlier state's
+// updated_at.
+func (s stamp) after(o stamp) bool {
+	switch {
+	case s.firstSeen.After(o.updatedAt):
+		return true // founded anew after the last state held
+	case o.firstSeen.After(s.updatedAt):
+		return false // a state of the id's earlier cluster
+	}
+	return s.version > o.version
 }
 
 // NewView returns an empty view.
 func NewView() *View {
-	return &View{clusters: map[string]*events.ClusterUpdate{}, merged: map[string]string{}, versions: map[string]uint64{}}
+	return &View{clusters: map[string]*events.ClusterUpdate{}, merged: map[string]string{}, latest: map[string]stamp{}}
 }
 
 // Apply folds one cluster state into the view. States of one cluster are
-// ordered by their version: an older or repeated one (a redelivery, or the
-// replay of a subject's last state after a reconnect) changes nothing.
+// ordered by version (and an id founded anew comes after its earlier
+// cluster): an older or repeated one (a redelivery, or the replay of a
+// subject's last state after a reconnect) changes nothing.
 func (v *View) Apply(u *events.ClusterUpdate) Change {
-	if u.Version <= v.versions[u.ID] {
+	s := stampOf(u)
+	if held, ok := v.latest[u.ID]; ok && !s.after(held) {
 		return Ignored
 	}
-	v.versions[u.ID] = u.Version
+	v.latest[u.ID] = s
 	if u.MergedInto != "" {
 		delete(v.clusters, u.ID)
 		v.merged[u.ID] = u.MergedInto
 		return Merged
 	}
 	_, known := v.clusters[u.ID]
+	delete(v.merged, u.ID) // founded anew after it was merged away
 	v.clusters[u.ID] = u
 	if known {
 		return Updated

@@ -52,6 +52,43 @@ func TestViewAppliesNewerStatesAndMerges(t *testing.T) {
 	}
 }
 
+// An id founded anew, long after the deduper forgot its cluster, starts
+// again at version 1 with a later first_seen: the view takes it, and no
+// longer takes the old cluster's states.
+func TestViewTakesAClusterFoundedAnew(t *testing.T) {
+	v := NewView()
+	steps := []struct {
+		u    *events.ClusterUpdate
+		want Change
+	}{
+		{founded(state("c3", 7, 2, ""), 0), Created},
+		{founded(state("c3", 1, 1, ""), 9), Updated},
+		{founded(state("c3", 6, 2, ""), 0), Ignored}, // a state of the old c3
+		{founded(state("c2", 1, 1, ""), 0), Created},
+		{founded(state("c2", 2, 0, "c3"), 0), Merged},
+		{founded(state("c2", 1, 1, ""), 9), Created}, // c2 founded anew after its merge
+		{founded(state("c4", 1, 1, ""), 5), Created},
+		{mergedFrom(founded(state("c4", 2, 2, ""), 5), 3), Updated}, // took in an older cluster: first_seen moves back
+		{founded(state("c4", 1, 1, ""), 5), Ignored},
+	}
+	for i, s := range steps {
+		if got := v.Apply(s.u); got != s.want {
+			t.Errorf("step %d (%s v%d): %s, want %s", i, s.u.ID, s.u.Version, got, s.want)
+		}
+	}
+	if u, ok := v.Get("c3"); !ok || u.Version != 1 || v.Resolve("c2") != "c2" || v.Len() != 3 {
+		t.Errorf("c3 = %v, %v, c2 resolves to %s, %d clusters; want the new c3 at v1, c2 itself, 3", u, ok, v.Resolve("c2"), v.Len())
+	}
+}
+
+// founded sets the founding time of a state, days after the epoch, and
+// its update time, version seconds after that.
+func founded(u *events.ClusterUpdate, days int) *events.ClusterUpdate {
+	u.FirstSeen = time.Unix(int64(days)*86400, 0).UTC()
+	u.UpdatedAt = u.FirstSeen.Add(time.Duration(u.Version) * time.Second)
+	return u
+}
+
 // TestFollowStartsFromTheCurrentStates stores a history of states, follows
 // the stream, and checks that the view starts from the last state of each
 // cluster and keeps up with new ones.
@@ -119,4 +156,11 @@ func TestFollowStartsFromTheCurrentStates(t *testing.T) {
 	if view.Len() != 2 || view.Resolve("c3") != "c1" {
 		t.Errorf("view: %d clusters, c3 → %s; want 2 and c1", view.Len(), view.Resolve("c3"))
 	}
+}
+
+// mergedFrom moves a state's first_seen back to days after the epoch, as
+// taking in an older cluster does.
+func mergedFrom(u *events.ClusterUpdate, days int) *events.ClusterUpdate {
+	u.FirstSeen = time.Unix(int64(days)*86400, 0).UTC()
+	return u
 }
