@@ -19,7 +19,10 @@ import (
 // host shares a machine with that server would, reconnecting for ever.
 func connectTo(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond), nats.DontRandomize())
+	// Without IgnoreDiscoveredServers the client learns the other servers
+	// from the one it reaches and fails over to them.
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond), nats.DontRandomize(),
+		nats.IgnoreDiscoveredServers())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -49,7 +50,9 @@ type Config struct {
 	// bounds the memory of that. Default 50,000.
 	LinkRecent int
 	// LeaseTTL is how long a leader that stopped renewing keeps its lease.
-	// Default 15s.
+	// Default 15s. An article sent to a leader that is then cut off goes
+	// to the next leader after twice this, at least 5 s (the input
+	// consumer's AckWait).
 	LeaseTTL time.Duration
 	// StreamReplicas is the replica count of the lease bucket. Default 1.
 	StreamReplicas int
@@ -110,20 +113,43 @@ const replaySlack = time.Minute
 // waits for decisions the stream says are pending.
 const catchUpPatience = 5
 
+// ackWait is how long the input consumer waits for a delivery to be
+// acknowledged before it delivers it again: twice the lease's TTL, and at
+// least 5 s. A leader cut off from the cluster leaves behind the articles
+// the server had sent it and it never received; the replica taking over
+// gets them only when this runs out, so it is kept within a few TTLs
+// rather than the stages' default 30 s. A live leader keeps what it holds
+// with heartbeats, however long it works on it.
+func ackWait(ttl time.Duration) time.Duration { return max(2*ttl, 5*time.Second) }
+
 // Service is a running deduper.
 type Service struct {
-	cfg      Config
-	js       jetstream.JetStream
-	log      *zap.Logger
-	runner   *stage.Runner
-	engine   *cluster.Engine
-	applied  uint64 // last sequence of NEWS_CLUSTERED folded into engine
-	now      func() time.Time
-	metrics  *metrics
-	instance string
-	// term is the context of the current leadership, done when it ends;
-	// nil before the first.
-	term atomic.Pointer[context.Context]
+	cfg     Config
+	js      jetstream.JetStream
+	log     *zap.Logger
+	runner  *stage.Runner
+	engine  *cluster.Engine
+	applied uint64 // last sequence of NEWS_CLUSTERED folded into engine
+	// fenceDecided and fenceStates are the last sequences of
+	// NEWS_CLUSTERED and NEWS_CLUSTERS this leader knows of: it publishes
+	// each decision and state only if its stream still ends there, so a
+	// replica that lost the lease, and whose publishes land late, stores
+	// nothing once the next leader has.
+	fenceDecided, fenceStates uint64
+	engineOpts                cluster.Options
+	pub                       *stage.Publisher
+	now                       func() time.Time
+	metrics                   *metrics
+	instance                  string
+	// term is the current leadership, done when it ends; nil before the
+	// first.
+	term atomic.Pointer[term]
+}
+
+// term is one leadership: ctx ends with it, and end ends it.
+type term struct {
+	ctx context.Context
+	end context.CancelFunc
 }
 
 // New returns a deduper reading from js.
@@ -132,25 +158,43 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	var id [12]byte
-	if _, err := rand.Read(id[:]); err != nil {
-		return nil, fmt.Errorf("deduper: naming this process: %w", err)
+	instance, err := newInstance()
+	if err != nil {
+		return nil, err
 	}
+	opts := cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, Apart: cfg.Apart, LinkRecent: cfg.LinkRecent}
 	s := &Service{
-		cfg:      cfg,
-		js:       js,
-		log:      log.With(zap.String("stage", string(events.StageDeduper))),
-		engine:   cluster.New(cluster.Options{MaxHamming: cfg.MaxHamming, Window: cfg.Window, Apart: cfg.Apart, LinkRecent: cfg.LinkRecent}),
-		now:      time.Now,
-		metrics:  newMetrics(cfg.Ops),
-		instance: hex.EncodeToString(id[:]),
+		cfg:        cfg,
+		js:         js,
+		log:        log.With(zap.String("stage", string(events.StageDeduper))),
+		engine:     cluster.New(opts),
+		engineOpts: opts,
+		pub:        stage.NewPublisher(js, 10*time.Second, 3),
+		now:        time.Now,
+		metrics:    newMetrics(cfg.Ops),
+		instance:   instance,
 	}
-	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Concurrency: 1, Ops: cfg.Ops}, s.Handle, log)
+	cc, err := events.ConsumerConfig(events.StageDeduper, cfg.Durable)
+	if err != nil {
+		return nil, err
+	}
+	cc.AckWait = ackWait(cfg.LeaseTTL)
+	r, err := stage.New(js, stage.Config{Stage: events.StageDeduper, Durable: cfg.Durable, Consumer: &cc, Concurrency: 1, Ops: cfg.Ops}, s.Handle, log)
 	if err != nil {
 		return nil, err
 	}
 	s.runner = r
 	return s, nil
+}
+
+// newInstance names this process, or its engine after a reset, on the
+// decisions it makes.
+func newInstance() (string, error) {
+	var id [12]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return "", fmt.Errorf("deduper: naming this process: %w", err)
+	}
+	return hex.EncodeToString(id[:]), nil
 }
 
 // Run waits to lead, rebuilds the state from the stored decisions, and
@@ -179,7 +223,7 @@ func (s *Service) Run(ctx context.Context) error {
 			// Handle decides only while the term lasts: the runner
 			// finishes the articles it pulled ahead after the lease is
 			// lost, when another replica may lead already.
-			s.term.Store(&term)
+			s.setTerm(term, lost)
 			err = s.runner.Run(term)
 		}
 		lost()
@@ -213,7 +257,15 @@ func (s *Service) catchUp(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("deduper: inspecting %s: %w", events.StreamClustered, err)
 	}
+	states, err := s.js.Stream(ctx, events.StreamClusters)
+	if err != nil {
+		return fmt.Errorf("deduper: inspecting %s: %w", events.StreamClusters, err)
+	}
 	last := stream.CachedInfo().State.LastSeq
+	// Whatever is stored after these, by a replica that led before and
+	// whose publishes were still on their way, fails this leader's first
+	// publish: it steps down and catches up again.
+	s.fenceDecided, s.fenceStates = last, states.CachedInfo().State.LastSeq
 	if last <= s.applied {
 		return nil
 	}
@@ -302,11 +354,64 @@ func (s *Service) Stats() stage.Stats { return s.runner.Stats() }
 // errNotLeading leaves an article to the leader.
 var errNotLeading = errors.New("deduper: not leading; the article is left to the leader")
 
-// Handle clusters one article, while the deduper leads.
+func (s *Service) setTerm(ctx context.Context, end context.CancelFunc) {
+	s.term.Store(&term{ctx: ctx, end: end})
+}
+
+// Handle clusters one article, while the deduper leads, and publishes the
+// decision and the new cluster states itself, fenced: see fenceDecided. A
+// publish that fails leaves the engine with a decision the stream may not
+// have; the deduper then steps down and rebuilds it from the stream.
 func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, error) {
-	if term := s.term.Load(); term == nil || (*term).Err() != nil {
+	t := s.term.Load()
+	if t == nil || t.ctx.Err() != nil {
 		return nil, stage.RetryAfter(time.Second, errNotLeading)
 	}
+	outs, err := s.decide(d)
+	if err != nil || len(outs) == 0 {
+		return nil, err
+	}
+	// The decision first: once it is stored, a leader after this one
+	// replays it, and its states follow from it; states stored without
+	// their decision would be states no replay arrives at.
+	fences := []*uint64{&s.fenceDecided}
+	for range outs[1:] {
+		fences = append(fences, &s.fenceStates)
+	}
+	for i, m := range outs {
+		m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fences[i], 10))
+		// Publishing ends with the term: what was sent meanwhile is fenced.
+		dup, err := s.pub.Publish(t.ctx, m)
+		if err != nil {
+			return nil, s.resync(t, fmt.Errorf("deduper: publishing the decision on %s: %w", d.Header.Get(events.HeaderCESubject), err))
+		}
+		if !dup {
+			// A duplicate (an article delivered again after its decision
+			// was stored) stores nothing: the stream still ends there.
+			*fences[i]++
+		}
+	}
+	return nil, nil
+}
+
+// resync ends the term after a decision was not published whole, and
+// starts the engine afresh, to be rebuilt from the stored decisions when
+// this replica leads again. The new engine gets a new name: the decisions
+// stored under the old one are not in it.
+func (s *Service) resync(t *term, cause error) error {
+	t.end()
+	s.log.Warn("stepping down to rebuild the clusters from the stream", zap.Error(cause))
+	s.engine = cluster.New(s.engineOpts)
+	s.applied = 0
+	if id, err := newInstance(); err == nil {
+		s.instance = id
+	}
+	return stage.RetryAfter(time.Second, cause)
+}
+
+// decide clusters one article and returns its decision followed by the
+// cluster states it changed.
+func (s *Service) decide(d *stage.Delivery) ([]*nats.Msg, error) {
 	var a events.Article
 	if err := events.DecodeMsg(d.Header, d.Data, &a); err != nil {
 		return nil, err
@@ -338,5 +443,5 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		return nil, stage.Permanent(events.ReasonInvalid, err)
 	}
 	m.Header.Set(headerDecidedBy, s.instance)
-	return append(out, m), nil
+	return append([]*nats.Msg{m}, out...), nil
 }

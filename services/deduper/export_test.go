@@ -1,7 +1,28 @@
 package deduper
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // SetClock makes s read the time from now: tests move a deduper through
 // days without waiting for them.
 func SetClock(s *Service, now func() time.Time) { s.now = now }
+
+// Lead makes s the leader without a lease or a runner: it catches up from
+// the stored decisions and opens a term, ended by the returned function.
+// Tests then hand it deliveries through Handle, one at a time.
+func Lead(ctx context.Context, s *Service) (end func(), err error) {
+	if err := s.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	s.setTerm(tctx, cancel)
+	return cancel, nil
+}
+
+// Leading reports whether s's term is still open.
+func Leading(s *Service) bool {
+	t := s.term.Load()
+	return t != nil && t.ctx.Err() == nil
+}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // LeaseBucket is the KV bucket deduper replicas elect their leader in. Only
@@ -26,7 +28,7 @@ type lease struct {
 }
 
 func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.Duration, replicas int) (*lease, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      LeaseBucket,
 		Description: "wirewatch deduper leadership",
 		TTL:         ttl,

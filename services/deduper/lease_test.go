@@ -119,3 +119,41 @@ func decisionOf(t *testing.T, js jetstream.JetStream, a *events.Article) events.
 		}
 	}
 }
+
+// An article delivered again after its decision was stored (its ack was
+// lost) gets the same decision, which the stream drops as a duplicate:
+// the leader's fence must stay where the stream ends, and the next article
+// be decided without the leader stepping down.
+func TestRedeliveredArticleKeepsTheLeaderLeading(t *testing.T) {
+	js := startStreams(t)
+	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	end, err := deduper.Lead(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer end()
+	handle := func(a *events.Article) error {
+		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data})
+		return err
+	}
+	wire := article("/in/wire.txt", story)
+	for i, a := range []*events.Article{wire, wire, article("/in/copy.txt", strings.ToUpper(story))} {
+		if err := handle(a); err != nil {
+			t.Fatalf("delivery %d: %v", i, err)
+		}
+	}
+	if !deduper.Leading(d) {
+		t.Error("the leader stepped down after a redelivery")
+	}
+	if n := len(clustered(t, js, 2)); n != 2 {
+		t.Errorf("%d articles decided, want 2", n)
+	}
+}
