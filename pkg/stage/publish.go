@@ -80,10 +80,14 @@ func transient(err error) bool {
 
 // EnsureStreams creates every wirewatch stream, or updates it to the
 // configuration in pkg/events. It is safe to call from every service at
-// start-up, at the same time.
+// start-up, at the same time, and tries again a call no server answered.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts events.StreamOptions) error {
 	for _, cfg := range events.Streams(opts) {
-		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+		err := RetryUnanswered(ctx, func(ctx context.Context) error {
+			_, err := js.CreateOrUpdateStream(ctx, cfg)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("ensuring stream %s: %w", cfg.Name, err)
 		}
 	}

@@ -500,7 +500,7 @@ func (s *Service) openPoller(ctx context.Context) (*poller.Poller, error) {
 // OpenFeedList opens (creating it if needed) the bucket of feeds added at
 // run time.
 func OpenFeedList(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      FeedsBucket,
 		Description: "wirewatch fetcher: feeds added at run time (any key, a feed URL as the value)",
 		History:     1,

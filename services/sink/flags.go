@@ -56,6 +56,11 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 		c.envErrs = append(c.envErrs, fmt.Errorf("WIREWATCH_WEBHOOK_ATTEMPTS: %w", err))
 	}
 	fs.IntVar(&c.Webhook.Attempts, "webhook-attempts", attempts, "tries of one webhook delivery before the article is redelivered later (env WIREWATCH_WEBHOOK_ATTEMPTS)")
+	claim, err := time.ParseDuration(envOr(getenv, "WIREWATCH_SINK_CLAIM_TIMEOUT", "0s"))
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("WIREWATCH_SINK_CLAIM_TIMEOUT: %w", err))
+	}
+	fs.DurationVar(&c.ClaimTimeout, "claim-timeout", claim, "bound of one delivery to a webhook, stdout or nats output; a replica handed an article another is delivering waits this long for it (0: twice the webhook attempts together, at least 30s; env WIREWATCH_SINK_CLAIM_TIMEOUT)")
 }
 
 // outputsValue is the repeatable --output flag. Outputs given on the command

@@ -172,7 +172,7 @@ func newOutput(o OutputSpec, cfg Config, log *zap.Logger) (*output, error) {
 		if w == nil {
 			w = os.Stdout
 		}
-		out.target = &ledgered{ns: ns, replicas: cfg.StreamReplicas, log: log, send: stdoutSender(w)}
+		out.target = &ledgered{ns: ns, replicas: cfg.StreamReplicas, claim: cfg.ClaimTimeout, log: log, send: stdoutSender(w)}
 	case KindWebhook:
 		c, err := webhook.New(webhook.Options{
 			URL: o.Target, Secret: []byte(cfg.Webhook.Secret), Timeout: cfg.Webhook.Timeout, Attempts: cfg.Webhook.Attempts,
@@ -180,9 +180,9 @@ func newOutput(o OutputSpec, cfg Config, log *zap.Logger) (*output, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.target = &ledgered{ns: ns, replicas: cfg.StreamReplicas, log: log, send: webhookSender(c)}
+		out.target = &ledgered{ns: ns, replicas: cfg.StreamReplicas, claim: cfg.ClaimTimeout, log: log, send: webhookSender(c)}
 	case KindNATS:
-		l := &ledgered{ns: ns, replicas: cfg.StreamReplicas, log: log}
+		l := &ledgered{ns: ns, replicas: cfg.StreamReplicas, claim: cfg.ClaimTimeout, log: log}
 		l.connect = func(ctx context.Context, js jetstream.JetStream) error {
 			p, err := republish.Open(ctx, js, o.Target, cfg.StreamReplicas)
 			if err != nil {
@@ -249,10 +249,12 @@ func webhookSender(c *webhook.Client) sender {
 }
 
 // ledgered delivers through send and records each delivery in a ledger,
-// consulted first, so a redelivered article is not sent again.
+// consulted first, so a redelivered article is not sent again: only the
+// replica holding an article's claim in the ledger sends it.
 type ledgered struct {
 	ns       string
 	replicas int
+	claim    time.Duration
 	log      *zap.Logger
 	connect  func(ctx context.Context, js jetstream.JetStream) error
 	send     sender
@@ -260,7 +262,7 @@ type ledgered struct {
 }
 
 func (t *ledgered) open(ctx context.Context, js jetstream.JetStream) error {
-	l, err := ledger.Open(ctx, js, t.ns, LedgerTTL, t.replicas)
+	l, err := ledger.Open(ctx, js, t.ns, LedgerTTL, t.claim, t.replicas)
 	if err != nil {
 		return err
 	}
@@ -274,17 +276,20 @@ func (t *ledgered) open(ctx context.Context, js jetstream.JetStream) error {
 func (t *ledgered) close() error { return nil }
 
 func (t *ledgered) deliver(ctx context.Context, key string, a *events.ClusteredArticle, line []byte) (bool, error) {
-	done, err := t.ledger.Has(ctx, key)
+	claim, done, err := t.ledger.Begin(ctx, key)
 	if err != nil || done {
 		return false, err
 	}
-	if err := t.send(ctx, key, a, line); err != nil {
+	sctx, cancel := context.WithDeadline(ctx, claim.Deadline())
+	defer cancel()
+	if err := t.send(sctx, key, a, line); err != nil {
+		claim.Abandon(ctx)
 		return false, err
 	}
-	if err := t.ledger.Mark(ctx, key); err != nil {
-		// The article is delivered; failing now would send it again.
-		// Only a later redelivery can do that, and the receiver sees the
-		// same idempotency key.
+	if err := claim.Done(ctx); err != nil {
+		// The article is delivered; failing now would send it again. A
+		// redelivery to this sink marks it; another replica waits out
+		// the claim first, and the receiver sees the same idempotency key.
 		t.log.Warn("recording a delivery", zap.String("doc_id", a.ID), zap.Error(err))
 	}
 	return true, nil

@@ -71,6 +71,12 @@ type Config struct {
 	// means events.DefaultAckWait. Long deliveries are kept alive with
 	// progress heartbeats, so a short AckWait is safe.
 	AckWait time.Duration
+	// ClaimTimeout bounds one delivery to a webhook, stdout or nats
+	// output: a replica handed an article another replica is delivering
+	// (JetStream hands it again when that one is cut off from the server)
+	// waits for it, up to ClaimTimeout, instead of delivering it too. Zero
+	// means twice a webhook delivery's attempts together, and at least 30s.
+	ClaimTimeout time.Duration
 	// StreamReplicas is the replica count of the ledger bucket and of
 	// streams created for nats outputs. Default 1.
 	StreamReplicas int
@@ -133,6 +139,9 @@ func (c Config) Validate() error {
 	if c.AckWait < 0 || (c.AckWait > 0 && c.AckWait < 100*time.Millisecond) {
 		errs = append(errs, fmt.Errorf("sink: ack wait %s is under 100ms", c.AckWait))
 	}
+	if c.ClaimTimeout < 0 || (c.ClaimTimeout > 0 && c.ClaimTimeout < time.Second) {
+		errs = append(errs, fmt.Errorf("sink: claim timeout %s is under a second", c.ClaimTimeout))
+	}
 	if c.Webhook.Timeout < 0 || c.Webhook.Attempts < 0 {
 		errs = append(errs, errors.New("sink: webhook timeout and attempts cannot be negative"))
 	}
@@ -178,6 +187,16 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 	}
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.ClaimTimeout == 0 {
+		timeout, attempts := cfg.Webhook.Timeout, cfg.Webhook.Attempts
+		if timeout == 0 {
+			timeout = 10 * time.Second
+		}
+		if attempts == 0 {
+			attempts = 3
+		}
+		cfg.ClaimTimeout = max(30*time.Second, 2*time.Duration(attempts)*timeout)
 	}
 	log = log.With(zap.String("stage", string(events.StageSink)))
 	s := &Service{cfg: cfg, js: js, log: log, metrics: newMetrics(cfg.Ops)}

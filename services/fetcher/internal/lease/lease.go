@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // Bucket is the KV bucket of feed leases, keyed by events.FeedID.
@@ -31,7 +33,7 @@ type Leases struct {
 // Open creates the bucket (or updates its TTL) and returns the leases of the
 // replica named owner.
 func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int, owner string) (*Leases, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: which replica is polling which feed",
 		TTL:         ttl,
@@ -51,7 +53,7 @@ func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replic
 // it should stop). It fails with ErrHeld when another replica holds the key.
 func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, release func(), err error) {
 	rev, err := l.kv.Create(ctx, key, l.owner)
-	if errors.Is(err, jetstream.ErrKeyExists) {
+	if taken(err) {
 		return nil, nil, fmt.Errorf("taking lease %s: %w", key, ErrHeld)
 	}
 	if err != nil {
@@ -95,4 +97,18 @@ func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, re
 		})
 	}
 	return held, release, nil
+}
+
+// taken reports whether Create failed because the key is held. On a
+// replicated bucket a key that was deleted (a released lease) and is taken
+// by another replica while Create retries over the delete marker fails with
+// the server's raw "wrong last sequence" (code 10164), which nats.go does
+// not map to ErrKeyExists.
+func taken(err error) bool {
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }

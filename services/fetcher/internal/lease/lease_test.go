@@ -3,6 +3,9 @@ package lease
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,4 +71,46 @@ func TestHoldIsExclusiveRenewedAndReleased(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// On a replicated bucket, replicas taking and releasing one lease over and
+// over see it either taken or held by another: never an error of the
+// server's own.
+func TestContendedLeaseOnAReplicatedBucket(t *testing.T) {
+	c := natstest.StartCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var replicas []*Leases
+	for i, s := range c.Servers[:2] {
+		_, js := natstest.Connect(t, s)
+		l, err := Open(ctx, js, 5*time.Second, 3, fmt.Sprintf("replica-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		replicas = append(replicas, l)
+	}
+	var wg sync.WaitGroup
+	var taken, held atomic.Int64
+	for _, l := range replicas {
+		wg.Go(func() {
+			for range 60 {
+				_, release, err := l.Hold(ctx, "feed")
+				switch {
+				case err == nil:
+					taken.Add(1)
+					release()
+				case errors.Is(err, ErrHeld):
+					held.Add(1)
+				default:
+					t.Errorf("taking a contended lease: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if taken.Load() == 0 {
+		t.Error("no replica ever took the lease")
+	}
+	t.Logf("taken %d times, found held %d times", taken.Load(), held.Load())
 }

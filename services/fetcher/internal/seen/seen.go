@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // Bucket is the KV bucket of the registry.
@@ -44,7 +45,7 @@ type Registry struct {
 
 // Open creates the bucket (or updates its TTL) and returns the registry.
 func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int) (*Registry, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: feed items already handled",
 		TTL:         ttl,

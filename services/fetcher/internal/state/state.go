@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // Bucket is the KV bucket of feed states, keyed by events.FeedID.
@@ -104,7 +105,7 @@ type Store struct {
 
 // Open creates the bucket if needed and returns the store.
 func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: per-feed validators, schedule and health",
 		History:     1,

@@ -65,15 +65,18 @@ func Open(ctx context.Context, js jetstream.JetStream, subject string, replicas 
 	stream, err := js.StreamNameBySubject(ctx, subject)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		stream = StreamName(subject)
-		_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-			Name:        stream,
-			Description: "wirewatch sink output to " + subject,
-			Subjects:    []string{subject},
-			Storage:     jetstream.FileStorage,
-			Replicas:    max(replicas, 1),
-			MaxAge:      events.DefaultMaxAge,
-			Duplicates:  events.DefaultDuplicates,
-			MaxMsgSize:  events.DefaultMaxMsgSize,
+		err = stage.RetryUnanswered(ctx, func(ctx context.Context) error {
+			_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+				Name:        stream,
+				Description: "wirewatch sink output to " + subject,
+				Subjects:    []string{subject},
+				Storage:     jetstream.FileStorage,
+				Replicas:    max(replicas, 1),
+				MaxAge:      events.DefaultMaxAge,
+				Duplicates:  events.DefaultDuplicates,
+				MaxMsgSize:  events.DefaultMaxMsgSize,
+			})
+			return err
 		})
 	}
 	if err != nil {
