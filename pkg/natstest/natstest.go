@@ -178,3 +178,23 @@ func freePorts(t testing.TB, n int) []int {
 	}
 	return ports
 }
+
+// ConnectTo connects to the servers at urls (comma-separated) and to no
+// other server of their cluster, reconnecting to them for ever, and returns
+// the connection, closed by t.Cleanup, with its JetStream context: a client
+// on a host that shares those servers' fate. (A client normally learns the
+// cluster's other servers from the one it reaches, and fails over to them.)
+func ConnectTo(t testing.TB, urls string) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect(urls, nats.Name(t.Name()), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond),
+		nats.DontRandomize(), nats.IgnoreDiscoveredServers())
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", urls, err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatalf("creating jetstream context: %v", err)
+	}
+	return nc, js
+}

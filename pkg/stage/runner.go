@@ -236,7 +236,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	// abandon closes handlerGrace after the drain deadline: handlers still
 	// running then ignore their context, and Run leaves them.
 	abandon := make(chan struct{})
+	// drained closes when this watch ends; Run waits for it, so that no
+	// goroutine of Run outlives it.
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		select {
 		case <-ctx.Done():
 			select {
@@ -306,12 +310,14 @@ func (r *Runner) Run(ctx context.Context) error {
 		// Their heartbeats stop with Run (deferred above): the server
 		// delivers their messages again once AckWait runs out.
 		close(stopped)
+		<-drained
 		r.log.Error("handlers ignore their cancelled context; leaving them", zap.Duration("after", r.cfg.DrainTimeout+handlerGrace))
 		return fmt.Errorf("stopping %s: %w %s after the drain deadline", cc.Durable, ErrHandlersAbandoned, handlerGrace)
 	}
 	close(workersDone)
 	<-returned
 	close(stopped)
+	<-drained
 	r.log.Info("stage stopped", zap.Uint64("acked", r.acked.Load()),
 		zap.Uint64("retried", r.retried.Load()), zap.Uint64("dead_lettered", r.deadLettered.Load()))
 	if ended != nil && ctx.Err() == nil {

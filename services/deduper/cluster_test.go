@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
@@ -14,25 +13,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/deduper"
 )
-
-// connectTo connects to one server of a cluster only, as a replica whose
-// host shares a machine with that server would, reconnecting for ever.
-func connectTo(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
-	t.Helper()
-	// Without IgnoreDiscoveredServers the client learns the other servers
-	// from the one it reaches and fails over to them.
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond), nats.DontRandomize(),
-		nats.IgnoreDiscoveredServers())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nc, js
-}
 
 // decisionsPerArticle counts the decisions stored for each document id.
 func decisionsPerArticle(t *testing.T, js jetstream.JetStream) map[string]int {
@@ -59,8 +39,8 @@ func decisionsPerArticle(t *testing.T, js jetstream.JetStream) map[string]int {
 // back, the old leader does not decide again what the standby decided.
 func TestStandbyTakesOverWhenTheLeadersServerGoesDown(t *testing.T) {
 	c := natstest.StartCluster(t, 3)
-	_, jsA := connectTo(t, c.Servers[0].ClientURL())
-	_, jsB := connectTo(t, c.Servers[1].ClientURL())
+	_, jsA := natstest.ConnectTo(t, c.Servers[0].ClientURL())
+	_, jsB := natstest.ConnectTo(t, c.Servers[1].ClientURL())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := stage.EnsureStreams(ctx, jsB, events.StreamOptions{Replicas: 3}); err != nil {

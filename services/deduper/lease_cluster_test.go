@@ -33,7 +33,7 @@ var replicated = deduper.Config{LeaseTTL: leaseTTL, StreamReplicas: 3}
 func replicatedCluster(t *testing.T) (*natstest.Cluster, jetstream.JetStream) {
 	t.Helper()
 	c := natstest.StartCluster(t, 3)
-	_, js := connectTo(t, c.URLs())
+	_, js := natstest.ConnectTo(t, c.URLs())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{Replicas: 3}); err != nil {
@@ -239,8 +239,8 @@ func stepDown(c *natstest.Cluster, stream string) bool {
 // decided a first article, a standby connected through server 1.
 func twoReplicas(t *testing.T, c *natstest.Cluster, js jetstream.JetStream) (a, b running, first *events.Article) {
 	t.Helper()
-	_, jsA := connectTo(t, c.Servers[0].ClientURL())
-	_, jsB := connectTo(t, c.Servers[1].ClientURL())
+	_, jsA := natstest.ConnectTo(t, c.Servers[0].ClientURL())
+	_, jsB := natstest.ConnectTo(t, c.Servers[1].ClientURL())
 	first = article("/in/wire.txt", story)
 	publishArticles(t, js, first)
 	a = startDeduper(t, jsA, replicated)
@@ -347,8 +347,8 @@ func TestFreshReplicasContinueTheClusters(t *testing.T) {
 	a.stop()
 	b.stop()
 
-	_, jsA := connectTo(t, c.Servers[2].ClientURL())
-	_, jsB := connectTo(t, c.Servers[0].ClientURL())
+	_, jsA := natstest.ConnectTo(t, c.Servers[2].ClientURL())
+	_, jsB := natstest.ConnectTo(t, c.Servers[0].ClientURL())
 	startDeduper(t, jsA, replicated)
 	startDeduper(t, jsB, replicated)
 	after := stories("old", 28, 4)[20:] // more copies of the same stories

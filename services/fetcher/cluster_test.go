@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
@@ -18,22 +17,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/fetcher"
 )
-
-// connectTo connects to one server of a cluster only, as a replica whose
-// host shares a machine with that server would, reconnecting for ever.
-func connectTo(t *testing.T, url string) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond), nats.DontRandomize())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
 
 // clusterFeeds is how many feeds the cluster tests poll.
 const clusterFeeds = 6
@@ -59,7 +42,8 @@ type replicaSet struct {
 func startReplicas(t *testing.T) *replicaSet {
 	t.Helper()
 	c := natstest.StartCluster(t, 3)
-	rs := &replicaSet{c: c, js: connectTo(t, c.Servers[2].ClientURL()), site: newSite(t),
+	_, js := natstest.ConnectTo(t, c.Servers[2].ClientURL())
+	rs := &replicaSet{c: c, js: js, site: newSite(t),
 		names: []string{"replica-a", "replica-b"}, published: map[string]int{}, items: 3}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -85,7 +69,8 @@ func startReplicas(t *testing.T) *replicaSet {
 				rs.mu.Unlock()
 			}
 		}
-		f, err := fetcher.New(connectTo(t, c.Servers[i].ClientURL()), cfg,
+		_, replicaJS := natstest.ConnectTo(t, c.Servers[i].ClientURL())
+		f, err := fetcher.New(replicaJS, cfg,
 			zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)).Named(name))
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
@@ -23,22 +22,6 @@ import (
 	"github.com/wirewatch/wirewatch/services/sink/internal/ledger"
 	"github.com/wirewatch/wirewatch/services/sink/internal/webhook"
 )
-
-// connectTo connects to one server of a cluster only, as a replica whose
-// host shares a machine with that server would, reconnecting for ever.
-func connectTo(t *testing.T, url string) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond), nats.DontRandomize())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
 
 // hook is a webhook receiver shared by sink replicas: it counts the
 // deliveries of each key.
@@ -190,9 +173,9 @@ func TestReplicasDeliverEveryArticleOnceThroughLeaderChanges(t *testing.T) {
 // promise) and be in one of the JSONL directories, once in each it is in.
 func deliverThrough(t *testing.T, disrupt func(t *testing.T, c *natstest.Cluster, progressed func(n int))) {
 	c := natstest.StartCluster(t, 3)
-	jsA := connectTo(t, c.Servers[0].ClientURL())
-	jsB := connectTo(t, c.Servers[1].ClientURL())
-	jsPub := connectTo(t, c.Servers[2].ClientURL())
+	_, jsA := natstest.ConnectTo(t, c.Servers[0].ClientURL())
+	_, jsB := natstest.ConnectTo(t, c.Servers[1].ClientURL())
+	_, jsPub := natstest.ConnectTo(t, c.Servers[2].ClientURL())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := stage.EnsureStreams(ctx, jsPub, events.StreamOptions{Replicas: 3}); err != nil {
