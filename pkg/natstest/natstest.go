@@ -4,6 +4,7 @@
 package natstest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/url"
@@ -197,4 +198,20 @@ func ConnectTo(t testing.TB, urls string) (*nats.Conn, jetstream.JetStream) {
 		t.Fatalf("creating jetstream context: %v", err)
 	}
 	return nc, js
+}
+
+// Publish publishes m and waits for its stream's acknowledgement, trying
+// again, up to 50 times 100 ms apart, while the cluster cannot take it (a
+// leader moving, a server lost). It is safe in a test's own goroutines: it
+// reports the last error rather than failing the test.
+func Publish(js jetstream.JetStream, m *nats.Msg) error {
+	for try := 0; ; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := js.PublishMsg(ctx, m)
+		cancel()
+		if err == nil || try == 50 {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

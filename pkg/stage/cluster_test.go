@@ -51,18 +51,9 @@ func publishing(t *testing.T, js jetstream.JetStream, n int) <-chan struct{} {
 				t.Error(err)
 				return
 			}
-			for try := 0; ; try++ {
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				_, err := js.PublishMsg(ctx, m)
-				cancel()
-				if err == nil {
-					break
-				}
-				if try == 50 {
-					t.Errorf("publishing %s: %v", body, err)
-					return
-				}
-				time.Sleep(100 * time.Millisecond)
+			if err := natstest.Publish(js, m); err != nil {
+				t.Errorf("publishing %s: %v", body, err)
+				return
 			}
 			time.Sleep(5 * time.Millisecond)
 		}

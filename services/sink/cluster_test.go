@@ -81,18 +81,9 @@ func publishSteadily(t *testing.T, js jetstream.JetStream) (<-chan struct{}, []*
 				t.Error(err)
 				return
 			}
-			for try := 0; ; try++ {
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				_, err := js.PublishMsg(ctx, m)
-				cancel()
-				if err == nil {
-					break
-				}
-				if try == 50 {
-					t.Errorf("publishing %s: %v", a.Source.Path, err)
-					return
-				}
-				time.Sleep(100 * time.Millisecond)
+			if err := natstest.Publish(js, m); err != nil {
+				t.Errorf("publishing %s: %v", a.Source.Path, err)
+				return
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
