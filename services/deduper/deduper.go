@@ -208,7 +208,8 @@ func (s *Service) Run(ctx context.Context) error {
 	for {
 		// A replica waiting for the leader's lease is ready to take over.
 		failed := func(err error) { s.log.Warn("lease unavailable, retrying", zap.Error(err)) }
-		if err := l.acquire(ctx, s.runner.Standby, failed); err != nil {
+		standby := func() { s.runner.Standby(); s.follow(ctx) }
+		if err := l.acquire(ctx, standby, failed); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -218,7 +219,11 @@ func (s *Service) Run(ctx context.Context) error {
 		term, lost := context.WithCancel(ctx)
 		held := make(chan struct{})
 		go func() { defer close(held); l.hold(term, lost) }()
-		err := s.catchUp(term)
+		restored, err := s.catchUp(term)
+		if restored > 0 {
+			s.log.Info("state restored", zap.Int("decisions", restored), zap.Int("articles", s.engine.Len()),
+				zap.Int("clusters", s.engine.Clusters()))
+		}
 		if err == nil {
 			// Handle decides only while the term lasts: the runner
 			// finishes the articles it pulled ahead after the lease is
@@ -250,16 +255,35 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 }
 
+// follow keeps a standby's engine up with the leader's decisions, so that
+// taking over replays only what the leader decided since, not the window. It
+// runs between attempts at the lease; what it cannot read now it reads at the
+// next attempt, or when the replica leads.
+func (s *Service) follow(ctx context.Context) {
+	restored, err := s.catchUp(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.log.Debug("standby could not follow the decisions", zap.Error(err))
+	}
+	if restored > 0 {
+		s.log.Debug("standby followed the decisions", zap.Int("decisions", restored), zap.Uint64("seq", s.applied))
+	}
+}
+
 // catchUp folds the decisions stored since the last one applied (or, at
-// first, within the window) into the engine.
-func (s *Service) catchUp(ctx context.Context) error {
+// first, within the window) into the engine, and returns how many.
+func (s *Service) catchUp(ctx context.Context) (restored int, err error) {
+	defer func() {
+		s.metrics.replayed.Add(float64(restored))
+		s.metrics.replayedSeq.Set(float64(s.applied))
+		s.metrics.clusters.Set(float64(s.engine.Clusters()))
+	}()
 	stream, err := s.js.Stream(ctx, events.StreamClustered)
 	if err != nil {
-		return fmt.Errorf("deduper: inspecting %s: %w", events.StreamClustered, err)
+		return restored, fmt.Errorf("deduper: inspecting %s: %w", events.StreamClustered, err)
 	}
 	states, err := s.js.Stream(ctx, events.StreamClusters)
 	if err != nil {
-		return fmt.Errorf("deduper: inspecting %s: %w", events.StreamClusters, err)
+		return restored, fmt.Errorf("deduper: inspecting %s: %w", events.StreamClusters, err)
 	}
 	last := stream.CachedInfo().State.LastSeq
 	// Whatever is stored after these, by a replica that led before and
@@ -267,9 +291,13 @@ func (s *Service) catchUp(ctx context.Context) error {
 	// publish: it steps down and catches up again.
 	s.fenceDecided, s.fenceStates = last, states.CachedInfo().State.LastSeq
 	if last <= s.applied {
-		return nil
+		return 0, nil
 	}
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectClusteredPrefix + ">"}}
+	// A reset (the stream's leader moving, a lost connection) gives up
+	// after a few attempts, and the catch-up with it: the default retries
+	// for ever, and a replica would then hang in it instead of stepping
+	// down and trying again.
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectClusteredPrefix + ">"}, MaxResetAttempts: 5}
 	if s.applied == 0 {
 		start := s.now().Add(-s.cfg.Window - replaySlack)
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
@@ -278,39 +306,33 @@ func (s *Service) catchUp(ctx context.Context) error {
 	}
 	c, err := s.js.OrderedConsumer(ctx, events.StreamClustered, cfg)
 	if err != nil {
-		return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+		return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 	}
-	restored, idle := 0, 0
+	// One iterator for the whole replay: each Fetch of an ordered consumer
+	// recreates it on the server, and a Fetch that asks for more than is
+	// left waits out its whole wait (2 s added to every catch-up).
+	it, err := c.Messages(jetstream.PullMaxMessages(512))
+	if err != nil {
+		return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+	}
+	defer it.Stop()
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
+	idle := 0
 	for s.applied < last {
-		batch, err := c.Fetch(512, jetstream.FetchMaxWait(2*time.Second))
-		if err != nil {
-			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
-		}
-		n := 0
-		for m := range batch.Messages() {
-			n++
-			meta, err := m.Metadata()
-			if err != nil {
-				continue
-			}
-			s.applied = meta.Sequence.Stream
-			if m.Headers().Get(headerDecidedBy) == s.instance {
-				continue // decided here, while leading before
-			}
-			var ca events.ClusteredArticle
-			if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
-				s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
-				continue
-			}
-			s.engine.Restore(&ca, decidedAt(m.Headers(), meta.Timestamp))
-			restored++
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
-			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
-		}
-		if n > 0 {
+		m, err := it.Next(jetstream.NextMaxWait(2 * time.Second))
+		if err == nil {
 			idle = 0
+			if s.apply(m) {
+				restored++
+			}
 			continue
+		}
+		if ctx.Err() != nil {
+			return restored, ctx.Err()
+		}
+		if !errors.Is(err, nats.ErrTimeout) {
+			return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 		}
 		// Nothing came within the wait. With nothing pending, the rest
 		// fell out of the stream's limits (or out of the window); with
@@ -319,22 +341,41 @@ func (s *Service) catchUp(ctx context.Context) error {
 		// again.
 		info, err := c.Info(ctx)
 		if err != nil {
-			return fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+			return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 		}
 		if info.NumPending == 0 {
+			// Up to last, nothing is left to fold in: start the next
+			// catch-up after it rather than wait here again.
+			s.applied = max(s.applied, last)
 			break
 		}
 		if idle++; idle >= catchUpPatience {
-			return fmt.Errorf("deduper: replaying %s: %d decisions pending, none delivered in %d tries",
+			return restored, fmt.Errorf("deduper: replaying %s: %d decisions pending, none delivered in %d tries",
 				events.StreamClustered, info.NumPending, idle)
 		}
 	}
-	s.metrics.clusters.Set(float64(s.engine.Clusters()))
-	if restored > 0 {
-		s.log.Info("state restored", zap.Int("decisions", restored), zap.Int("articles", s.engine.Len()),
-			zap.Int("clusters", s.engine.Clusters()))
+	return restored, nil
+}
+
+// apply folds one stored decision into the engine and reports whether it
+// was restored: a decision this replica made itself while leading before is
+// in the engine already, and one that does not decode is skipped.
+func (s *Service) apply(m jetstream.Msg) bool {
+	meta, err := m.Metadata()
+	if err != nil {
+		return false
 	}
-	return nil
+	s.applied = meta.Sequence.Stream
+	if m.Headers().Get(headerDecidedBy) == s.instance {
+		return false
+	}
+	var ca events.ClusteredArticle
+	if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
+		s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
+		return false
+	}
+	s.engine.Restore(&ca, decidedAt(m.Headers(), meta.Timestamp))
+	return true
 }
 
 // decidedAt returns when a stored decision was made: the time its event

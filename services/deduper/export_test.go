@@ -13,7 +13,7 @@ func SetClock(s *Service, now func() time.Time) { s.now = now }
 // the stored decisions and opens a term, ended by the returned function.
 // Tests then hand it deliveries through Handle, one at a time.
 func Lead(ctx context.Context, s *Service) (end func(), err error) {
-	if err := s.catchUp(ctx); err != nil {
+	if _, err := s.catchUp(ctx); err != nil {
 		return nil, err
 	}
 	tctx, cancel := context.WithCancel(ctx)
@@ -26,3 +26,7 @@ func Leading(s *Service) bool {
 	t := s.term.Load()
 	return t != nil && t.ctx.Err() == nil
 }
+
+// Indexed returns how many articles s's engine holds. Call it only while
+// s is not running.
+func Indexed(s *Service) int { return s.engine.Len() }

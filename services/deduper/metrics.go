@@ -13,6 +13,8 @@ const (
 	MetricClusterSize = "wirewatch_dedup_cluster_size"
 	MetricClusters    = "wirewatch_dedup_clusters"
 	MetricMerges      = "wirewatch_dedup_merges_total"
+	MetricReplayed    = "wirewatch_dedup_replayed_total"
+	MetricReplayedSeq = "wirewatch_dedup_replayed_sequence"
 )
 
 // metrics are the deduper's own Prometheus metrics.
@@ -21,6 +23,8 @@ type metrics struct {
 	clusterSize prometheus.Histogram
 	clusters    prometheus.Gauge
 	merges      *prometheus.CounterVec
+	replayed    prometheus.Counter
+	replayedSeq prometheus.Gauge
 }
 
 func newMetrics(ops *stage.Ops) *metrics {
@@ -44,5 +48,13 @@ func newMetrics(ops *stage.Ops) *metrics {
 			Name: MetricMerges, ConstLabels: stageLabel,
 			Help: "Clusters merged into another, by rule: bridge (an article surely tells both) or link (their members tell one story).",
 		}, []string{"rule"})),
+		replayed: stage.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: MetricReplayed, ConstLabels: stageLabel,
+			Help: "Stored decisions folded into this replica's clusters: at start, while it stands by, and when it takes over.",
+		})),
+		replayedSeq: stage.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: MetricReplayedSeq, ConstLabels: stageLabel,
+			Help: "The last sequence of the decisions stream this replica's clusters include; a standby's lag is the stream's last sequence less this.",
+		})),
 	}
 }

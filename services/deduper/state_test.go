@@ -31,7 +31,7 @@ func publishArticles(t *testing.T, js jetstream.JetStream, arts ...*events.Artic
 }
 
 // startStreams starts a JetStream server with wirewatch's streams.
-func startStreams(t *testing.T) jetstream.JetStream {
+func startStreams(t testing.TB) jetstream.JetStream {
 	t.Helper()
 	_, _, js := natstest.Start(t)
 	if err := stage.EnsureStreams(context.Background(), js, events.StreamOptions{}); err != nil {
