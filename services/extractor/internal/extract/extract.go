@@ -236,6 +236,11 @@ func extract(ctx context.Context, raw *events.RawDocument, opts Options, now tim
 	} else if d := lang.Detect(sample); lang.Contradicts(a.Language, d) {
 		a.Language = d
 		a.Provenance["language"] = events.FromDetector
+	} else if d, ok := lang.Overrules(a.Language, sample); ok {
+		// The same script, but plainly another language: an English
+		// theme's lang="en-US" on a Spanish article.
+		a.Language = d
+		a.Provenance["language"] = events.FromDetector
 	}
 	a.ContentHash = events.TextHash(a.Text)
 	if len(a.Provenance) == 0 {

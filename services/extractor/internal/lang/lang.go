@@ -5,6 +5,7 @@
 package lang
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -74,7 +75,7 @@ func Detect(text string) string {
 	}
 	switch script {
 	case scriptLatin:
-		return byStopwords(text, "en", "de", "fr", "es", "it", "pt", "nl")
+		return byStopwords(text, latin...)
 	case scriptCyrillic:
 		// і, ї, є and ґ are Ukrainian letters Russian lacks.
 		if scripts.ukrainian*200 > count {
@@ -172,25 +173,13 @@ func (c *scriptCount) dominant() (script, int) {
 	return best, count
 }
 
+// latin are the Latin-script languages Detect tells apart.
+var latin = []string{"en", "de", "fr", "es", "it", "pt", "nl"}
+
 // byStopwords scores text against the stopword lists of the candidate
 // languages and returns the winner, or Undetermined.
 func byStopwords(text string, candidates ...string) string {
-	hits := make([]int, len(candidates))
-	words := 0
-	runes := 0
-	for w := range strings.FieldsFuncSeq(text, notWordRune) {
-		runes += len(w)
-		if runes > maxRunes*2 {
-			break
-		}
-		w = strings.ToLower(w)
-		words++
-		for i, c := range candidates {
-			if stopwords[c][w] {
-				hits[i]++
-			}
-		}
-	}
+	hits, words := stopwordHits(text, candidates)
 	best, second := -1, 0
 	for i, h := range hits {
 		switch {
@@ -211,6 +200,58 @@ func byStopwords(text string, candidates ...string) string {
 		return Undetermined
 	}
 	return candidates[best]
+}
+
+// stopwordHits counts, for each candidate language, the words of text that
+// are its stopwords, and the words of text, up to the first maxRunes*2
+// bytes of words.
+func stopwordHits(text string, candidates []string) (hits []int, words int) {
+	hits = make([]int, len(candidates))
+	runes := 0
+	for w := range strings.FieldsFuncSeq(text, notWordRune) {
+		runes += len(w)
+		if runes > maxRunes*2 {
+			break
+		}
+		w = strings.ToLower(w)
+		words++
+		for i, c := range candidates {
+			if stopwords[c][w] {
+				hits[i]++
+			}
+		}
+	}
+	return hits, words
+}
+
+// Overruling a declared language takes a text of at least minOverruleWords
+// words in which the detected language's stopwords outnumber the declared
+// one's overruleMargin times.
+const (
+	minOverruleWords = 40
+	overruleMargin   = 3
+)
+
+// Overrules reports whether text, declared to be in language declared, is
+// plainly written in another language of the same script, and which: a
+// site template's lang="en-US" on a Spanish article. Only languages whose
+// stopwords Detect knows are judged, and only on clear evidence — a long
+// enough text whose words are the other language's function words several
+// times as often as the declared one's — so that a short or mixed text
+// keeps what the page says of itself.
+func Overrules(declared, text string) (string, bool) {
+	if !slices.Contains(latin, declared) {
+		return "", false
+	}
+	detected := Detect(text)
+	if detected == declared || !slices.Contains(latin, detected) {
+		return "", false
+	}
+	hits, words := stopwordHits(text, []string{declared, detected})
+	if words < minOverruleWords || hits[1] < overruleMargin*max(hits[0], 1) {
+		return "", false
+	}
+	return detected, true
 }
 
 func notWordRune(r rune) bool {

@@ -80,3 +80,38 @@ func TestContradicts(t *testing.T) {
 		}
 	}
 }
+
+func TestOverrules(t *testing.T) {
+	const (
+		spanish = "El gobierno anunció el martes que las obras del puerto se reanudarán en marzo, después de que los sindicatos y la empresa llegaran a un acuerdo sobre los salarios. " +
+			"Según el ministro, la inversión será de 40 millones de euros y permitirá que los barcos más grandes atraquen en la terminal, algo que hasta ahora no era posible por la falta de calado."
+		english = "The government said on Tuesday that work on the port would resume in March, after the unions and the company reached an agreement on wages. " +
+			"According to the minister, the investment will be 40 million euros and will allow the largest ships to dock at the terminal, which has not been possible so far."
+		portuguese = "O governo anunciou na terça-feira que as obras do porto serão retomadas em março, depois de os sindicatos e a empresa chegarem a um acordo sobre os salários. " +
+			"Segundo o ministro, o investimento será de 40 milhões de euros e vai permitir que os navios maiores atraquem no terminal, o que até agora não era possível."
+		quoted = "The minister, speaking in Madrid, said: «el puerto es de todos». Work on the port will resume in March after the unions and the company reached an agreement on wages and shifts, " +
+			"and the investment of 40 million euros will allow the largest ships to dock at the terminal."
+	)
+	tests := []struct {
+		name, declared, text string
+		want                 string
+		ok                   bool
+	}{
+		{"a Spanish article under an English template", "en", spanish, "es", true},
+		{"an English article declared English", "en", english, "", false},
+		{"a Portuguese article declared Portuguese", "pt", portuguese, "", false},
+		{"a Portuguese article declared Spanish", "es", portuguese, "pt", true},
+		{"an English article quoting Spanish", "en", quoted, "", false},
+		{"too short to overrule", "en", "El gobierno anunció el martes que las obras del puerto se reanudarán en marzo.", "", false},
+		{"a language Detect does not know is not judged", "sv", spanish, "", false},
+		{"another script is Contradicts' business", "ru", spanish, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Overrules(tt.declared, tt.text)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("Overrules(%q, …) = %q, %v; want %q, %v", tt.declared, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
