@@ -13,7 +13,10 @@
 #     that no service restarted (a restart fails the test) or was unready for
 #     longer than a few seconds, and that the node catches up when it comes
 #     back.
-#  5. Tears everything down.
+#  5. Kills the leading deduper replica, has the demo site publish a third
+#     edition, and checks that the other replica takes over with the same
+#     clusters: every new article arrives once, in the clusters there were.
+#  6. Tears everything down.
 #
 # Where a Docker engine cannot be had or cannot run containers, it prints a
 # loud SKIPPED banner and exits 0: only this test is skipped. The whole run is
@@ -210,7 +213,7 @@ pass "images built FROM scratch"
 STACK_UP=1
 "${COMPOSE[@]}" down -v --remove-orphans >/dev/null 2>&1
 timeout 360 make up GO="$GO" UP_TIMEOUT=240 >"$WORK/up.log" 2>&1 || { tail -n 30 "$WORK/up.log"; fail "make up: the stack did not become healthy"; }
-pass "stack healthy: 3 NATS nodes, setup done, fetcher, 2 extractors, deduper, sink, demofeed"
+pass "stack healthy: 3 NATS nodes, setup done, fetcher, 2 extractors, 2 dedupers, sink, demofeed"
 
 MONITOR_PW=$(cat deploy/secrets/monitor.password)
 MONITOR_URL="nats://monitor:$MONITOR_PW@nats-1:4222,nats://monitor:$MONITOR_PW@nats-2:4222,nats://monitor:$MONITOR_PW@nats-3:4222"
@@ -369,5 +372,44 @@ until [ "$(docker inspect --format '{{.State.Health.Status}}' "$("${COMPOSE[@]}"
 done
 [ "$(sink_records | wc -l)" -eq "$want" ] || fail "records changed after nats-2 came back"
 pass "nats-2 rejoined and caught up; still $want records"
+
+# --- 5. Lose the deduper leader --------------------------------------------------
+
+# The leader is the replica that logged "leading" last. Killed, it cannot
+# give its lease up: the other replica, which followed its decisions, takes
+# over once the lease expires (15 s) and must carry on with the same
+# clusters.
+leader=""
+latest=""
+for c in $("${COMPOSE[@]}" ps -q deduper); do
+	at=$(docker logs "$c" 2>&1 | grep '"msg":"leading"' | tail -n 1 | sed -n 's/.*"ts":"\{0,1\}\([^",]*\).*/\1/p')
+	if [ -n "$at" ] && { [ -z "$latest" ] || [[ "$at" > "$latest" ]]; }; then
+		leader=$c latest=$at
+	fi
+done
+[ -n "$leader" ] || fail "no deduper replica logged that it leads"
+standby=$("${COMPOSE[@]}" ps -q deduper | grep -v "^$leader" | head -n 1)
+[ -n "$standby" ] || fail "only one deduper replica runs"
+docker kill -s SIGKILL "$leader" >/dev/null 2>&1 || fail "killing the leading deduper"
+log "killed the leading deduper $(docker inspect --format '{{.Name}}' "$leader" | tr -d /)"
+post_edition || fail "asking the demo site for a third edition"
+posted_at=$(date +%s)
+want=$((3 * ARTICLES))
+takeover_bound=$((EDITION_BOUND + 45)) # the lease's TTL, and AckWait for what the leader held
+wait_records "$want" "$takeover_bound" ||
+	fail "with the deduper leader killed the sink holds $(sink_records | wc -l) of $want records ${takeover_bound}s after the third edition"
+arrived=$(($(date +%s) - posted_at))
+sleep 10
+sink_records >"$WORK/third.txt"
+total=$(wc -l <"$WORK/third.txt")
+unique=$(awk '{print $1}' "$WORK/third.txt" | sort -u | wc -l)
+[ "$total" -eq "$want" ] && [ "$unique" -eq "$want" ] ||
+	fail "after the deduper takeover: $total records, $unique distinct, want $want of each"
+grown=$(awk '{print $2}' "$WORK/third.txt" | sort -u | wc -l)
+[ "$grown" -eq "$clusters" ] || fail "after the deduper takeover the third edition made $grown clusters, want them in the $clusters there were"
+who="the standby deduper took over"
+docker logs "$standby" 2>&1 | grep -q '"msg":"leading"' || who="the killed deduper came back and led again"
+pass "$who: the third edition's $ARTICLES articles arrived once each within ${arrived}s, in the existing clusters"
+docker start "$leader" >/dev/null 2>&1 || fail "restarting the killed deduper"
 
 echo "smoke: $PASSED passed, 0 failed"
