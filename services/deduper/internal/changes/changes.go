@@ -54,7 +54,7 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 				if !sameValue(m, c) {
 					ch.Kind = events.ChangeNumberDiffers
 				}
-			case m.Kind != events.ClaimNumber && (m.ID == c.ID || bestSim >= sameText):
+			case m.Kind != events.ClaimNumber && ((m.ID != "" && m.ID == c.ID) || bestSim >= sameText):
 				ch = events.ClaimChange{Kind: events.ChangeShared, Claim: m, Canonical: c, Similarity: round(bestSim)}
 			case m.Kind != events.ClaimNumber && bestSim >= rewordedText:
 				ch = events.ClaimChange{Kind: events.ChangeReworded, Claim: m, Canonical: c, Similarity: round(bestSim)}

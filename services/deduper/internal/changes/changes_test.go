@@ -51,3 +51,28 @@ func TestCompareLimitKeepsTheTellingOnes(t *testing.T) {
 		t.Errorf("Compare with limit 1 = %+v, want the differing number", got)
 	}
 }
+
+// TestCompareClaimsWithoutIDs compares statements that carry no id (an
+// article from another extractor, or one read from a file): they are one
+// claim by their words only, not because their empty ids are equal.
+func TestCompareClaimsWithoutIDs(t *testing.T) {
+	canonical := []events.Claim{{Kind: events.ClaimStatement, Text: "The union rejected the offer on Monday night"}}
+	tests := []struct {
+		name   string
+		member events.Claim
+		want   events.ChangeKind
+	}{
+		{"same words", events.Claim{Kind: events.ClaimStatement, Text: "the union rejected the offer on Monday night."},
+			events.ChangeShared},
+		{"one word in common", events.Claim{Kind: events.ClaimStatement, Text: "Ships waited outside the port on Monday"},
+			events.ChangeOnlyMember},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Compare(canonical, []events.Claim{tt.member}, 32)
+			if len(got) == 0 || got[0].Kind != tt.want {
+				t.Errorf("Compare = %+v, want %s first", got, tt.want)
+			}
+		})
+	}
+}

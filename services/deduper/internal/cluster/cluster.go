@@ -127,6 +127,19 @@ func relIndex(r events.Relation) uint8 {
 }
 
 // canon is what the engine keeps of a cluster's canonical article.
+//
+// The canonical stays when its article leaves the window, or leaves the
+// story for another with a new revision, while the story lives on: it is
+// still the likeliest original of what the story's articles said, and the
+// state still lists it among its members — the member list is the
+// story's history, not what the engine can still match (eviction bounds
+// memory, and changes no state: no state is published for it, and the
+// next one would otherwise name a canonical nobody published a decision
+// for). Picking another would also take what the engine does not keep of
+// the other members (bylines, lengths, claims). A replica that replays the
+// decisions of a window (Restore) knows only the members within it: for a
+// story that began before, it names the likeliest of those, lists only
+// them, and has a later first_seen (see TestRandomStreamsRestartMidWindow).
 type canon struct {
 	id        string
 	wire      bool
@@ -203,13 +216,17 @@ func appendMember(ms []member, m member) []member {
 }
 
 type state struct {
-	id        string
-	version   uint64
-	language  string
-	title     string
-	centroid  story.Centroid
-	members   []member
-	live      int
+	id       string
+	version  uint64
+	language string
+	title    string
+	centroid story.Centroid
+	members  []member
+	live     int
+	// own counts the articles held that joined this cluster itself, not
+	// one merged into it: a merged cluster is held, to resolve its id,
+	// while it has any.
+	own       int
 	canon     canon
 	shared    map[string]int
 	changes   []events.ClaimChange
@@ -222,6 +239,9 @@ type state struct {
 	// from and to bound the publication times of the story's members that
 	// give one (Unix seconds; both 0 while none has).
 	from, to int64
+	// replayed marks a cluster a replayed decision merged that the
+	// replica never knew (mergedBeforeReplay).
+	replayed bool
 }
 
 // published returns the publication time of a, if it gives one that is
@@ -283,12 +303,17 @@ type Engine struct {
 	// was last swept of them; heldSlot and goneSlot ask about a slot.
 	forgotten          int
 	heldSlot, goneSlot func(int32) bool
+	// born is the clock of the first decision made or replayed (Unix
+	// seconds); replayed lists the slots of mergedBeforeReplay.
+	born     int64
+	replayed []int32
 }
 
 // goneCluster is what the engine remembers of a forgotten cluster.
 type goneCluster struct {
 	version uint64
-	at      int64 // when it was forgotten, Unix seconds
+	at      int64     // when it was forgotten, Unix seconds
+	updated time.Time // its last state's updated_at
 }
 
 // burial is a cluster forgotten at a time.
@@ -409,6 +434,7 @@ func (e *Engine) find(slot int32) *state {
 // returns its current assignment.
 func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	e.evict(now)
+	e.endReplay()
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
 			st := e.find(old.slot)
@@ -590,7 +616,9 @@ func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 	e.nextSlot++
 	st := &state{id: id, language: lang, firstSeen: now.UTC(), mergedTo: -1}
 	if g, ok := e.gone[id]; ok {
-		st.version = g.version
+		// Its states go on from the last one published, in versions and
+		// in time, if the clock went back since.
+		st.version, st.updated = g.version, g.updated
 		delete(e.gone, id)
 	}
 	e.clusters[slot] = st
@@ -604,6 +632,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	// a revision that stays in the story its old text was alone in keeps
 	// the story (its ids, its version) instead of emptying it.
 	st.live++
+	st.own++
 	if seq, ok := e.byDoc[a.ID]; ok {
 		e.drop(seq)
 	}
@@ -627,10 +656,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		e.unlink(seq)
 	}
 	st.version++
-	st.updated = now.UTC()
-	if len(st.members) < maxMembersListed {
-		st.members = appendMember(st.members, newMember(a, asg, now))
-	}
+	st.touch(now)
 	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", byline: len(a.Authors) > 0, textLen: len(a.Text), claims: a.Claims}
 	if a.PublishedAt != nil {
 		cand.published = a.PublishedAt.Unix()
@@ -640,15 +666,35 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		st.title = a.Title
 		st.shared = nil
 	}
+	st.list(newMember(a, asg, now))
 	if st.canon.id != a.ID {
-		for _, c := range changes.Compare(st.canon.claims, a.Claims, len(a.Claims)+len(st.canon.claims)) {
-			if c.Kind == events.ChangeShared && c.Canonical != nil {
-				if st.shared == nil {
-					st.shared = map[string]int{}
-				}
-				st.shared[c.Canonical.ID]++
+		st.countShared(a.Claims)
+	}
+}
+
+// countShared counts the claims of the canonical that a member's claims
+// carry.
+func (st *state) countShared(claims []events.Claim) {
+	for _, c := range changes.Compare(st.canon.claims, claims, len(claims)+len(st.canon.claims)) {
+		if c.Kind == events.ChangeShared && c.Canonical != nil {
+			if st.shared == nil {
+				st.shared = map[string]int{}
 			}
+			st.shared[c.Canonical.ID]++
 		}
+	}
+}
+
+// list adds a member line to the story's list, which keeps its first
+// maxMembersListed members and its canonical: a canonical that came after
+// the list filled (a wire story after its copies) takes the last place, so
+// that the state lists the article it names canonical.
+func (st *state) list(m member) {
+	switch {
+	case len(st.members) < maxMembersListed:
+		st.members = appendMember(st.members, m)
+	case m.id == st.canon.id:
+		st.members[len(st.members)-1] = m
 	}
 }
 
@@ -683,6 +729,17 @@ func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimCha
 	}
 	if over := len(st.changes) - e.opts.MaxChanges; over > 0 {
 		st.changes = append([]events.ClaimChange(nil), st.changes[over:]...)
+	}
+}
+
+// touch notes a change of the story at now. Its updated_at never goes
+// back, nor before its first_seen, when the clock does (a replica whose
+// clock is behind took over): subscribers order the states of a cluster by
+// them, and take a state updated before the first_seen they hold for one
+// of an earlier cluster of that id.
+func (st *state) touch(now time.Time) {
+	if t := now.UTC(); t.After(st.updated) {
+		st.updated = t
 	}
 }
 
@@ -737,29 +794,50 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	}
 	// The merged story is reached only through dst from now on.
 	src.centroid = story.Centroid{}
-	for _, m := range src.members {
-		if len(dst.members) < maxMembersListed {
-			dst.members = appendMember(dst.members, m)
+	// The canonical that loses is a member from now on; the members of its
+	// story were counted against it, which holds for the claims both
+	// canonicals carry (a quote has one id in every article that carries
+	// it).
+	lost, counted := src.canon, src.shared
+	if better(src.canon, dst.canon) {
+		lost, counted = dst.canon, dst.shared
+		dst.canon, dst.title, dst.shared = src.canon, src.title, src.shared
+	}
+	added := map[string]bool{}
+	for _, c := range dst.canon.claims {
+		if n := counted[c.ID]; n > 0 && !added[c.ID] {
+			if dst.shared == nil {
+				dst.shared = map[string]int{}
+			}
+			dst.shared[c.ID] += n
+			added[c.ID] = true
 		}
 	}
-	dst.live += src.live
-	if better(src.canon, dst.canon) {
-		dst.canon, dst.title = src.canon, src.title
+	dst.countShared(lost.claims)
+	for _, m := range src.members {
+		dst.list(m)
 	}
+	dst.live += src.live
 	if src.firstSeen.Before(dst.firstSeen) {
 		dst.firstSeen = src.firstSeen
 	}
 	dst.changes = append(dst.changes, src.changes...)
 	// Its members are dst's now: the merged cluster's last state announces
-	// merged_into without them, and it is held, until dst is forgotten,
-	// only to resolve its id.
+	// merged_into without them, and it is held only to resolve its id,
+	// until the last article that joined it leaves (forgetMerged) or dst
+	// is forgotten.
 	src.members, src.changes, src.shared, src.canon.claims = nil, nil, nil, nil
 	src.mergedTo = e.slotOf[dst.id]
 	srcSlot := e.slotOf[src.id]
 	e.absorbed[src.mergedTo] = append(append(e.absorbed[src.mergedTo], srcSlot), e.absorbed[srcSlot]...)
 	delete(e.absorbed, srcSlot)
 	src.version++
-	src.updated = now.UTC()
+	src.touch(now)
+	if src.own <= 0 {
+		// None of its own articles is held (they left; it held those of
+		// clusters merged into it): nothing resolves through it.
+		e.forgetMerged(src, srcSlot)
+	}
 }
 
 // drop removes an article from the index (an older revision, or evicted).
@@ -792,6 +870,32 @@ func (e *Engine) drop(seq uint32) {
 			e.forget(st)
 		}
 	}
+	if st, ok := e.clusters[a.slot]; ok {
+		st.own--
+		if st.mergedTo >= 0 && st.own <= 0 {
+			e.forgetMerged(st, a.slot)
+		}
+	}
+}
+
+// forgetMerged removes a cluster merged into another once the last article
+// that joined it leaves: its id no longer resolves, and the cluster it was
+// merged into, which may go on for many windows, does not hold on to it.
+func (e *Engine) forgetMerged(st *state, slot int32) {
+	if root := e.find(slot); root != nil {
+		// The clusters merged into it resolve past it.
+		rs := e.slotOf[root.id]
+		e.absorbed[rs] = slices.DeleteFunc(e.absorbed[rs], func(s int32) bool { return s == slot })
+		for _, s := range e.absorbed[rs] {
+			if other := e.clusters[s]; other.mergedTo == slot {
+				other.mergedTo = st.mergedTo
+			}
+		}
+	}
+	delete(e.clusters, slot)
+	delete(e.slotOf, st.id)
+	e.bury(st)
+	e.forgotten++
 }
 
 // forget removes a cluster with no live members, and the clusters merged
@@ -821,7 +925,7 @@ func (e *Engine) forget(st *state) {
 
 // bury remembers the last version of a forgotten cluster for a window.
 func (e *Engine) bury(st *state) {
-	e.gone[st.id] = goneCluster{version: st.version, at: e.clock}
+	e.gone[st.id] = goneCluster{version: st.version, at: e.clock, updated: st.updated}
 	e.goneList = append(e.goneList, burial{id: st.id, at: e.clock})
 }
 
@@ -851,6 +955,9 @@ func (e *Engine) unbury(cutoff int64) {
 // Options.Apart's (within).
 func (e *Engine) evict(now time.Time) {
 	e.clock = now.Unix()
+	if e.born == 0 {
+		e.born = e.clock
+	}
 	cutoff := now.Add(-e.opts.Window).Unix()
 	// Term statistics come in generations a window long, counted from
 	// the Unix epoch so that every replica ages at the same moments: the
@@ -910,6 +1017,8 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 // Restore replays a decision the deduper made before (read back from its
 // output stream), so that a restarted engine continues with the same clusters,
 // ids and versions. Decisions must be restored in the order they were made.
+// The decision of an article delivered again, which changed nothing, changes
+// nothing here either (redelivered).
 func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	a := &ca.Article
 	e.evict(now)
@@ -919,6 +1028,9 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 		}
 	}
 	asg := ca.Cluster
+	if e.redelivered(a, &asg) {
+		return
+	}
 	var target *state
 	if slot, ok := e.slotOf[asg.ID]; ok {
 		target = e.find(slot)
@@ -938,10 +1050,13 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 			if linked[id] != link {
 				continue
 			}
-			if slot, ok := e.slotOf[id]; ok {
-				if src := e.find(slot); src != nil && src != target {
-					e.merge(target, src, now)
-				}
+			slot, ok := e.slotOf[id]
+			if !ok {
+				e.mergedBeforeReplay(target, id, now)
+				continue
+			}
+			if src := e.find(slot); src != nil && src != target {
+				e.merge(target, src, now)
 			}
 		}
 	}
@@ -961,4 +1076,66 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	// A redelivery after a restart gets the decision it got the first
 	// time, as it would from the engine that made it.
 	e.recent.put(a.ID+"@"+a.ContentHash, asg)
+}
+
+// redelivered reports whether asg, read back from the stream, is the
+// decision of an article delivered again while the engine that decided it
+// held the article: that engine changed nothing, and neither may a replica
+// that replays it. A replica that replays the decisions of a window holds
+// no article decided before it, so it cannot tell by the article, as
+// Assign does; it tells by the decision: a repeat, or one that names a
+// cluster since merged, or a version its cluster has gone past — a
+// decision made afresh names a cluster it has just moved on.
+//
+// A cluster merged before the replica knew it (mergedBeforeReplay) is
+// named afresh only once the engine that decided forgot it (its articles
+// left the window) and an article founded it again: the article it is
+// named after (a new revision), extracted since the replay began, new in
+// it, at a version past the one it was merged at (at least 2: forgotten
+// clusters keep counting). A redelivery of an article whose cluster the
+// replica does not know at all is not told from a decision made afresh: it
+// founds that cluster, as the decision says, and the replica holds the
+// article a while longer than the engine that decided.
+func (e *Engine) redelivered(a *events.Article, asg *events.Assignment) bool {
+	if asg.Rule == RuleRepeat {
+		return true
+	}
+	slot, ok := e.slotOf[asg.ID]
+	if !ok {
+		return false
+	}
+	st := e.clusters[slot]
+	if st.replayed && asg.Relation == events.RelationNew && asg.Version > 2 && !a.ExtractedAt.IsZero() &&
+		a.ExtractedAt.Unix() >= e.born && (asg.ID == events.ClusterID(a.ID) || asg.ID == events.ClusterID(a.ID+"@"+a.ContentHash)) {
+		e.forgetMerged(st, slot)
+		return false
+	}
+	return st.mergedTo >= 0 || asg.Version <= st.version
+}
+
+// mergedBeforeReplay notes that the cluster id, which a replayed decision
+// merged into dst, was merged, although the replica does not know it:
+// its articles all came before the decisions replayed. Its id then
+// resolves to dst, as it did for the engine that decided, and a
+// redelivery of one of its articles does not found it again (see
+// redelivered), until the replay ends: the engine that decided forgot it
+// by then, its articles having left the window.
+func (e *Engine) mergedBeforeReplay(dst *state, id string, now time.Time) {
+	src := e.newCluster(id, dst.language, now)
+	src.mergedTo, src.replayed = e.slotOf[dst.id], true
+	e.absorbed[src.mergedTo] = append(e.absorbed[src.mergedTo], e.slotOf[id])
+	e.replayed = append(e.replayed, e.slotOf[id])
+	src.version++
+	src.touch(now)
+}
+
+// endReplay forgets, when the engine decides for itself, the clusters it
+// held only to tell the redeliveries among the decisions it replayed.
+func (e *Engine) endReplay() {
+	for _, slot := range e.replayed {
+		if st, ok := e.clusters[slot]; ok && st.replayed {
+			e.forgetMerged(st, slot)
+		}
+	}
+	e.replayed = nil
 }
