@@ -328,27 +328,37 @@ type linkJoin struct {
 	slot int32
 }
 
-// recentDecisions remembers the last decisions made, so that a redelivered
-// article gets exactly the decision it got the first time.
+// recentDecisions remembers the last decisions made, and when, so that a
+// redelivered article gets exactly the decision it got the first time.
 type recentDecisions struct {
 	byKey map[string]events.Assignment
+	at    map[string]int64 // Unix seconds
 	ring  []string
 	next  int
 }
 
 const recentSize = 4096
 
-func (r *recentDecisions) put(key string, a events.Assignment) {
+// redeliveryWindow is how long after its decision an older revision of an
+// article, delivered again after a newer one was decided, is taken for a
+// redelivery: the streams' duplicate window, within which the decision made
+// again would be dropped as a duplicate of the first.
+const redeliveryWindow = int64(events.DefaultDuplicates / time.Second)
+
+func (r *recentDecisions) put(key string, a events.Assignment, at int64) {
 	if r.byKey == nil {
 		r.byKey = make(map[string]events.Assignment, recentSize)
+		r.at = make(map[string]int64, recentSize)
 		r.ring = make([]string, recentSize)
 	}
 	if old := r.ring[r.next]; old != "" {
 		delete(r.byKey, old)
+		delete(r.at, old)
 	}
 	r.ring[r.next] = key
 	r.next = (r.next + 1) % recentSize
 	r.byKey[key] = a
+	r.at[key] = at
 }
 
 // New returns an empty engine.
@@ -436,13 +446,21 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	e.evict(now)
 	e.endReplay()
 	if seq, ok := e.byDoc[a.ID]; ok {
-		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
+		old := e.art(seq)
+		if old != nil && old.hash == hashKey(a.ContentHash) {
 			st := e.find(old.slot)
 			asg, ok := e.recent.byKey[a.ID+"@"+a.ContentHash]
 			if !ok {
 				asg = events.Assignment{ID: st.id, Relation: relations[old.rel], CanonicalID: st.canon.id, Rule: RuleRepeat, Version: st.version}
 			}
 			return Decision{Assignment: asg, Updates: []*events.ClusterUpdate{e.update(st)}}
+		}
+		// An older revision delivered again after a newer one was
+		// decided (its ack was lost): its decision, made again, would be
+		// dropped by the stream as a duplicate, so the engine must not
+		// take the older text back either.
+		if asg, ok := e.olderRevisionAgain(a, old); ok {
+			return Decision{Assignment: asg, Updates: []*events.ClusterUpdate{e.update(e.find(old.slot))}}
 		}
 	}
 	hash := hashKey(a.ContentHash)
@@ -572,7 +590,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		asg.Changes = changes.Compare(target.canon.claims, a.Claims, e.opts.MaxChanges)
 	}
 	e.recordChanges(target, a.ID, asg.Changes)
-	e.recent.put(a.ID+"@"+a.ContentHash, asg)
+	e.recent.put(a.ID+"@"+a.ContentHash, asg, e.clock)
 	// The joined cluster's state goes last: it is the current one.
 	updates = append(updates, e.update(target))
 	return Decision{Assignment: asg, Updates: updates}
@@ -1014,6 +1032,19 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 	return u
 }
 
+// olderRevisionAgain returns the decision made for a, an older revision of
+// the article held as cur, if it was made within the streams' duplicate
+// window: a comes again only as a redelivery (the pipeline drops a text it
+// saw within the window), and changes nothing.
+func (e *Engine) olderRevisionAgain(a *events.Article, cur *article) (events.Assignment, bool) {
+	if cur == nil {
+		return events.Assignment{}, false
+	}
+	key := a.ID + "@" + a.ContentHash
+	asg, ok := e.recent.byKey[key]
+	return asg, ok && e.clock-e.recent.at[key] < redeliveryWindow
+}
+
 // Restore replays a decision the deduper made before (read back from its
 // output stream), so that a restarted engine continues with the same clusters,
 // ids and versions. Decisions must be restored in the order they were made.
@@ -1023,7 +1054,11 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	a := &ca.Article
 	e.evict(now)
 	if seq, ok := e.byDoc[a.ID]; ok {
-		if old := e.art(seq); old != nil && old.hash == hashKey(a.ContentHash) {
+		old := e.art(seq)
+		if old != nil && old.hash == hashKey(a.ContentHash) {
+			return
+		}
+		if _, again := e.olderRevisionAgain(a, old); again {
 			return
 		}
 	}
@@ -1075,7 +1110,7 @@ func (e *Engine) Restore(ca *events.ClusteredArticle, now time.Time) {
 	e.recordChanges(target, a.ID, asg.Changes)
 	// A redelivery after a restart gets the decision it got the first
 	// time, as it would from the engine that made it.
-	e.recent.put(a.ID+"@"+a.ContentHash, asg)
+	e.recent.put(a.ID+"@"+a.ContentHash, asg, e.clock)
 }
 
 // redelivered reports whether asg, read back from the stream, is the

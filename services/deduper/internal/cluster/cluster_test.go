@@ -595,18 +595,21 @@ func TestRestoredEngineAnswersARedeliveryAlike(t *testing.T) {
 func TestClusterFoundedAgainContinuesItsVersions(t *testing.T) {
 	crane := "A heavy-lift ship from Shanghai delivered two cranes to Halden. Engineers will assemble them over the winter."
 	tests := []struct {
-		name  string
-		arts  []*events.Article
-		at    []time.Duration
-		first int // the decision that founded the cluster; the last founds it again
+		name   string
+		window time.Duration
+		arts   []*events.Article
+		at     []time.Duration
+		first  int // the decision that founded the cluster; the last founds it again
 	}{
-		{"revised away and back", []*events.Article{
+		// Back after the streams' duplicate window: within it, the
+		// same text again is a redelivery (TestOlderRevisionRedeliveredChangesNothing).
+		{"revised away and back", 4 * time.Hour, []*events.Article{
 			newArticle("/s.txt", "Halden strike", base),
 			newArticle("/x.txt", "Cranes", crane),
 			newArticle("/x.txt", "Halden strike", strings.ToUpper(base)),
 			newArticle("/x.txt", "Cranes", crane),
-		}, []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute}, 1},
-		{"evicted and fetched again", []*events.Article{
+		}, []time.Duration{0, time.Minute, 2 * time.Minute, 2*time.Hour + 3*time.Minute}, 1},
+		{"evicted and fetched again", time.Hour, []*events.Article{
 			newArticle("/x.txt", "Cranes", crane),
 			newArticle("/y.txt", "Cranes again", strings.ToUpper(crane)),
 			newArticle("/x.txt", "Cranes", crane),
@@ -614,7 +617,7 @@ func TestClusterFoundedAgainContinuesItsVersions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := New(Options{Window: time.Hour})
+			e := New(Options{Window: tt.window})
 			var last uint64
 			var id string
 			n := len(tt.arts) - 1
@@ -769,5 +772,37 @@ func TestRevisionTellingAnotherStoryLeavesIt(t *testing.T) {
 	cp := e.Assign(newArticle("/c.txt", "Copy", strings.ToUpper(other)), t0.Add(time.Hour)).Assignment
 	if cp.ID != rev.ID || cp.Relation != events.RelationDuplicate {
 		t.Errorf("copy of the revision: %s in %s, want a duplicate in %s", cp.Relation, cp.ID, rev.ID)
+	}
+}
+
+// TestOlderRevisionRedeliveredChangesNothing delivers a revision again
+// after a newer one was decided (its ack was lost): the stream drops the
+// decision made again, whose message id it holds, so the engine must not
+// take the older text back either — it answers with the decision it made
+// the first time. The same older text coming back after the stream's
+// duplicate window is a revision like any other (the site reverted an
+// edit).
+func TestOlderRevisionRedeliveredChangesNothing(t *testing.T) {
+	e := New(Options{})
+	r1 := newArticle("/a.txt", "Halden strike", base)
+	r2 := newArticle("/a.txt", "Halden strike", base+" Talks resume on Thursday.")
+	first := e.Assign(r1, t0).Assignment
+	second := e.Assign(r2, t0.Add(time.Minute))
+	again := e.Assign(r1, t0.Add(2*time.Minute))
+	if !reflect.DeepEqual(again.Assignment, first) {
+		t.Errorf("r1 delivered again: %+v, want its first decision %+v", again.Assignment, first)
+	}
+	if len(again.Updates) != 1 || again.Updates[0].Version != second.Updates[0].Version {
+		t.Errorf("r1 delivered again changed the story: %+v", again.Updates)
+	}
+	if seq := e.byDoc[r1.ID]; e.art(seq).hash != hashKey(r2.ContentHash) {
+		t.Error("the engine took the older revision back")
+	}
+	reverted := e.Assign(r1, t0.Add(3*time.Hour))
+	if reverted.Assignment.Version != second.Assignment.Version+1 {
+		t.Errorf("r1 back after three hours: %+v, want a revision at v%d", reverted.Assignment, second.Assignment.Version+1)
+	}
+	if seq := e.byDoc[r1.ID]; e.art(seq).hash != hashKey(r1.ContentHash) {
+		t.Error("the reverted text is not the article's current revision")
 	}
 }

@@ -298,6 +298,11 @@ func diffStates(a, b engineState) string {
 	}
 	if !reflect.DeepEqual(a.Recent, b.Recent) {
 		out = append(out, fmt.Sprintf("remembered decisions differ: %d and %d", len(a.Recent), len(b.Recent)))
+		for k, v := range a.Recent {
+			if w, ok := b.Recent[k]; !ok || !reflect.DeepEqual(v, w) {
+				out = append(out, fmt.Sprintf("  %s:\n    %+v\n    %+v", k, v, w))
+			}
+		}
 	}
 	if !maps.Equal(a.Gone, b.Gone) {
 		out = append(out, fmt.Sprintf("forgotten clusters:\n  %v\n  %v", a.Gone, b.Gone))
@@ -459,7 +464,17 @@ func holds(e *Engine, a *events.Article, now time.Time) bool {
 	e.evict(now)
 	seq, ok := e.byDoc[a.ID]
 	old := e.art(seq)
-	return ok && old != nil && old.hash == hashKey(a.ContentHash)
+	if !ok || old == nil {
+		return false
+	}
+	if old.hash == hashKey(a.ContentHash) {
+		return true
+	}
+	// An older revision again within the streams' duplicate window: the
+	// pipeline drops a text it saw then, so it comes only as a redelivery.
+	key := a.ID + "@" + a.ContentHash
+	_, recent := e.recent.byKey[key]
+	return recent && now.Unix()-e.recent.at[key] < int64(dedupWindow/time.Second)
 }
 
 // dedupWindow is how long the stream drops a decision whose message id
