@@ -981,7 +981,9 @@ func (e *Engine) evict(now time.Time) {
 	// the Unix epoch so that every replica ages at the same moments: the
 	// model learns from the articles of the last one or two windows, and
 	// its memory stays bounded however long the deduper runs.
-	e.model.Age(now.Unix() / max(1, int64(e.opts.Window/time.Second)))
+	gen := now.Unix() / max(1, int64(e.opts.Window/time.Second))
+	e.model.Age(gen)
+	e.post.Age(gen)
 	e.unbury(cutoff)
 	n := 0
 	for n < len(e.arts) && (!e.arts[n].alive || e.arts[n].at < cutoff) {

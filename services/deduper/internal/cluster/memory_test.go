@@ -105,3 +105,34 @@ func TestMergedChainOutlivesItsMiddle(t *testing.T) {
 		})
 	}
 }
+
+// TestPostingsOfALongStoryStayWithinTwoWindows keeps one story alive for 12
+// windows, each report sharing the story's names but bringing words of its
+// own: the inverted index, which used to keep every term the story ever
+// had until the story was forgotten (never), holds at most two windows of
+// them.
+func TestPostingsOfALongStoryStayWithinTwoWindows(t *testing.T) {
+	e := New(Options{Window: time.Hour})
+	perHour, most := 0, 0
+	for h := range 12 {
+		for i := range 4 {
+			words := []string{"Halden", "strike", "Harbour", "Workers'", "Union", "terminal", "dock", "workers", "Kessby"}
+			for j := range 30 {
+				words = append(words, fmt.Sprintf("w%dh%di%dq", j, h, i))
+			}
+			at := t0.Add(time.Duration(h)*time.Hour + time.Duration(i)*time.Minute)
+			e.Assign(newArticle(fmt.Sprintf("/h%d/%d.txt", h, i), "Halden strike", strings.Join(words, " ")+"."), at)
+		}
+		n := len(e.post.Stories())
+		if h == 0 {
+			perHour = n
+		}
+		most = max(most, n)
+	}
+	if e.Clusters() > 2 {
+		t.Fatalf("the reports made %d stories, want one long story", e.Clusters())
+	}
+	if perHour == 0 || most > 2*perHour+perHour/2 {
+		t.Errorf("over 12 windows the index listed up to %d story terms, want about two windows' worth (%d each)", most, perHour)
+	}
+}

@@ -6,49 +6,96 @@ import (
 
 // Postings maps terms to the stories that contain them. It is not safe for
 // concurrent use.
+//
+// Like the term statistics, the index comes in generations (see Age): what
+// a story added leaves within two generations, so that a story that goes on
+// for months, bringing new names and numbers with every report, does not
+// keep them all. A story still told adds its terms again with its next
+// report; one told no more is forgotten by its clusterer within a window.
 type Postings struct {
 	max int
-	// Most terms of a news stream are rare: one story has them. Those are
-	// kept in one, without a list of their own (a list costs a slice header
-	// and an array besides its entry); a term moves to list with its
-	// second story.
-	one   map[uint32]int32
-	list  map[uint32][]int32
-	score map[int32]float64 // scratch space of Candidates
+	// cur takes what is added; prev is the generation before, read too.
+	cur, prev postingsGen
+	gen       int64
+	aged      bool
+	score     map[int32]float64 // scratch space of Candidates
+}
+
+// postingsGen is one generation of the index. Most terms of a news stream
+// are rare: one story has them. Those are kept in one, without a list of
+// their own (a list costs a slice header and an array besides its entry); a
+// term moves to list with its second story.
+type postingsGen struct {
+	one  map[uint32]int32
+	list map[uint32][]int32
+}
+
+func newPostingsGen() postingsGen {
+	return postingsGen{one: map[uint32]int32{}, list: map[uint32][]int32{}}
 }
 
 // NewPostings returns an empty inverted index keeping at most max stories
-// per term.
+// per term and generation.
 func NewPostings(max int) *Postings {
-	return &Postings{max: max, one: map[uint32]int32{}, list: map[uint32][]int32{}, score: map[int32]float64{}}
+	return &Postings{max: max, cur: newPostingsGen(), prev: newPostingsGen(), score: map[int32]float64{}}
 }
 
-// stories returns the stories of a term, oldest first.
-func (p *Postings) stories(t uint32) []int32 {
-	if s, ok := p.one[t]; ok {
+// Age starts generation gen, as Model.Age does: the generation before is
+// kept, older ones are dropped.
+func (p *Postings) Age(gen int64) {
+	switch {
+	case !p.aged:
+		p.gen, p.aged = gen, true
+		return
+	case gen <= p.gen:
+		return
+	case gen == p.gen+1:
+		p.prev = p.cur
+	default:
+		p.prev = newPostingsGen()
+	}
+	p.cur, p.gen = newPostingsGen(), gen
+}
+
+// stories returns the stories of a term in one generation, oldest first.
+func (g *postingsGen) stories(t uint32) []int32 {
+	if s, ok := g.one[t]; ok {
 		return []int32{s}
 	}
-	return p.list[t]
+	return g.list[t]
+}
+
+// stories returns the stories of a term, those of the generation before
+// first, each once.
+func (p *Postings) stories(t uint32) []int32 {
+	out := slices.Clone(p.prev.stories(t))
+	for _, s := range p.cur.stories(t) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Add records that story contains terms.
 func (p *Postings) Add(story int32, terms []uint32) {
+	g := &p.cur
 	for _, t := range terms {
-		if s, ok := p.one[t]; ok {
+		if s, ok := g.one[t]; ok {
 			if s == story {
 				continue
 			}
-			delete(p.one, t)
+			delete(g.one, t)
 			if p.max == 1 {
-				p.one[t] = story
+				g.one[t] = story
 				continue
 			}
-			p.list[t] = []int32{s, story}
+			g.list[t] = []int32{s, story}
 			continue
 		}
-		l, ok := p.list[t]
+		l, ok := g.list[t]
 		if !ok {
-			p.one[t] = story
+			g.one[t] = story
 			continue
 		}
 		if slices.Contains(l[max(0, len(l)-8):], story) {
@@ -58,7 +105,7 @@ func (p *Postings) Add(story int32, terms []uint32) {
 			copy(l, l[1:])
 			l = l[:len(l)-1]
 		}
-		p.list[t] = append(l, story)
+		g.list[t] = append(l, story)
 	}
 }
 
@@ -79,12 +126,14 @@ func (p *Postings) HeldCandidates(m *Model, terms []uint32, limit int, held func
 	clear(p.score)
 	for _, t := range terms {
 		w := m.IDF(t)
-		if s, ok := p.one[t]; ok {
+		cur := p.cur.stories(t)
+		for _, s := range cur {
 			p.score[s] += w
-			continue
 		}
-		for _, s := range p.list[t] {
-			p.score[s] += w
+		for _, s := range p.prev.stories(t) {
+			if !slices.Contains(cur, s) {
+				p.score[s] += w
+			}
 		}
 	}
 	// Keep the best limit in a min-heap whose root is the worst kept.
@@ -137,34 +186,41 @@ func (p *Postings) HeldCandidates(m *Model, terms []uint32, limit int, held func
 // Sweep drops from the index the stories for which gone reports true, so
 // that the terms of stories a clusterer forgot do not stay listed.
 func (p *Postings) Sweep(gone func(story int32) bool) {
-	for t, s := range p.one {
+	p.cur.sweep(gone)
+	p.prev.sweep(gone)
+}
+
+func (g *postingsGen) sweep(gone func(story int32) bool) {
+	for t, s := range g.one {
 		if gone(s) {
-			delete(p.one, t)
+			delete(g.one, t)
 		}
 	}
-	for t, l := range p.list {
+	for t, l := range g.list {
 		l = slices.DeleteFunc(l, gone)
 		switch len(l) {
 		case 0:
-			delete(p.list, t)
+			delete(g.list, t)
 		case 1:
-			delete(p.list, t)
-			p.one[t] = l[0]
+			delete(g.list, t)
+			g.one[t] = l[0]
 		default:
-			p.list[t] = l
+			g.list[t] = l
 		}
 	}
 }
 
-// Stories returns the stories listed, once for every term that lists
-// them.
+// Stories returns the stories listed, once for every term and generation
+// that lists them.
 func (p *Postings) Stories() []int32 {
-	out := make([]int32, 0, len(p.one))
-	for _, s := range p.one {
-		out = append(out, s)
-	}
-	for _, l := range p.list {
-		out = append(out, l...)
+	var out []int32
+	for _, g := range []*postingsGen{&p.prev, &p.cur} {
+		for _, s := range g.one {
+			out = append(out, s)
+		}
+		for _, l := range g.list {
+			out = append(out, l...)
+		}
 	}
 	return out
 }

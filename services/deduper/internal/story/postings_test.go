@@ -27,7 +27,7 @@ func TestPostingsSweep(t *testing.T) {
 				p.Add(int32(s), terms)
 			}
 			p.Sweep(func(s int32) bool { return slices.Contains(tt.gone, s) })
-			if n := len(p.one) + len(p.list); n != len(tt.want) {
+			if n := len(p.cur.one) + len(p.cur.list); n != len(tt.want) {
 				t.Errorf("%d terms listed, want %d", n, len(tt.want))
 			}
 			for term, want := range tt.want {
@@ -45,4 +45,38 @@ func TestPostingsSweep(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPostingsForgetOldGenerations ages the index: what a story added is
+// found through the next generation and gone in the one after, unless the
+// story added it again.
+func TestPostingsForgetOldGenerations(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	p := NewPostings(8)
+	p.Age(10)
+	p.Add(1, []uint32{100, 101})
+	p.Add(2, []uint32{101})
+	p.Age(11)
+	p.Add(2, []uint32{101, 102}) // story 2 goes on; story 1 is told no more
+	if got := p.Candidates(m, []uint32{100, 101, 102}, 8); !slices.Equal(sorted(got), []int32{1, 2}) {
+		t.Errorf("a generation on: candidates %v, want stories 1 and 2", got)
+	}
+	if got := p.stories(101); !slices.Equal(got, []int32{1, 2}) {
+		t.Errorf("term 101 lists %v across generations, want 1 and 2 once each", got)
+	}
+	p.Age(12)
+	if got := p.Candidates(m, []uint32{100, 101, 102}, 8); !slices.Equal(got, []int32{2}) {
+		t.Errorf("two generations on: candidates %v, want story 2 only", got)
+	}
+	p.Age(12) // the same generation again changes nothing
+	p.Age(15) // and a gap drops both
+	if n := len(p.Stories()); n != 0 {
+		t.Errorf("%d entries listed after a gap of generations, want none", n)
+	}
+}
+
+func sorted(s []int32) []int32 {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
