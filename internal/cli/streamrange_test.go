@@ -82,8 +82,11 @@ func TestReadStopsWhenInterrupted(t *testing.T) {
 
 // TestReadFailsWhenTheServerGoesAway: a server that goes away in the middle
 // of a range is an error, neither a hang nor a range cut short in silence.
+// The range is longer than read asks for ahead, so that the rest of it is
+// still on the server when it goes.
 func TestReadFailsWhenTheServerGoesAway(t *testing.T) {
-	srv, js := rangeServer(t, 1000)
+	const stored = 3 * rangePrefetchMax
+	srv, js := rangeServer(t, stored)
 	res := readWithin(t, context.Background(), streamRange{stream: "S"}, js, func(rec recording.Record) error {
 		if rec.Seq == 1 {
 			srv.Shutdown()
@@ -91,9 +94,12 @@ func TestReadFailsWhenTheServerGoesAway(t *testing.T) {
 		return nil
 	})
 	if res.err == nil {
-		t.Errorf("read %d of 1000 messages and reported no error", res.n)
+		t.Errorf("read %d of %d messages and reported no error", res.n, stored)
 	}
 	t.Logf("read %d messages, then: %v", res.n, res.err)
+	if stacks, left := readerGoroutines(t); left {
+		t.Errorf("goroutines of the read outlive it:\n%s", stacks)
+	}
 }
 
 // TestReadRanges checks the bounds of a range: inclusive at both ends, by
