@@ -315,24 +315,35 @@ func (s *Service) catchUp(ctx context.Context) (restored int, err error) {
 	if err != nil {
 		return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 	}
-	defer it.Stop()
+	r := newReadAhead(it, 2*time.Second)
+	defer r.close()
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
 	idle := 0
+	// The consumer that delivered the last decision read, and how many it
+	// had delivered then.
+	var cons string
+	var dseq uint64
 	for s.applied < last {
-		m, err := it.Next(jetstream.NextMaxWait(2 * time.Second))
-		if err == nil {
+		x, ok := r.next()
+		if ctx.Err() != nil {
+			return restored, ctx.Err()
+		}
+		if !ok {
+			return restored, fmt.Errorf("deduper: replaying %s: the reader stopped", events.StreamClustered)
+		}
+		if x.wait == nil {
 			idle = 0
-			if s.apply(m) {
+			if x.cons != "" {
+				cons, dseq = x.cons, x.dseq
+			}
+			if s.apply(x) {
 				restored++
 			}
 			continue
 		}
-		if ctx.Err() != nil {
-			return restored, ctx.Err()
-		}
-		if !errors.Is(err, nats.ErrTimeout) {
-			return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
+		if !errors.Is(x.wait, nats.ErrTimeout) {
+			return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, x.wait)
 		}
 		// Nothing came within the wait. With nothing pending, the rest
 		// fell out of the stream's limits (or out of the window); with
@@ -343,15 +354,21 @@ func (s *Service) catchUp(ctx context.Context) (restored int, err error) {
 		if err != nil {
 			return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 		}
-		if info.NumPending == 0 {
+		// Decisions the server sent that are still on their way are not
+		// pending any more, but count as delivered.
+		received := uint64(0)
+		if info.Name == cons {
+			received = dseq
+		}
+		if info.NumPending == 0 && info.Delivered.Consumer <= received {
 			// Up to last, nothing is left to fold in: start the next
 			// catch-up after it rather than wait here again.
 			s.applied = max(s.applied, last)
 			break
 		}
 		if idle++; idle >= catchUpPatience {
-			return restored, fmt.Errorf("deduper: replaying %s: %d decisions pending, none delivered in %d tries",
-				events.StreamClustered, info.NumPending, idle)
+			return restored, fmt.Errorf("deduper: replaying %s: %d decisions pending and %d sent but not received, none delivered in %d tries",
+				events.StreamClustered, info.NumPending, info.Delivered.Consumer-min(received, info.Delivered.Consumer), idle)
 		}
 	}
 	return restored, nil
@@ -360,21 +377,19 @@ func (s *Service) catchUp(ctx context.Context) (restored int, err error) {
 // apply folds one stored decision into the engine and reports whether it
 // was restored: a decision this replica made itself while leading before is
 // in the engine already, and one that does not decode is skipped.
-func (s *Service) apply(m jetstream.Msg) bool {
-	meta, err := m.Metadata()
-	if err != nil {
+func (s *Service) apply(x *stored) bool {
+	if x.seq == 0 {
+		return false // no metadata: not a stored message
+	}
+	s.applied = x.seq
+	if x.by == s.instance {
 		return false
 	}
-	s.applied = meta.Sequence.Stream
-	if m.Headers().Get(headerDecidedBy) == s.instance {
+	if x.err != nil {
+		s.log.Warn("skipping undecodable decision", zap.Uint64("seq", x.seq), zap.Error(x.err))
 		return false
 	}
-	var ca events.ClusteredArticle
-	if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
-		s.log.Warn("skipping undecodable decision", zap.Uint64("seq", meta.Sequence.Stream), zap.Error(err))
-		return false
-	}
-	s.engine.Restore(&ca, decidedAt(m.Headers(), meta.Timestamp))
+	s.engine.Restore(x.ca, x.at)
 	return true
 }
 
