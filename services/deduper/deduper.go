@@ -315,7 +315,7 @@ func (s *Service) catchUp(ctx context.Context) (restored int, err error) {
 	if err != nil {
 		return restored, fmt.Errorf("deduper: replaying %s: %w", events.StreamClustered, err)
 	}
-	r := newReadAhead(it, 2*time.Second)
+	r := newReadAhead(it, 2*time.Second, s.engine)
 	defer r.close()
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
@@ -389,7 +389,7 @@ func (s *Service) apply(x *stored) bool {
 		s.log.Warn("skipping undecodable decision", zap.Uint64("seq", x.seq), zap.Error(x.err))
 		return false
 	}
-	s.engine.Restore(x.ca, x.at)
+	s.engine.RestorePrepared(x.ca, x.at)
 	return true
 }
 

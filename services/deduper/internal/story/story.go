@@ -303,20 +303,24 @@ const (
 )
 
 func (m *Model) id(field int, term string) uint32 {
-	var id uint32
-	switch field {
-	case FieldNumbers:
-		value, unit, _ := strings.Cut(term, " ")
-		id = uint32(field)<<fieldShift | (fnv32(unit)&(hashMask>>valueBits))<<valueBits | fnv32(value)&valueMask
-	case FieldDates:
-		id = dateID(term)
-	default:
-		id = uint32(field)<<fieldShift | fnv32(term)&hashMask
-	}
+	id := termID(field, term)
 	if m.text != nil {
 		m.text[id] = term
 	}
 	return id
+}
+
+// termID is the id of a term of a field.
+func termID(field int, term string) uint32 {
+	switch field {
+	case FieldNumbers:
+		value, unit, _ := strings.Cut(term, " ")
+		return uint32(field)<<fieldShift | (fnv32(unit)&(hashMask>>valueBits))<<valueBits | fnv32(value)&valueMask
+	case FieldDates:
+		return dateID(term)
+	default:
+		return uint32(field)<<fieldShift | fnv32(term)&hashMask
+	}
 }
 
 // Date terms hold their value itself, not its hash, so that dates a few
@@ -454,9 +458,14 @@ func firstWord(s string) string {
 // sentences more: news puts the facts of its story first and background
 // after.
 func (m *Model) counter(counts map[uint32]float64) emitter {
-	boost := &m.boost
+	return counter(counts, m.opts.DateSentences, &m.boost, m.id)
+}
+
+// counter returns an emitter that adds the terms it is given to counts,
+// each weighted by the place of its sentence.
+func counter(counts map[uint32]float64, dateSentences int, boost *[16]float64, id func(int, string) uint32) emitter {
 	return func(field int, term string, place int) {
-		if field == FieldDates && place > m.opts.DateSentences {
+		if field == FieldDates && place > dateSentences {
 			// Dates further on are mostly background.
 			return
 		}
@@ -464,8 +473,41 @@ func (m *Model) counter(counts map[uint32]float64) emitter {
 		if place < len(boost) {
 			w = boost[place]
 		}
-		counts[m.id(field, term)] += w
+		counts[id(field, term)] += w
 	}
+}
+
+// Analyzer analyses texts as its model does — what Vectorize does before it
+// weighs the terms by the model's statistics — on a goroutine of its own:
+// an engine replaying decisions analyses the next ones while it folds in
+// the last. An Analyzer is not safe for concurrent use; each goroutine has
+// its own.
+type Analyzer struct {
+	z             analyzer
+	dateSentences int
+	boost         [16]float64
+}
+
+// Analyzer returns an analyzer of m's options, or nil when m keeps the
+// text of its terms (Options.KeepText), which it records as it analyses.
+func (m *Model) Analyzer() *Analyzer {
+	if m.text != nil {
+		return nil
+	}
+	return &Analyzer{dateSentences: m.opts.DateSentences, boost: m.boost}
+}
+
+// Counts analyses a text and its title into a new map of term counts, for
+// VectorizeCounts.
+func (a *Analyzer) Counts(title, text string) map[uint32]float64 {
+	counts := make(map[uint32]float64, 256)
+	a.z.analyze(title, text, counter(counts, a.dateSentences, &a.boost, termID))
+	return counts
+}
+
+// VectorizeCounts is Vectorize for a text an Analyzer of m analysed.
+func (m *Model) VectorizeCounts(counts map[uint32]float64, learn bool) Vector {
+	return m.vector(counts, learn)
 }
 
 func (m *Model) vector(counts map[uint32]float64, learn bool) Vector {

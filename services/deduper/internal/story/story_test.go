@@ -1,8 +1,10 @@
 package story
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -548,5 +550,34 @@ func TestCentroidWeightsKeepThreeSignificantDigits(t *testing.T) {
 	if got := fromB16(toB16(1 + 1.0/256)); got != 1 {
 		// Halfway between 1 and the next bfloat16: ties go to even.
 		t.Errorf("1+2⁻⁸ stored as %v, want 1", got)
+	}
+}
+
+// TestAnalyzerCountsLikeVectorize vectorizes texts through an Analyzer and
+// VectorizeCounts, as an engine replaying decisions does, and through
+// Vectorize: the vectors, and what the two models learn, are the same.
+func TestAnalyzerCountsLikeVectorize(t *testing.T) {
+	texts := [][2]string{
+		{"Halden strike", "Dock workers at the port of Halden walked off the job on Monday, March 9, 2026, for 72 hours. About 2,300 workers joined, the union said."},
+		{"Ships off Halden", "More than forty container ships were left idling off Port Halden on Monday after roughly 2,300 dock workers downed tools."},
+		{"", "The central library in Kessby reopened on Saturday, two years after a flood. \"It is a good day,\" said Sofie Dahl."},
+		{"Empty", ""},
+	}
+	direct, counted := NewModel(DefaultOptions), NewModel(DefaultOptions)
+	z := counted.Analyzer()
+	for i, tt := range texts {
+		want := direct.Vectorize(tt[0], tt[1], true)
+		got := counted.VectorizeCounts(z.Counts(tt[0], tt[1]), true)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("text %d: through an Analyzer %+v, want %+v", i, got, want)
+		}
+	}
+	a, _ := direct.MarshalBinary()
+	b, _ := counted.MarshalBinary()
+	if !bytes.Equal(a, b) {
+		t.Error("the models learned differently")
+	}
+	if (NewModel(Options{KeepText: true})).Analyzer() != nil {
+		t.Error("a model that keeps its terms' text handed out an Analyzer")
 	}
 }
