@@ -40,7 +40,9 @@ func benchmarkRangeRead(b *testing.B, rtt time.Duration, read rangeReader) {
 	fillBenchStream(b, pub)
 	url := srv.ClientURL()
 	if rtt > 0 {
-		url = "nats://" + newDelayProxy(b, srv.Addr().String(), rtt/2).addr
+		p := natstest.DelayProxy(b, srv.Addr().String())
+		p.SetDelay(rtt / 2)
+		url = p.URL()
 	}
 	nc, js, err := connect(&stage.NATSFlags{NATSURL: url}, b.Name())
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wirewatch/wirewatch/internal/recording"
+	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
@@ -139,8 +140,8 @@ func TestReadEndsWhenTheRestIsPurged(t *testing.T) {
 // rangeIdleWait for them waits on, rather than ending the range short.
 func TestReadWaitsForMessagesOnTheirWay(t *testing.T) {
 	srv, _ := rangeServer(t, 50)
-	p := newDelayProxy(t, srv.Addr().String(), 0)
-	nc, js, err := connect(&stage.NATSFlags{NATSURL: "nats://" + p.addr}, t.Name())
+	p := natstest.DelayProxy(t, srv.Addr().String())
+	nc, js, err := connect(&stage.NATSFlags{NATSURL: p.URL()}, t.Name())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestReadWaitsForMessagesOnTheirWay(t *testing.T) {
 		n, err := streamRange{stream: "S"}.read(context.Background(), js, func(int) {
 			// The consumer is there: from now on, what it sends takes longer
 			// than the read waits before asking the server.
-			p.delayToClient(rangeIdleWait + rangeIdleWait/2)
+			p.SetDelayToClient(rangeIdleWait + rangeIdleWait/2)
 		}, func(recording.Record) error { return nil })
 		done <- readResult{n, err}
 	}()

@@ -141,6 +141,8 @@ type Service struct {
 	now                       func() time.Time
 	metrics                   *metrics
 	instance                  string
+	// followed is when a standby last followed the leader's decisions.
+	followed time.Time
 	// term is the current leadership, done when it ends; nil before the
 	// first.
 	term atomic.Pointer[term]
@@ -260,6 +262,13 @@ func (s *Service) Run(ctx context.Context) error {
 // runs between attempts at the lease; what it cannot read now it reads at the
 // next attempt, or when the replica leads.
 func (s *Service) follow(ctx context.Context) {
+	// Each catch-up creates a consumer on the server: at most one a
+	// second, however short the lease's TTL.
+	if now := time.Now(); now.Sub(s.followed) < time.Second {
+		return
+	} else {
+		s.followed = now
+	}
 	restored, err := s.catchUp(ctx)
 	if err != nil && ctx.Err() == nil {
 		s.log.Debug("standby could not follow the decisions", zap.Error(err))

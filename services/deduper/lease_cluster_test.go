@@ -175,22 +175,31 @@ func checkVersionsGrow(t *testing.T, js jetstream.JetStream) {
 	}
 }
 
-// readAll hands every message stored on stream to f, in order.
+// readAll hands every message stored on stream to f, in order. The
+// stream's info and the reading consumer are asked for again while the
+// cluster cannot answer (a server restarting, a leader being elected).
 func readAll(t *testing.T, js jetstream.JetStream, stream string, f func(jetstream.Msg)) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	s, err := js.Stream(ctx, stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := s.CachedInfo().State.LastSeq
-	if last == 0 {
-		return
-	}
-	c, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatal(err)
+	var last uint64
+	var c jetstream.Consumer
+	for {
+		s, err := js.Stream(ctx, stream)
+		if err == nil {
+			last = s.CachedInfo().State.LastSeq
+			if last == 0 {
+				return
+			}
+			c, err = js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{})
+		}
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("reading %s: %v", stream, err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	for {
 		batch, err := c.Fetch(1000, jetstream.FetchMaxWait(time.Second))
