@@ -43,6 +43,11 @@ func FuzzVectorize(f *testing.F) {
 		if again := NewModel(DefaultOptions).Vectorize(title, text, true); !reflect.DeepEqual(again, v) {
 			t.Fatalf("Vectorize(%q, %q) gave %+v, then %+v", title, text, v, again)
 		}
+		// An Analyzer, as a replay prepares articles ahead, reads it alike.
+		fresh := NewModel(DefaultOptions)
+		if counted := fresh.VectorizeCounts(fresh.Analyzer().Counts(title, text), true); !reflect.DeepEqual(counted, v) {
+			t.Fatalf("through an Analyzer (%q, %q) gave %+v, Vectorize %+v", title, text, counted, v)
+		}
 		var c Centroid
 		m.Add(&c, v)
 		m.Add(&c, m.Vectorize(title, text, true))
