@@ -268,7 +268,9 @@ func TestMisbehavingFeedsDoNotStopTheOthers(t *testing.T) {
 	s.handle("/bad/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/bad/loop2", http.StatusFound) })
 	s.handle("/bad/loop2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/bad/loop", http.StatusFound) })
 	s.handle("/bad/500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
-	s.handle("/bad/429", func(w http.ResponseWriter, r *http.Request) {
+	// A Retry-After holds its whole host: this one has a host of its own.
+	busy := newSite(t)
+	busy.handle("/bad/429", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3600")
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
@@ -276,11 +278,12 @@ func TestMisbehavingFeedsDoNotStopTheOthers(t *testing.T) {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write([]byte("\x89PNG\r\n"))
 	})
-	bad := []string{"/bad/stall", "/bad/huge", "/bad/malformed", "/bad/loop", "/bad/500", "/bad/429", "/bad/image"}
+	bad := []string{"/bad/stall", "/bad/huge", "/bad/malformed", "/bad/loop", "/bad/500", "/bad/image"}
 	var feeds []string
 	for _, b := range bad {
 		feeds = append(feeds, s.url(b))
 	}
+	feeds = append(feeds, busy.url("/bad/429"))
 	feeds = append(feeds, s.url("/feeds/rss.xml"))
 	cfg := feedConfig(feeds...)
 	cfg.MaxFeedBytes = 1 << 20
@@ -301,11 +304,14 @@ func TestMisbehavingFeedsDoNotStopTheOthers(t *testing.T) {
 	}
 	for path, msg := range want {
 		got := h[s.url(path)]
+		if path == "/bad/429" {
+			got = h[busy.url(path)]
+		}
 		if got.ErrorStreak != 1 || got.Errors != 1 || !strings.Contains(got.LastError, msg) {
 			t.Errorf("%s health: streak %d, error %q; want 1 and an error mentioning %q", path, got.ErrorStreak, got.LastError, msg)
 		}
 	}
-	if r := h[s.url("/bad/429")]; r.LastStatus != 429 || r.NextPoll.Sub(r.LastAttempt) < time.Hour {
+	if r := h[busy.url("/bad/429")]; r.LastStatus != 429 || r.NextPoll.Sub(r.LastAttempt) < time.Hour {
 		t.Errorf("429 health: status %d, next poll %s after the attempt; want 429 and at least an hour", r.LastStatus, r.NextPoll.Sub(r.LastAttempt))
 	}
 	if st := f.Stats(); st.FeedErrors != 7 || st.Polls != 8 {
@@ -315,7 +321,7 @@ func TestMisbehavingFeedsDoNotStopTheOthers(t *testing.T) {
 	// The next run leaves the feed that asked for an hour alone, and tries
 	// the others again: a failing feed is never given up.
 	runOnce(t, js, cfg)
-	if hits, _ := s.count("/bad/429"); hits != 1 {
+	if hits, _ := busy.count("/bad/429"); hits != 1 {
 		t.Errorf("/bad/429 requested %d times, want once: its Retry-After is honoured", hits)
 	}
 	if hits, _ := s.count("/bad/500"); hits != 2 {

@@ -375,6 +375,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		HostConcurrency: cfg.HostConcurrency,
 		HostRate:        cfg.HostRate,
 		MaxCrawlDelay:   cfg.MaxCrawlDelay,
+		MaxRetryAfter:   cfg.MaxRetryAfter,
 	})
 	return s, nil
 }

@@ -246,9 +246,9 @@ var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)
 var declEncoding = regexp.MustCompile(`(?i)\sencoding\s*=\s*["']([^"']*)["']`)
 
 // toUTF8 returns body as UTF-8 for the parsers, handling what feeds get
-// wrong: byte-order marks, a charset only the transport declares, and bytes
-// that are not in the encoding they claim (taken as Windows-1252, the usual
-// culprit). An XML encoding the declaration names and Go knows is left to the
+// wrong: byte-order marks, a charset only the transport declares, UTF-8 that
+// claims a legacy charset, and bytes that are not in the encoding they claim
+// (taken as Windows-1252, the usual culprit). An XML encoding the declaration names and Go knows is left to the
 // XML decoder.
 func toUTF8(body []byte, label string) ([]byte, error) {
 	switch {
@@ -269,6 +269,12 @@ func toUTF8(body []byte, label string) ([]byte, error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("parsing feed: %w: empty document", ErrNotFeed)
+	}
+	if !isASCII(body) && utf8.Valid(body) && bytes.IndexByte(body, 0) < 0 {
+		// Text in a legacy charset is almost never valid UTF-8 once it holds
+		// a non-ASCII letter: such bytes are UTF-8 whatever the declaration
+		// or the transport claim, and decoding them again would garble them.
+		return dropDeclEncoding(body), nil
 	}
 	declared := ""
 	if m := xmlDecl.Find(body); m != nil {
@@ -301,6 +307,15 @@ func toUTF8(body []byte, label string) ([]byte, error) {
 		return dropDeclEncoding(out), nil
 	}
 	return body, nil
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isUTF8Label(l string) bool {

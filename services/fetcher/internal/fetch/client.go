@@ -4,8 +4,9 @@
 // are covered; hosts allowed by name may reach private ones), caps bodies
 // after decompression, aborts transfers that stall, bounds redirects, checks
 // content types, sends conditional requests and an honest User-Agent, limits
-// concurrency and request rate per host, and honours robots.txt for article
-// pages.
+// concurrency and request rate per host, holds every request to a host that
+// answered 429 or 503 with a Retry-After until it has passed, and honours
+// robots.txt for article pages.
 package fetch
 
 import (
@@ -76,15 +77,37 @@ func (e *StatusError) Error() string {
 	return s
 }
 
+// HostWaitError is a request not sent because its host answered an earlier
+// one 429 or 503 with a Retry-After that has not passed yet: a host that asks
+// for a pause gets it from every feed and page on it.
+type HostWaitError struct {
+	Host string
+	// Code is the status of the answer that asked for the pause.
+	Code int
+	// RetryAfter is what is left of the pause.
+	RetryAfter time.Duration
+}
+
+func (e *HostWaitError) Error() string {
+	return fmt.Sprintf("fetch: host %s answered %d and asked to wait (retry after %s)",
+		e.Host, e.Code, e.RetryAfter.Round(time.Second))
+}
+
 // Temporary reports whether err may go away by itself: a network error, a
-// timeout or stall, a 408, 425, 429 or 5xx answer, an unreachable robots.txt.
+// timeout or stall, a 408, 425, 429 or 5xx answer, a host's pending
+// Retry-After (HostWaitError), an unreachable robots.txt.
 // A refused address, an oversized body, a redirect loop, a wrong content type,
 // a robots.txt disallow and other 4xx answers are permanent.
 func Temporary(err error) bool {
-	var se *StatusError
+	var (
+		se *StatusError
+		hw *HostWaitError
+	)
 	switch {
 	case err == nil:
 		return false
+	case errors.As(err, &hw):
+		return true
 	case errors.As(err, &se):
 		return se.Code == http.StatusRequestTimeout || se.Code == http.StatusTooEarly ||
 			se.Code == http.StatusTooManyRequests || se.Code >= 500
@@ -96,9 +119,16 @@ func Temporary(err error) bool {
 	return true
 }
 
-// RetryAfter returns the Retry-After of a StatusError in err's chain, or 0.
+// RetryAfter returns the Retry-After of a StatusError or HostWaitError in
+// err's chain, or 0.
 func RetryAfter(err error) time.Duration {
-	var se *StatusError
+	var (
+		se *StatusError
+		hw *HostWaitError
+	)
+	if errors.As(err, &hw) {
+		return hw.RetryAfter
+	}
 	if errors.As(err, &se) {
 		return se.RetryAfter
 	}
@@ -140,6 +170,9 @@ type Options struct {
 	HostRate rate.Limit
 	// RobotsTTL is how long a host's robots.txt is trusted. Zero: 24h.
 	RobotsTTL time.Duration
+	// MaxRetryAfter caps how long a 429 or 503 with a Retry-After holds
+	// every request to its host. Zero: 24h.
+	MaxRetryAfter time.Duration
 	// MaxCrawlDelay caps the Crawl-delay of a host's robots.txt: requests
 	// to the host start at least that delay apart, up to this cap. Zero:
 	// DefaultMaxCrawlDelay; negative: Crawl-delay is ignored.
@@ -192,6 +225,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RobotsTTL <= 0 {
 		o.RobotsTTL = 24 * time.Hour
+	}
+	if o.MaxRetryAfter <= 0 {
+		o.MaxRetryAfter = 24 * time.Hour
 	}
 	if o.MaxCrawlDelay == 0 {
 		o.MaxCrawlDelay = DefaultMaxCrawlDelay
@@ -288,6 +324,9 @@ func New(opts Options) *Client {
 			}
 			if m, ok := req.Context().Value(movesKey{}).(*moves); ok {
 				m.hop(req)
+			}
+			if err := c.held(req.URL); err != nil {
+				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
 			}
 			if page, _ := req.Context().Value(robotsHopsKey{}).(bool); page {
 				// A redirect is a fetch of another URL, perhaps of another
@@ -390,6 +429,9 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("fetching %s: %w: no host", u.Redacted(), ErrScheme)
 	}
+	if err := c.held(u); err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", u.Redacted(), err)
+	}
 	if req.Kind == Page {
 		if err := c.robotsAllow(ctx, u); err != nil {
 			return nil, err
@@ -401,6 +443,17 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	}
 	defer release()
 	return c.do(ctx, req, u)
+}
+
+// held returns a HostWaitError when u's host asked for a pause that has not
+// passed.
+func (c *Client) held(u *url.URL) error {
+	host := strings.ToLower(u.Host)
+	now := c.now()
+	if h, ok := c.hosts.holding(host, now); ok {
+		return &HostWaitError{Host: host, Code: h.code, RetryAfter: h.until.Sub(now)}
+	}
+	return nil
 }
 
 // do performs one exchange without the host limits.
@@ -448,6 +501,11 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 		res.NotModified = true
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if res.RetryAfter > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+			// The host asked for a pause: every request to it waits.
+			c.hosts.hold(strings.ToLower(resp.Request.URL.Host), resp.StatusCode,
+				now.Add(min(res.RetryAfter, c.opts.MaxRetryAfter)), now)
+		}
 		// Read a little so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		return nil, &StatusError{URL: res.URL, Code: resp.StatusCode, RetryAfter: res.RetryAfter}

@@ -239,7 +239,6 @@ func TestStatusErrorsAndRetryAfter(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := local(fetch.Options{})
 	tests := []struct {
 		path      string
 		code      int
@@ -253,6 +252,8 @@ func TestStatusErrorsAndRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
+			// A client each: a Retry-After holds the whole host.
+			c := local(fetch.Options{})
 			_, err := c.Fetch(context.Background(), fetch.Request{URL: srv.URL + tt.path, Kind: fetch.Feed})
 			var se *fetch.StatusError
 			if !errors.As(err, &se) || se.Code != tt.code {

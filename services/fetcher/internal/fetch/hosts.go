@@ -20,6 +20,15 @@ type hosts struct {
 	m     map[string]*host
 	conc  int
 	limit rate.Limit
+	// held are the hosts that answered 429 or 503 with a Retry-After, until
+	// it passes; kept apart from m, which forgets idle hosts.
+	held map[string]hold
+}
+
+// hold is a host's request to be left alone.
+type hold struct {
+	until time.Time
+	code  int
 }
 
 type host struct {
@@ -35,7 +44,7 @@ type host struct {
 const unknownDelay = time.Duration(-1)
 
 func newHosts(conc int, limit rate.Limit) *hosts {
-	return &hosts{m: map[string]*host{}, conc: conc, limit: limit}
+	return &hosts{m: map[string]*host{}, conc: conc, limit: limit, held: map[string]hold{}}
 }
 
 // limits returns the rate and burst for a host with Crawl-delay delay.
@@ -106,4 +115,32 @@ func (h *hosts) wait(ctx context.Context, name string, delay time.Duration) erro
 	e := h.enter(name, delay)
 	defer h.leave(name, e)
 	return e.lim.Wait(ctx)
+}
+
+// hold records that host name asked (with code) not to be fetched until
+// until; a later end already recorded stays. Holds that have passed are
+// dropped.
+func (h *hosts) hold(name string, code int, until, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, v := range h.held {
+		if !v.until.After(now) {
+			delete(h.held, k)
+		}
+	}
+	if v, ok := h.held[name]; !ok || until.After(v.until) {
+		h.held[name] = hold{until: until, code: code}
+	}
+}
+
+// holding returns the hold of host name, if it has not passed at now.
+func (h *hosts) holding(name string, now time.Time) (hold, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.held[name]
+	if ok && !v.until.After(now) {
+		delete(h.held, name)
+		return hold{}, false
+	}
+	return v, ok
 }

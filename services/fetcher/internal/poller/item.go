@@ -106,11 +106,19 @@ func (p *Poller) item(ctx context.Context, src source, it feed.Item) outcome {
 	if found && !e.Done {
 		attempts = e.Attempts
 	}
+	// A new revision of an item published from its page asks for the page
+	// conditionally: a feed may stamp entries anew without changing them.
+	page := fetch.Request{URL: target, Kind: fetch.Page}
+	if found && e.Done && e.Doc != "" {
+		page.ETag, page.LastModified = e.ETag, e.LastModified
+	}
 
 	full := it.FullText(p.opts.FullTextWords)
 	var (
 		doc    *events.RawDocument
 		alsoAs string // a second seen key: the URL the page turned out to have
+		// validators is the page's response, when the document is a page.
+		validators *fetch.Response
 	)
 	switch {
 	case target == "":
@@ -123,7 +131,9 @@ func (p *Poller) item(ctx context.Context, src source, it feed.Item) outcome {
 	case full != "":
 		doc = fromFeed(events.Source{Kind: events.SourceFeed, URL: target, FeedURL: src.feedURL}, it, full, src.title, now)
 	default:
-		res, err := p.client.Fetch(ctx, fetch.Request{URL: target, Kind: fetch.Page})
+		res, err := p.client.Fetch(ctx, page)
+		// The fetch may have waited for its host: the document is as of now.
+		now = p.now()
 		if err != nil {
 			if ctx.Err() != nil {
 				return pending
@@ -151,6 +161,16 @@ func (p *Poller) item(ctx context.Context, src source, it feed.Item) outcome {
 			break
 		}
 		p.c.pages.Add(1)
+		if res.NotModified {
+			// The page is the one already published.
+			p.c.known.Add(1)
+			e.Updated = it.Updated
+			if err := p.st.Seen.Put(ctx, key, e, now); err != nil {
+				p.log.Warn("writing the seen-registry failed", zap.String("url", target), zap.Error(err))
+			}
+			return skipped
+		}
+		validators = res
 		docURL := link.Prefer(res.URL, link.Canonical(res.Body, res.URL))
 		if k := seen.URLKey(docURL); k != key {
 			if e, ok, _ := p.st.Seen.Get(ctx, k); ok && e.Done && !newer(it.Updated, e.Updated) {
@@ -174,6 +194,9 @@ func (p *Poller) item(ctx context.Context, src source, it feed.Item) outcome {
 	}
 	p.c.items.Add(1)
 	done := seen.Entry{Done: true, Doc: doc.ID, Updated: it.Updated}
+	if validators != nil {
+		done.ETag, done.LastModified = validators.ETag, validators.LastModified
+	}
 	for _, k := range []string{key, alsoAs} {
 		if k == "" {
 			continue

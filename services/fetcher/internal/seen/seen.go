@@ -31,6 +31,10 @@ type Entry struct {
 	// Updated is the item's own updated time when it was handled: a later
 	// one in the feed means a new revision worth fetching.
 	Updated *time.Time `json:"updated,omitempty"`
+	// ETag and LastModified are the validators of the article page
+	// published, sent when a new revision of the item has it fetched again.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
 	// Attempts counts temporary failures while not Done.
 	Attempts int `json:"attempts,omitempty"`
 	// At is when the entry was written.
