@@ -445,6 +445,10 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	return c.do(ctx, req, u)
 }
 
+// tooManyPause is how long a host that answered 429 without a Retry-After
+// is left alone.
+const tooManyPause = time.Minute
+
 // held returns a HostWaitError when u's host asked for a pause that has not
 // passed.
 func (c *Client) held(u *url.URL) error {
@@ -501,6 +505,11 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 		res.NotModified = true
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if res.RetryAfter <= 0 && resp.StatusCode == http.StatusTooManyRequests {
+			// Too many requests, and no word of how long to wait: a
+			// minute, for the host as for the feed.
+			res.RetryAfter = tooManyPause
+		}
 		if res.RetryAfter > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 			// The host asked for a pause: every request to it waits.
 			c.hosts.hold(strings.ToLower(resp.Request.URL.Host), resp.StatusCode,

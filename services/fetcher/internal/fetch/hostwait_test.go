@@ -54,7 +54,7 @@ func (h *busyHost) count(path string) int {
 	return h.hits[path]
 }
 
-// A 429 or 503 with a Retry-After speaks for the whole host: until it has
+// A 429, or a 503 with a Retry-After, speaks for the whole host: until it has
 // passed no request of any kind goes there, from any feed or page, nor
 // through a redirect; other hosts are not affected.
 func TestRetryAfterHoldsTheWholeHost(t *testing.T) {
@@ -65,6 +65,7 @@ func TestRetryAfterHoldsTheWholeHost(t *testing.T) {
 		want  time.Duration
 	}{
 		{"429 seconds", http.StatusTooManyRequests, func() string { return "120" }, 120 * time.Second},
+		{"429 without Retry-After: a minute", http.StatusTooManyRequests, func() string { return "" }, time.Minute},
 		{"503 date", http.StatusServiceUnavailable,
 			func() string { return time.Now().Add(2 * time.Hour).UTC().Format(http.TimeFormat) }, 2 * time.Hour},
 	}
