@@ -335,7 +335,7 @@ func New(opts Options) *Client {
 					return err
 				}
 			}
-			if host := strings.ToLower(req.URL.Host); host != strings.ToLower(via[len(via)-1].URL.Host) {
+			if host := hostKey(req.URL); host != hostKey(via[len(via)-1].URL) {
 				// A request to another host keeps to that host's rate and
 				// Crawl-delay too, as a fetch that began there would.
 				if err := c.hosts.wait(req.Context(), host, c.crawlDelay(req.URL)); err != nil {
@@ -437,12 +437,26 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	release, err := c.hosts.acquire(ctx, strings.ToLower(u.Host), c.crawlDelay(u))
+	release, err := c.hosts.acquire(ctx, hostKey(u), c.crawlDelay(u))
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: waiting for the host: %w", u.Redacted(), err)
 	}
 	defer release()
 	return c.do(ctx, req, u)
+}
+
+// hostKey names u's host for politeness: lower case, without the scheme's
+// default port, so that "Example.com:443" and "example.com" over https are
+// one host, waited for and held as one.
+func hostKey(u *url.URL) string {
+	host := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
+		return strings.TrimSuffix(host, ":443")
+	case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
+		return strings.TrimSuffix(host, ":80")
+	}
+	return host
 }
 
 // tooManyPause is how long a host that answered 429 without a Retry-After
@@ -452,7 +466,7 @@ const tooManyPause = time.Minute
 // held returns a HostWaitError when u's host asked for a pause that has not
 // passed.
 func (c *Client) held(u *url.URL) error {
-	host := strings.ToLower(u.Host)
+	host := hostKey(u)
 	now := c.now()
 	if h, ok := c.hosts.holding(host, now); ok {
 		return &HostWaitError{Host: host, Code: h.code, RetryAfter: h.until.Sub(now)}
@@ -512,7 +526,7 @@ func (c *Client) do(ctx context.Context, req Request, u *url.URL) (*Response, er
 		}
 		if res.RetryAfter > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 			// The host asked for a pause: every request to it waits.
-			c.hosts.hold(strings.ToLower(resp.Request.URL.Host), resp.StatusCode,
+			c.hosts.hold(hostKey(resp.Request.URL), resp.StatusCode,
 				now.Add(min(res.RetryAfter, c.opts.MaxRetryAfter)), now)
 		}
 		// Read a little so the connection can be reused.

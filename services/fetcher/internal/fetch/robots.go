@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -42,7 +41,7 @@ func newRobotsCache(ttl time.Duration) *robotsCache {
 // u, ErrDisallowed when it does not, and an error wrapping
 // ErrRobotsUnavailable when it could not be read (temporary).
 func (c *Client) robotsAllow(ctx context.Context, u *url.URL) error {
-	origin := u.Scheme + "://" + strings.ToLower(u.Host)
+	origin := u.Scheme + "://" + hostKey(u)
 	e, fetch := c.robots.entry(origin, c.now())
 	if fetch {
 		e.rules, e.expires, e.err = c.fetchRobots(ctx, origin)
@@ -75,7 +74,7 @@ func (c *Client) crawlDelay(u *url.URL) time.Duration {
 	if c.opts.MaxCrawlDelay < 0 {
 		return unknownDelay
 	}
-	rules, ok := c.robots.known(u.Scheme+"://"+strings.ToLower(u.Host), c.now())
+	rules, ok := c.robots.known(u.Scheme+"://"+hostKey(u), c.now())
 	if !ok {
 		return unknownDelay
 	}
@@ -139,7 +138,7 @@ func (c *Client) fetchRobots(ctx context.Context, origin string) (*robots.Rules,
 	if err != nil {
 		return nil, c.now().Add(robotsRetry), err
 	}
-	if err := c.hosts.wait(ctx, strings.ToLower(u.Host), unknownDelay); err != nil {
+	if err := c.hosts.wait(ctx, hostKey(u), unknownDelay); err != nil {
 		// The caller gave up; let the next one try.
 		return nil, c.now(), err
 	}
