@@ -229,6 +229,20 @@ sink_records() {
 		sed -n 's/^{"schema":"[^"]*","id":"\([^"]*\)".*"cluster":{"id":"\([^"]*\)","relation":"\([^"]*\)".*/\1 \2 \3/p'
 }
 
+# check_edition NAME WHEN checks the sink's records after the NAME edition
+# (saved to $WORK/NAME.txt): $want records, each article once, all in the
+# $clusters clusters the first edition made.
+check_edition() {
+	local f="$WORK/$1.txt" total unique grown
+	sink_records >"$f"
+	total=$(wc -l <"$f")
+	unique=$(awk '{print $1}' "$f" | sort -u | wc -l)
+	[ "$total" -eq "$want" ] && [ "$unique" -eq "$want" ] ||
+		fail "$2: $total records, $unique distinct, want $want of each"
+	grown=$(awk '{print $2}' "$f" | sort -u | wc -l)
+	[ "$grown" -eq "$clusters" ] || fail "$2 the $1 edition made $grown clusters, want them in the $clusters there were"
+}
+
 # wait_records N waits until the sink holds at least N records.
 wait_records() {
 	local n=$1 deadline=$(($(date +%s) + $2))
@@ -333,13 +347,7 @@ arrived=$(($(date +%s) - posted_at))
 sleep 10 # anything delivered twice would show by now
 kill "$PROBE_PID" 2>/dev/null
 wait "$PROBE_PID" 2>/dev/null
-sink_records >"$WORK/second.txt"
-total=$(wc -l <"$WORK/second.txt")
-unique=$(awk '{print $1}' "$WORK/second.txt" | sort -u | wc -l)
-[ "$total" -eq "$want" ] && [ "$unique" -eq "$want" ] ||
-	fail "with nats-2 down: $total records, $unique distinct, want $want of each"
-grown=$(awk '{print $2}' "$WORK/second.txt" | sort -u | wc -l)
-[ "$grown" -eq "$clusters" ] || fail "the second edition's copies made $grown clusters, want them in the $clusters there were"
+check_edition second "with nats-2 down"
 pass "with nats-2 down, the second edition's $ARTICLES articles arrived once each within ${arrived}s (bound ${EDITION_BOUND}s), in the existing clusters"
 
 restarts >"$WORK/restarts.after"
@@ -400,13 +408,7 @@ wait_records "$want" "$takeover_bound" ||
 	fail "with the deduper leader killed the sink holds $(sink_records | wc -l) of $want records ${takeover_bound}s after the third edition"
 arrived=$(($(date +%s) - posted_at))
 sleep 10
-sink_records >"$WORK/third.txt"
-total=$(wc -l <"$WORK/third.txt")
-unique=$(awk '{print $1}' "$WORK/third.txt" | sort -u | wc -l)
-[ "$total" -eq "$want" ] && [ "$unique" -eq "$want" ] ||
-	fail "after the deduper takeover: $total records, $unique distinct, want $want of each"
-grown=$(awk '{print $2}' "$WORK/third.txt" | sort -u | wc -l)
-[ "$grown" -eq "$clusters" ] || fail "after the deduper takeover the third edition made $grown clusters, want them in the $clusters there were"
+check_edition third "after the deduper takeover"
 who="the standby deduper took over"
 docker logs "$standby" 2>&1 | grep -q '"msg":"leading"' || who="the killed deduper came back and led again"
 pass "$who: the third edition's $ARTICLES articles arrived once each within ${arrived}s, in the existing clusters"
