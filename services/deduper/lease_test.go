@@ -157,3 +157,57 @@ func TestRedeliveredArticleKeepsTheLeaderLeading(t *testing.T) {
 		t.Errorf("%d articles decided, want 2", n)
 	}
 }
+
+// An older revision delivered again after the newer one was decided (its
+// ack was lost) stores nothing: no decision, which the stream drops as a
+// duplicate, and no new state of its cluster, whose last state still
+// describes the newer revision.
+func TestOlderRevisionDeliveredAgainStoresNothing(t *testing.T) {
+	js := startStreams(t)
+	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	end, err := deduper.Lead(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer end()
+	handle := func(a *events.Article) {
+		t.Helper()
+		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r1 := article("/in/wire.txt", story)
+	r2 := article("/in/wire.txt", story+" Talks resume on Thursday.")
+	handle(r1)
+	handle(r2)
+	states, err := js.Stream(ctx, events.StreamClusters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := states.CachedInfo().State.LastSeq
+	handle(r1)
+	if !deduper.Leading(d) {
+		t.Fatal("the leader stepped down")
+	}
+	if n := len(clustered(t, js, 1)); n != 1 {
+		t.Errorf("%d documents decided, want 1", n)
+	}
+	info, err := js.Stream(ctx, events.StreamClusters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := info.CachedInfo().State.LastSeq; after != before {
+		t.Errorf("the older revision again stored %d cluster states", after-before)
+	}
+	if got := decisionOf(t, js, r2); got.Version != 2 {
+		t.Errorf("r2's decision at v%d, want 2", got.Version)
+	}
+}
