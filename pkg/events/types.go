@@ -441,6 +441,10 @@ type ClusterUpdate struct {
 	CanonicalID string   `json:"canonical_id"`
 	Title       string   `json:"title"`
 	Members     []Member `json:"members"`
+	// MemberCount is how many articles joined the story, those of the
+	// clusters merged into it included: Members lists the first 200 of them
+	// and the canonical, so a long story has more than it lists.
+	MemberCount int `json:"member_count,omitempty"`
 	// SharedClaims are claims of the canonical article that other members
 	// carry too, with how many do.
 	SharedClaims []SharedClaim `json:"shared_claims,omitempty"`

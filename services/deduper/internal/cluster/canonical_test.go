@@ -57,6 +57,12 @@ func TestCanonicalIsAListedMember(t *testing.T) {
 			if !listed(u) || len(u.Members) > maxMembersListed {
 				t.Errorf("the state of %d members does not list its canonical %s", len(u.Members), u.CanonicalID)
 			}
+			// Every article that joined, listed or not, is counted: the
+			// first, its copies and the last ones (the merged story's
+			// members too).
+			if want := len(arts); u.MemberCount != want {
+				t.Errorf("member_count %d (%d listed), want %d", u.MemberCount, len(u.Members), want)
+			}
 			r := New(opts)
 			restoreAll(r, arts, ds)
 			if diff := diffStates(stateOf(e), stateOf(r)); diff != "" {

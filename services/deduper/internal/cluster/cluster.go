@@ -222,7 +222,9 @@ type state struct {
 	title    string
 	centroid story.Centroid
 	members  []member
-	live     int
+	// joined counts the members the story has had, listed or not.
+	joined int
+	live   int
 	// own counts the articles held that joined this cluster itself, not
 	// one merged into it: a merged cluster is held, to resolve its id,
 	// while it has any.
@@ -685,6 +687,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		st.shared = nil
 	}
 	st.list(newMember(a, asg, now))
+	st.joined++
 	if st.canon.id != a.ID {
 		st.countShared(a.Claims)
 	}
@@ -836,6 +839,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 		dst.list(m)
 	}
 	dst.live += src.live
+	dst.joined += src.joined
 	if src.firstSeen.Before(dst.firstSeen) {
 		dst.firstSeen = src.firstSeen
 	}
@@ -844,7 +848,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	// merged_into without them, and it is held only to resolve its id,
 	// until the last article that joined it leaves (forgetMerged) or dst
 	// is forgotten.
-	src.members, src.changes, src.shared, src.canon.claims = nil, nil, nil, nil
+	src.members, src.changes, src.shared, src.canon.claims, src.joined = nil, nil, nil, nil, 0
 	src.mergedTo = e.slotOf[dst.id]
 	srcSlot := e.slotOf[src.id]
 	e.absorbed[src.mergedTo] = append(append(e.absorbed[src.mergedTo], srcSlot), e.absorbed[srcSlot]...)
@@ -1010,6 +1014,7 @@ func (e *Engine) update(st *state) *events.ClusterUpdate {
 		Language:    st.language,
 		CanonicalID: st.canon.id,
 		Title:       st.title,
+		MemberCount: st.joined,
 		Changes:     append([]events.ClaimChange(nil), st.changes...),
 		FirstSeen:   st.firstSeen,
 		UpdatedAt:   st.updated,

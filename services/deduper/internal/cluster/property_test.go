@@ -194,6 +194,9 @@ func checkInvariants(t *testing.T, e *Engine, step int) {
 		if !slices.ContainsFunc(st.members, func(m member) bool { return m.id == st.canon.id }) {
 			fail("cluster %s does not list its canonical %s among its %d members", st.id, st.canon.id, len(st.members))
 		}
+		if st.joined < len(st.members) || st.joined < st.live {
+			fail("cluster %s counts %d members, lists %d and holds %d", st.id, st.joined, len(st.members), st.live)
+		}
 	}
 	if len(e.slotOf) != len(e.clusters) {
 		fail("%d cluster ids, %d cluster states", len(e.slotOf), len(e.clusters))
