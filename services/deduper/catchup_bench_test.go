@@ -6,13 +6,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
-	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/services/deduper"
 )
 
@@ -48,22 +46,9 @@ func rewrites(n int) []*events.Article {
 func decided(b *testing.B, n int) jetstream.JetStream {
 	b.Helper()
 	js := startStreams(b)
-	d, err := deduper.New(js, deduper.Config{}, zap.NewNop())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	end, err := deduper.Lead(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer end()
+	_, handle := leader(b, js, zap.NewNop())
 	for _, a := range rewrites(n) {
-		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data}); err != nil {
+		if err := handle(a); err != nil {
 			b.Fatal(err)
 		}
 	}

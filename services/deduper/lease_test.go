@@ -126,24 +126,7 @@ func decisionOf(t *testing.T, js jetstream.JetStream, a *events.Article) events.
 // be decided without the leader stepping down.
 func TestRedeliveredArticleKeepsTheLeaderLeading(t *testing.T) {
 	js := startStreams(t)
-	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	end, err := deduper.Lead(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer end()
-	handle := func(a *events.Article) error {
-		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data})
-		return err
-	}
+	d, handle := leader(t, js, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 	wire := article("/in/wire.txt", story)
 	for i, a := range []*events.Article{wire, wire, article("/in/copy.txt", strings.ToUpper(story))} {
 		if err := handle(a); err != nil {
@@ -164,23 +147,11 @@ func TestRedeliveredArticleKeepsTheLeaderLeading(t *testing.T) {
 // describes the newer revision.
 func TestOlderRevisionDeliveredAgainStoresNothing(t *testing.T) {
 	js := startStreams(t)
-	d, err := deduper.New(js, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, deliver := leader(t, js, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 	ctx := context.Background()
-	end, err := deduper.Lead(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer end()
 	handle := func(a *events.Article) {
 		t.Helper()
-		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data}); err != nil {
+		if err := deliver(a); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -57,22 +57,9 @@ func TestCatchUpWaitsForDecisionsOnTheirWay(t *testing.T) {
 // time.
 func storeDecisions(t *testing.T, js jetstream.JetStream, arts []*events.Article) {
 	t.Helper()
-	d, err := deduper.New(js, deduper.Config{}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	end, err := deduper.Lead(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer end()
+	_, handle := leader(t, js, zap.NewNop())
 	for _, a := range arts {
-		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data}); err != nil {
+		if err := handle(a); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -250,3 +250,28 @@ func decideWireStory(t *testing.T, js jetstream.JetStream, start func(at time.Ti
 	d.stop()
 	return first
 }
+
+// leader makes a new deduper on js lead, without a lease or a runner, until
+// the test ends, and returns it with a function that hands it an article
+// as a delivery and returns Handle's error.
+func leader(t testing.TB, js jetstream.JetStream, log *zap.Logger) (*deduper.Service, func(*events.Article) error) {
+	t.Helper()
+	d, err := deduper.New(js, deduper.Config{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	end, err := deduper.Lead(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(end)
+	return d, func(a *events.Article) error {
+		m, err := events.Encode(events.StageExtractor, events.ArticleSubject("en"), a, time.Now())
+		if err != nil {
+			return err
+		}
+		_, err = d.Handle(ctx, &stage.Delivery{Subject: m.Subject, Header: m.Header, Data: m.Data})
+		return err
+	}
+}
