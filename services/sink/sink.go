@@ -310,7 +310,17 @@ func (s *Service) Handle(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, e
 		}
 	}
 	if len(errs) > 0 {
-		return nil, combine(errs)
+		err := combine(errs)
+		if re, ok := err.(*stage.RetryError); ok {
+			// An endpoint's Retry-After lengthens the stage backoff,
+			// never shortens it.
+			backoff := s.cfg.Backoff
+			if backoff == (stage.Backoff{}) {
+				backoff = stage.DefaultBackoff
+			}
+			re.After = max(re.After, backoff.Delay(d.NumDelivered))
+		}
+		return nil, err
 	}
 	if s.cfg.OnDelivered != nil {
 		s.cfg.OnDelivered(&a, written)

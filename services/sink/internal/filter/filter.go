@@ -2,7 +2,7 @@
 //
 // A filter is a comma-separated list of terms that must all hold. A term is
 // FIELD=VALUES or FIELD!=VALUES, where VALUES is one value or several
-// separated by '/':
+// separated by '/' (no value holds '=' or '!'):
 //
 //	relation!=duplicate            everything but verbatim copies
 //	relation=new                   only the first article of each story
@@ -113,6 +113,11 @@ func parseTerm(s string) (term, error) {
 		v = strings.TrimSpace(v)
 		if v == "" {
 			return t, fmt.Errorf("term %q has an empty value", s)
+		}
+		if strings.ContainsAny(v, "=!") {
+			// A mistyped separator or operator, which would select
+			// nothing without a word.
+			return t, fmt.Errorf("term %q has more than one operator (terms are separated by ',')", s)
 		}
 		if fd.fold {
 			v = strings.ToLower(v)

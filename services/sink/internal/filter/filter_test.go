@@ -75,3 +75,21 @@ func TestNilFilterMatchesAll(t *testing.T) {
 		t.Error("nil filter does not select everything")
 	}
 }
+
+// A term with a second operator is a mistyped filter (a space or ';' for the
+// ',' between terms, '==' or '=!' for '=' or '!='): over an open field such
+// as lang it would select nothing, silently, so Parse refuses it.
+func TestParseRefusesASecondOperatorInATerm(t *testing.T) {
+	for _, expr := range []string{"lang=en relation=new", "lang=en;relation=new", "lang==en", "lang=!en", "wire=ap,rule=x!=y", "cluster=c1/c2=c3"} {
+		t.Run(expr, func(t *testing.T) {
+			if f, err := Parse(expr); err == nil || !errors.Is(err, ErrSyntax) {
+				t.Errorf("Parse(%q) = %v, %v; want ErrSyntax", expr, f, err)
+			}
+		})
+	}
+	for _, expr := range []string{"lang=en,relation=new", "lang!=en", "wire=Agence France-Presse"} {
+		if _, err := Parse(expr); err != nil {
+			t.Errorf("Parse(%q): %v", expr, err)
+		}
+	}
+}

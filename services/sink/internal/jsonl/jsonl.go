@@ -196,7 +196,10 @@ func (s *Store) load(name string) error {
 }
 
 // repairTail truncates a file after its last newline, dropping a line that a
-// crash left half-written.
+// crash left half-written, and syncs it: lines a killed process wrote but
+// never synced may be only in the page cache, and once indexed they answer
+// Has, so the articles they hold are acknowledged without being written
+// again.
 func repairTail(name string) error {
 	f, err := os.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
@@ -224,6 +227,9 @@ func repairTail(name string) error {
 		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
 			keep := start + int64(i) + 1
 			if keep == size {
+				if err := f.Sync(); err != nil {
+					return fmt.Errorf("jsonl: syncing %s: %w", name, err)
+				}
 				return nil
 			}
 			return truncate(f, keep)

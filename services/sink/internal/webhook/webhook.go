@@ -75,7 +75,8 @@ type Options struct {
 	// one. Default 200ms.
 	Backoff time.Duration
 	// MaxRetryAfter is the longest Retry-After Deliver waits out by itself;
-	// a longer one is returned as a RetryAfterError. Default 5s.
+	// a longer one, or any one answered to the last attempt, is returned
+	// as a RetryAfterError. Default 5s.
 	MaxRetryAfter time.Duration
 	// Client sends the requests. Default: a client that follows no
 	// redirects.
@@ -87,6 +88,9 @@ type Options struct {
 // Client posts events to one endpoint.
 type Client struct {
 	opts Options
+	// where names the endpoint in errors: the URL without credentials or
+	// query string, which may hold secrets.
+	where string
 }
 
 // New checks opts and returns a client.
@@ -116,7 +120,8 @@ func New(opts Options) (*Client, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Client{opts: opts}, nil
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return &Client{opts: opts, where: u.String()}, nil
 }
 
 // URL is the endpoint the client posts to.
@@ -134,7 +139,7 @@ func (c *Client) Deliver(ctx context.Context, id string, body []byte) error {
 		if err == nil || errors.Is(err, ErrRejected) {
 			return err
 		}
-		if retryAfter > c.opts.MaxRetryAfter {
+		if retryAfter > c.opts.MaxRetryAfter || (retryAfter > 0 && attempt >= c.opts.Attempts) {
 			return &RetryAfterError{After: retryAfter, Err: err}
 		}
 		if attempt >= c.opts.Attempts || ctx.Err() != nil {
@@ -144,7 +149,7 @@ func (c *Client) Deliver(ctx context.Context, id string, body []byte) error {
 		pause *= 2
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("posting to %s: %w", c.opts.URL, ctx.Err())
+			return fmt.Errorf("posting to %s: %w", c.where, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
@@ -156,7 +161,7 @@ func (c *Client) post(ctx context.Context, id string, body []byte) (time.Duratio
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.opts.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, fmt.Errorf("%w: building request for %s: %w", ErrRejected, c.opts.URL, err)
+		return 0, fmt.Errorf("%w: building request for %s: %w", ErrRejected, c.where, err)
 	}
 	ts := strconv.FormatInt(c.opts.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
@@ -168,7 +173,15 @@ func (c *Client) post(ctx context.Context, id string, body []byte) (time.Duratio
 	}
 	resp, err := c.opts.Client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("%w: posting to %s: %w", ErrUnavailable, c.opts.URL, err)
+		// The client's url.Error repeats the URL with its query string.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		if errors.Is(rctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			return 0, fmt.Errorf("%w: posting to %s: no answer within %s: %w", ErrUnavailable, c.where, c.opts.Timeout, err)
+		}
+		return 0, fmt.Errorf("%w: posting to %s: %w", ErrUnavailable, c.where, err)
 	}
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -177,7 +190,7 @@ func (c *Client) post(ctx context.Context, id string, body []byte) (time.Duratio
 	if code >= 200 && code < 300 {
 		return 0, nil
 	}
-	what := fmt.Sprintf("posting to %s: %s", c.opts.URL, resp.Status)
+	what := fmt.Sprintf("posting to %s: %s", c.where, resp.Status)
 	if s := strings.TrimSpace(string(snippet)); s != "" {
 		what += ": " + s
 	}

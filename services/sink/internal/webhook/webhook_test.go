@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -144,5 +145,85 @@ func TestRetryAfterIsCapped(t *testing.T) {
 				t.Errorf("Deliver error = %v, want a RetryAfterError of %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// A Retry-After short enough to be waited out within a delivery still binds
+// the redelivery when it comes with the last attempt: the caller must not
+// come back sooner than the endpoint asked.
+func TestRetryAfterOfTheLastAttemptIsHandedBack(t *testing.T) {
+	srv, n := endpoint(t, nil, http.Header{"Retry-After": {"3"}}, http.StatusTooManyRequests)
+	c, err := New(Options{URL: srv.URL, Attempts: 1, Backoff: time.Millisecond, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Deliver(context.Background(), "doc@hash", []byte(`{}`))
+	var ra *RetryAfterError
+	if !errors.As(err, &ra) || ra.After != 3*time.Second || !errors.Is(err, ErrUnavailable) || n.Load() != 1 {
+		t.Errorf("Deliver error = %v after %d requests, want an unavailable RetryAfterError of 3s after 1", err, n.Load())
+	}
+}
+
+// Errors end up in logs and dead letters: they name the endpoint without
+// the credentials or query string of its URL.
+func TestErrorsKeepTheURLsSecretsOut(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	tests := []struct {
+		name string
+		base string
+		code int
+		want error
+	}{
+		{"rejected", "", http.StatusBadRequest, ErrRejected},
+		{"unavailable", "", http.StatusServiceUnavailable, ErrUnavailable},
+		{"unreachable", closed.URL, 0, ErrUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := tt.base
+			if base == "" {
+				srv, _ := endpoint(t, nil, nil, tt.code)
+				base = srv.URL
+			}
+			u := strings.Replace(base, "http://", "http://user:pa55word@", 1) + "/hook?token=t0ken"
+			c, err := New(Options{URL: u, Attempts: 1, Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Deliver(context.Background(), "doc@hash", []byte(`{}`))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Deliver error = %v, want %v", err, tt.want)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "pa55word") || strings.Contains(msg, "t0ken") || !strings.Contains(msg, strings.TrimPrefix(base, "http://")+"/hook") {
+				t.Errorf("error %q reveals the URL's secrets or does not name the endpoint", msg)
+			}
+		})
+	}
+}
+
+// An endpoint slower than the request timeout is unavailable, tried again,
+// and the error says it did not answer in time rather than only that a
+// context ended.
+func TestSlowEndpointTimesOutClearly(t *testing.T) {
+	var n atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := New(Options{URL: srv.URL, Attempts: 2, Timeout: 50 * time.Millisecond, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Deliver(context.Background(), "doc@hash", []byte(`{}`))
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no answer within 50ms") || n.Load() != 2 {
+		t.Errorf("Deliver error = %v after %d requests, want ErrUnavailable saying there was no answer within 50ms, after 2", err, n.Load())
 	}
 }
