@@ -88,9 +88,10 @@ func (o OutputSpec) String() string {
 func (o OutputSpec) name() string {
 	if o.Kind == KindWebhook {
 		if u, err := url.Parse(o.Target); err == nil {
-			u.User, u.RawQuery = nil, ""
+			u.User, u.RawQuery, u.Fragment = nil, "", ""
 			return o.Kind + ":" + u.String()
 		}
+		return o.Kind + ": (an unparsable URL)"
 	}
 	if o.Target == "" {
 		return o.Kind
@@ -102,7 +103,7 @@ func (o OutputSpec) name() string {
 func (o OutputSpec) check(outDir string) []error {
 	var errs []error
 	bad := func(format string, a ...any) {
-		errs = append(errs, fmt.Errorf("output %q: "+format, append([]any{o.String()}, a...)...))
+		errs = append(errs, fmt.Errorf("output %q: "+format, append([]any{o.name()}, a...)...))
 	}
 	switch o.Kind {
 	case KindJSONL:

@@ -181,6 +181,9 @@ func TestConfigValidate(t *testing.T) {
 			"two jsonl outputs write to out"}},
 		{"jsonl without a directory", sink.Config{Outputs: []sink.OutputSpec{{Kind: "jsonl"}}}, []string{"no directory"}},
 		{"twice", sink.Config{Outputs: []sink.OutputSpec{{Kind: "stdout"}, {Kind: "stdout", Filter: "lang=en"}}}, []string{"given twice"}},
+		{"a webhook's secrets stay out", sink.Config{Outputs: []sink.OutputSpec{
+			{Kind: "webhook", Target: "https://user:pa55word@example.org/hook?token=t0ken", Filter: "relation=copy"},
+		}}, []string{`"webhook:https://example.org/hook"`, `relation "copy"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,6 +198,9 @@ func TestConfigValidate(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("Validate() = %v\nwant it to contain %q", err, w)
 				}
+			}
+			if err != nil && (strings.Contains(err.Error(), "pa55word") || strings.Contains(err.Error(), "t0ken")) {
+				t.Errorf("Validate() = %v: a URL's secrets in an error", err)
 			}
 		})
 	}

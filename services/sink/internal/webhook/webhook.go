@@ -95,12 +95,20 @@ type Client struct {
 
 // New checks opts and returns a client.
 func New(opts Options) (*Client, error) {
+	// The URL may carry credentials or a token: errors name it without
+	// them, as delivery errors do.
 	u, err := url.Parse(opts.URL)
 	if err != nil {
-		return nil, fmt.Errorf("webhook: parsing url %q: %w", opts.URL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the whole URL
+		}
+		return nil, fmt.Errorf("webhook: parsing the url: %w", err)
 	}
+	bare := *u
+	bare.User, bare.RawQuery, bare.Fragment = nil, "", ""
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook: url %q is not an http(s) URL with a host", opts.URL)
+		return nil, fmt.Errorf("webhook: url %q is not an http(s) URL with a host", bare.String())
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
@@ -120,8 +128,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return &Client{opts: opts, where: u.String()}, nil
+	return &Client{opts: opts, where: bare.String()}, nil
 }
 
 // URL is the endpoint the client posts to.

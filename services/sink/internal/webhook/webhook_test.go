@@ -227,3 +227,20 @@ func TestSlowEndpointTimesOutClearly(t *testing.T) {
 		t.Errorf("Deliver error = %v after %d requests, want ErrUnavailable saying there was no answer within 50ms, after 2", err, n.Load())
 	}
 }
+
+// A URL refused at start is named without its secrets too.
+func TestRefusedURLsKeepTheirSecretsOut(t *testing.T) {
+	for _, u := range []string{
+		"ftp://user:pa55word@example.com/hook?token=t0ken",
+		"http://user:pa55word@[::1/hook?token=t0ken",
+		"http://user:pa55word@/hook?token=t0ken",
+	} {
+		_, err := New(Options{URL: u})
+		if err == nil {
+			t.Fatalf("New(%q) accepted it", u)
+		}
+		if msg := err.Error(); strings.Contains(msg, "pa55word") || strings.Contains(msg, "t0ken") {
+			t.Errorf("New(%q): %s", u, msg)
+		}
+	}
+}
