@@ -16,8 +16,7 @@ type Postings struct {
 	max int
 	// cur takes what is added; prev is the generation before, read too.
 	cur, prev postingsGen
-	gen       int64
-	aged      bool
+	gens      generations
 	score     map[int32]float64 // scratch space of Candidates
 }
 
@@ -43,18 +42,15 @@ func NewPostings(max int) *Postings {
 // Age starts generation gen, as Model.Age does: the generation before is
 // kept, older ones are dropped.
 func (p *Postings) Age(gen int64) {
-	switch {
-	case !p.aged:
-		p.gen, p.aged = gen, true
+	switch p.gens.advance(gen) {
+	case genStay:
 		return
-	case gen <= p.gen:
-		return
-	case gen == p.gen+1:
+	case genShift:
 		p.prev = p.cur
-	default:
+	case genDrop:
 		p.prev = newPostingsGen()
 	}
-	p.cur, p.gen = newPostingsGen(), gen
+	p.cur = newPostingsGen()
 }
 
 // stories returns the stories of a term in one generation, oldest first.

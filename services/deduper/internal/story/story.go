@@ -190,8 +190,7 @@ type Model struct {
 	docs     float64
 	prevDF   map[uint32]uint32
 	prevDocs float64
-	gen      int64
-	aged     bool // gen is set
+	gens     generations
 	text     map[uint32]string
 	// boost is the weight of a term by the place of its sentence.
 	boost [16]float64
@@ -258,18 +257,47 @@ func (m *Model) Terms() int { return len(m.df) + len(m.prevDF) }
 // gen is further on than the next, is forgotten too. The first call sets
 // the generation of what was learned so far.
 func (m *Model) Age(gen int64) {
-	switch {
-	case !m.aged:
-		m.gen, m.aged = gen, true
+	switch m.gens.advance(gen) {
+	case genStay:
 		return
-	case gen <= m.gen:
-		return
-	case gen == m.gen+1:
+	case genShift:
 		m.prevDF, m.prevDocs = m.df, m.docs
-	default:
+	case genDrop:
 		m.prevDF, m.prevDocs = nil, 0
 	}
-	m.df, m.docs, m.gen = map[uint32]uint32{}, 0, gen
+	m.df, m.docs = map[uint32]uint32{}, 0
+}
+
+// generations numbers the generations of what a model or an index learns:
+// a window long each, of which the current and the one before are kept.
+type generations struct {
+	gen  int64
+	aged bool // gen is set
+}
+
+// What advance asks of the generations kept.
+const (
+	genStay  = iota // the same generation (or the first): keep both
+	genShift        // the next: the current becomes the one before
+	genDrop         // further on: both are forgotten
+)
+
+// advance moves on to generation gen, if it is later than the current
+// one, and says what becomes of the generations kept.
+func (g *generations) advance(gen int64) int {
+	switch {
+	case !g.aged:
+		g.gen, g.aged = gen, true
+		return genStay
+	case gen <= g.gen:
+		return genStay
+	case gen == g.gen+1:
+		g.gen = gen
+		return genShift
+	default:
+		g.gen = gen
+		return genDrop
+	}
 }
 
 // IDF returns the rarity weight of a term.
