@@ -335,12 +335,11 @@ func New(opts Options) *Client {
 					return err
 				}
 			}
-			if host := hostKey(req.URL); host != hostKey(via[len(via)-1].URL) {
-				// A request to another host keeps to that host's rate and
-				// Crawl-delay too, as a fetch that began there would.
-				if err := c.hosts.wait(req.Context(), host, c.crawlDelay(req.URL)); err != nil {
-					return fmt.Errorf("redirect to %s: waiting for the host: %w", req.URL.Redacted(), err)
-				}
+			// Each hop is a request of its own: it keeps to the rate and
+			// Crawl-delay of the host it goes to, the same host or another,
+			// as a fetch that began there would.
+			if err := c.hosts.wait(req.Context(), hostKey(req.URL), c.crawlDelay(req.URL)); err != nil {
+				return fmt.Errorf("redirect to %s: waiting for the host: %w", req.URL.Redacted(), err)
 			}
 			return nil
 		},

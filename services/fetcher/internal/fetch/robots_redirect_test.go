@@ -115,3 +115,48 @@ func TestRedirectHopsKeepToTheTargetsCrawlDelay(t *testing.T) {
 		t.Errorf("three redirected requests within %s, want them spread over at least %s", span, 2*delay)
 	}
 }
+
+// A redirect to another page of the same host is another request to that
+// host: a page that moves twice keeps to the host's Crawl-delay between its
+// three requests, as three pages would.
+func TestRedirectHopsWithinAHostKeepToItsCrawlDelay(t *testing.T) {
+	const delay = 250 * time.Millisecond
+	var (
+		mu sync.Mutex
+		at []time.Time
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nCrawl-delay: 0.25\n")
+			return
+		}
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/a":
+			http.Redirect(w, r, "/a1", http.StatusMovedPermanently)
+		case "/a1":
+			http.Redirect(w, r, "/a2", http.StatusFound)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<p>page</p>")
+		}
+	}))
+	defer srv.Close()
+	c := local(fetch.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.Fetch(ctx, fetch.Request{URL: srv.URL + "/a", Kind: fetch.Page}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) != 3 {
+		t.Fatalf("%d requests reached the host, want 3", len(at))
+	}
+	if span := at[2].Sub(start); span < 2*delay {
+		t.Errorf("a page and its two redirects within %s, want them spread over at least %s", span, 2*delay)
+	}
+}
