@@ -218,6 +218,7 @@ func (s *Service) Run(ctx context.Context) error {
 			return err
 		}
 		s.log.Info("leading")
+		s.metrics.leading.Set(1)
 		term, lost := context.WithCancel(ctx)
 		held := make(chan struct{})
 		go func() { defer close(held); l.hold(term, lost) }()
@@ -234,6 +235,7 @@ func (s *Service) Run(ctx context.Context) error {
 			err = s.runner.Run(term)
 		}
 		lost()
+		s.metrics.leading.Set(0)
 		<-held // hold writes the lease's revision; release reads it
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		l.release(rctx)

@@ -15,6 +15,7 @@ const (
 	MetricMerges      = "wirewatch_dedup_merges_total"
 	MetricReplayed    = "wirewatch_dedup_replayed_total"
 	MetricReplayedSeq = "wirewatch_dedup_replayed_sequence"
+	MetricLeading     = "wirewatch_dedup_leading"
 )
 
 // metrics are the deduper's own Prometheus metrics.
@@ -25,6 +26,7 @@ type metrics struct {
 	merges      *prometheus.CounterVec
 	replayed    prometheus.Counter
 	replayedSeq prometheus.Gauge
+	leading     prometheus.Gauge
 }
 
 func newMetrics(ops *stage.Ops) *metrics {
@@ -55,6 +57,10 @@ func newMetrics(ops *stage.Ops) *metrics {
 		replayedSeq: stage.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: MetricReplayedSeq, ConstLabels: stageLabel,
 			Help: "The last sequence of the decisions stream this replica's clusters include; a standby's lag is the stream's last sequence less this.",
+		})),
+		leading: stage.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: MetricLeading, ConstLabels: stageLabel,
+			Help: "1 while this replica holds the lease and decides, 0 while it stands by. Every replica holds the clusters: count them on the leader, not summed.",
 		})),
 	}
 }

@@ -36,6 +36,10 @@ func TestStandbyFollowsTheLeader(t *testing.T) {
 	if got := b.svc.Stats().Acked; got != 0 {
 		t.Fatalf("standby decided %d articles while the leader ran", got)
 	}
+	leading := func() float64 { v, _ := ops.Value(deduper.MetricLeading, stg...); return v }
+	if v := leading(); v != 0 {
+		t.Errorf("%s = %v on the standby, want 0", deduper.MetricLeading, v)
+	}
 
 	a.stop()
 	dup := article("/in/dup.txt", strings.ToUpper(story))
@@ -43,6 +47,9 @@ func TestStandbyFollowsTheLeader(t *testing.T) {
 	all := clustered(t, js, 27)
 	if got, want := all[dup.ID], all[first.ID]; got.ID != want.ID || got.Relation != events.RelationDuplicate || got.Version != 2 {
 		t.Errorf("after the takeover: %s in %s v%d, want a duplicate in %s v2", got.Relation, got.ID, got.Version, want.ID)
+	}
+	if v := leading(); v != 1 {
+		t.Errorf("%s = %v after the takeover, want 1", deduper.MetricLeading, v)
 	}
 	if n, _ := replayed(); n != 26 {
 		t.Errorf("%v decisions replayed in all, want 26: the takeover replayed what the standby had followed", n)

@@ -263,7 +263,7 @@ type ledgered struct {
 }
 
 func (t *ledgered) open(ctx context.Context, js jetstream.JetStream) error {
-	l, err := ledger.Open(ctx, js, t.ns, LedgerTTL, t.claim, t.replicas)
+	l, err := ledger.Open(ctx, js, t.ns, LedgerTTL, t.claim, t.replicas, t.log)
 	if err != nil {
 		return err
 	}

@@ -241,6 +241,11 @@ func (s *Service) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("sink: opening output %s: %w", o.name, err)
 		}
+		if t, ok := o.target.(*ledgered); ok {
+			// A ledger's bucket that is gone is created again by the
+			// check too, so a sink with nothing to deliver heals as well.
+			s.cfg.Ops.AddCheck("ledger "+o.name, t.ledger.Check)
+		}
 		s.log.Info("output ready", zap.String("output", o.name), zap.String("filter", o.filter.String()))
 	}
 	return s.runner.Run(ctx)

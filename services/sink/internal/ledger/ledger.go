@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
@@ -54,7 +55,11 @@ const pollInterval = 100 * time.Millisecond
 // Ledger is the record of one output's deliveries.
 type Ledger struct {
 	kv jetstream.KeyValue
-	ns string
+	// js and cfg create the bucket again when it is gone.
+	js  jetstream.JetStream
+	cfg jetstream.KeyValueConfig
+	log *zap.Logger
+	ns  string
 	// owner names this ledger's claims.
 	owner string
 	claim time.Duration
@@ -80,26 +85,65 @@ func ownerName() string {
 // Open opens the ledger of namespace ns (one token: letters, digits, '-',
 // '_'), creating the bucket if needed. Entries expire after ttl; claims
 // after claim (0: DefaultClaimTimeout).
-func Open(ctx context.Context, js jetstream.JetStream, ns string, ttl, claim time.Duration, replicas int) (*Ledger, error) {
+func Open(ctx context.Context, js jetstream.JetStream, ns string, ttl, claim time.Duration, replicas int, log *zap.Logger) (*Ledger, error) {
 	if claim <= 0 {
 		claim = DefaultClaimTimeout
 	}
-	var kv jetstream.KeyValue
-	err := stage.RetryUnanswered(ctx, func(ctx context.Context) (err error) {
-		kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      Bucket,
-			Description: "wirewatch sink: events each output has delivered",
-			TTL:         ttl,
-			History:     1,
-			Storage:     jetstream.FileStorage,
-			Replicas:    max(replicas, 1),
-		})
-		return err
-	})
+	cfg := jetstream.KeyValueConfig{
+		Bucket:      Bucket,
+		Description: "wirewatch sink: events each output has delivered",
+		TTL:         ttl,
+		History:     1,
+		Storage:     jetstream.FileStorage,
+		Replicas:    max(replicas, 1),
+	}
+	kv, err := stage.EnsureKeyValue(ctx, js, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: opening bucket %s: %w", Bucket, err)
 	}
-	return &Ledger{kv: kv, ns: ns, owner: ownerName(), claim: claim, now: time.Now, sent: map[string]bool{}}, nil
+	return &Ledger{kv: kv, js: js, cfg: cfg, log: log, ns: ns, owner: ownerName(), claim: claim, now: time.Now, sent: map[string]bool{}}, nil
+}
+
+// ErrBucketMissing is returned by Check for a bucket that is gone and could
+// not be created again.
+var ErrBucketMissing = errors.New("ledger: bucket is missing")
+
+// Check reports whether the bucket is there, for a readiness check. A
+// bucket that is gone (deleted by hand, or lost with the servers' storage) is
+// created again, empty, as at the next delivery: see restore.
+func (l *Ledger) Check(ctx context.Context) error {
+	restored, err := l.restore(ctx)
+	if err != nil {
+		return err
+	}
+	if !restored {
+		if _, err := l.kv.Status(ctx); err != nil {
+			return fmt.Errorf("ledger: looking at bucket %s: %w", Bucket, err)
+		}
+	}
+	return nil
+}
+
+// restore creates the bucket again if it is gone, and reports whether it
+// did. Without it every delivery would fail until someone created it: the
+// sink would stop delivering though it could go on. What the lost bucket
+// recorded is lost with it, so an article delivered before and redelivered
+// now is sent again (a receiver tells by its idempotency key).
+func (l *Ledger) restore(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	_, err := l.kv.Status(ctx)
+	if err == nil || !(errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrBucketNotFound)) {
+		return false, nil
+	}
+	if _, err := stage.EnsureKeyValue(ctx, l.js, l.cfg); err != nil {
+		return false, fmt.Errorf("%w: %s, and creating it again: %w", ErrBucketMissing, Bucket, err)
+	}
+	if l.log != nil {
+		l.log.Warn("the delivery ledger's bucket was gone and is created again; articles it recorded as delivered are sent again if they come back",
+			zap.String("bucket", Bucket))
+	}
+	return true, nil
 }
 
 func (l *Ledger) entry(key string) string {
@@ -109,16 +153,8 @@ func (l *Ledger) entry(key string) string {
 
 // Has reports whether key was marked delivered.
 func (l *Ledger) Has(ctx context.Context, key string) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, opTimeout)
-	defer cancel()
-	_, err := l.kv.Get(ctx, l.entry(key))
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-		return false, nil
-	}
-	return false, fmt.Errorf("ledger: looking up %s: %w", key, err)
+	e, err := l.get(ctx, l.entry(key))
+	return e != nil, err
 }
 
 // markTimeout bounds Mark's attempts together.
@@ -232,6 +268,14 @@ func (l *Ledger) get(ctx context.Context, entry string) (jetstream.KeyValueEntry
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	e, err := l.kv.Get(ctx, entry)
+	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		// A bucket that is gone answers as no server would: find out.
+		if restored, rerr := l.restore(ctx); rerr != nil {
+			return nil, rerr
+		} else if restored {
+			e, err = l.kv.Get(ctx, entry)
+		}
+	}
 	switch {
 	case err == nil:
 		return e, nil

@@ -5,17 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 )
 
 func TestMarkThenHasPerNamespace(t *testing.T) {
 	_, _, js := natstest.Start(t)
 	ctx := context.Background()
-	a, err := Open(ctx, js, "webhook-aa", time.Hour, 0, 1)
+	a, err := Open(ctx, js, "webhook-aa", time.Hour, 0, 1, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(ctx, js, "stdout-bb", time.Hour, 0, 1)
+	b, err := Open(ctx, js, "stdout-bb", time.Hour, 0, 1, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func TestMarkThenHasPerNamespace(t *testing.T) {
 		t.Error("another output's ledger has the key")
 	}
 	// A second sink process opening the same ledger sees the mark.
-	again, err := Open(ctx, js, "webhook-aa", time.Hour, 0, 1)
+	again, err := Open(ctx, js, "webhook-aa", time.Hour, 0, 1, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +53,7 @@ func TestOneReplicaDeliversAClaimedEvent(t *testing.T) {
 	ctx := context.Background()
 	const claim = 500 * time.Millisecond
 	open := func() *Ledger {
-		l, err := Open(ctx, js, "webhook-cc", time.Hour, claim, 1)
+		l, err := Open(ctx, js, "webhook-cc", time.Hour, claim, 1, zap.NewNop())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,5 +121,61 @@ func TestOneReplicaDeliversAClaimedEvent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A ledger whose bucket is deleted (by an operator starting deliveries
+// afresh, or lost with the servers' storage) creates it again instead of
+// failing every delivery from then on, and says so; what it recorded is
+// gone with it.
+func TestDeletedBucketIsCreatedAgain(t *testing.T) {
+	_, _, js := natstest.Start(t)
+	ctx := context.Background()
+	core, logs := observer.New(zap.WarnLevel)
+	l, err := Open(ctx, js, "webhook-dd", time.Hour, 0, 1, zap.New(core))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := func(key string) {
+		t.Helper()
+		c, done, err := l.Begin(ctx, key)
+		if err != nil || done {
+			t.Fatalf("Begin(%s) = done %v, %v", key, done, err)
+		}
+		if err := c.Done(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark("first")
+	if err := js.DeleteKeyValue(ctx, Bucket); err != nil {
+		t.Fatal(err)
+	}
+	// The next delivery finds the bucket gone, creates it and goes on.
+	mark("second")
+	if has, err := l.Has(ctx, "second"); err != nil || !has {
+		t.Errorf("Has(second) after the bucket came back = %v, %v", has, err)
+	}
+	if has, err := l.Has(ctx, "first"); err != nil || has {
+		t.Errorf("Has(first) = %v, %v: the deleted bucket's record cannot have survived", has, err)
+	}
+	if n := logs.FilterMessageSnippet("created again").Len(); n != 1 {
+		t.Errorf("%d warnings that the bucket was created again, want 1", n)
+	}
+
+	// The readiness check does the same when no delivery comes.
+	if err := js.DeleteKeyValue(ctx, Bucket); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatalf("Check with the bucket gone = %v, want it created again", err)
+	}
+	if _, err := js.KeyValue(ctx, Bucket); err != nil {
+		t.Errorf("bucket after Check: %v", err)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Errorf("Check with the bucket there = %v", err)
+	}
+	if n := logs.FilterMessageSnippet("created again").Len(); n != 2 {
+		t.Errorf("%d warnings that the bucket was created again, want 2", n)
 	}
 }
