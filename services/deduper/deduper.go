@@ -203,7 +203,7 @@ func newInstance() (string, error) {
 // clusters articles until ctx ends or leadership is lost; it then waits to
 // lead again.
 func (s *Service) Run(ctx context.Context) error {
-	l, err := newLease(ctx, s.js, s.cfg.Durable, s.cfg.LeaseTTL, s.cfg.StreamReplicas)
+	l, err := newLease(ctx, s.js, s.cfg.Durable, s.cfg.LeaseTTL, s.cfg.StreamReplicas, s.log)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
@@ -27,15 +28,15 @@ type lease struct {
 	rev uint64
 }
 
-func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.Duration, replicas int) (*lease, error) {
-	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
+func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.Duration, replicas int, log *zap.Logger) (*lease, error) {
+	kv, err := stage.OpenKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      LeaseBucket,
 		Description: "wirewatch deduper leadership",
 		TTL:         ttl,
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
-	})
+	}, log)
 	if err != nil {
 		return nil, fmt.Errorf("creating lease bucket: %w", err)
 	}

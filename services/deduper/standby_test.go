@@ -1,6 +1,7 @@
 package deduper_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -54,4 +55,25 @@ func TestStandbyFollowsTheLeader(t *testing.T) {
 	if n, _ := replayed(); n != 26 {
 		t.Errorf("%v decisions replayed in all, want 26: the takeover replayed what the standby had followed", n)
 	}
+}
+
+// The lease bucket deleted under a running deduper (by hand, or lost with
+// the servers' storage) comes back: the deduper goes on clustering instead
+// of waiting for a lease it can never take.
+func TestLeaseBucketDeletedUnderTheLeader(t *testing.T) {
+	js := startStreams(t)
+	publishArticles(t, js, series("alpha", 5)...)
+	startDeduper(t, js, deduper.Config{LeaseTTL: time.Second})
+	clustered(t, js, 5)
+	if err := js.DeleteKeyValue(context.Background(), deduper.LeaseBucket); err != nil {
+		t.Fatal(err)
+	}
+	// The leader's next renewal finds the bucket gone and creates it.
+	waitFor(t, "the lease bucket to come back", func() bool {
+		_, err := js.KeyValue(context.Background(), deduper.LeaseBucket)
+		return err == nil
+	})
+	time.Sleep(2 * time.Second) // a lease TTL and more, renewed or taken again
+	publishArticles(t, js, series("beta", 5)...)
+	clustered(t, js, 10)
 }

@@ -462,19 +462,19 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) openPoller(ctx context.Context) (*poller.Poller, error) {
 	octx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	st, err := state.Open(octx, s.js, s.cfg.KVReplicas)
+	st, err := state.Open(octx, s.js, s.cfg.KVReplicas, s.log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	sn, err := seen.Open(octx, s.js, s.cfg.SeenTTL, s.cfg.KVReplicas)
+	sn, err := seen.Open(octx, s.js, s.cfg.SeenTTL, s.cfg.KVReplicas, s.log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	ls, err := lease.Open(octx, s.js, s.cfg.LeaseTTL, s.cfg.KVReplicas, s.cfg.Replica)
+	ls, err := lease.Open(octx, s.js, s.cfg.LeaseTTL, s.cfg.KVReplicas, s.cfg.Replica, s.log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	list, err := OpenFeedList(octx, s.js, s.cfg.KVReplicas)
+	list, err := OpenFeedList(octx, s.js, s.cfg.KVReplicas, s.log)
 	if err != nil {
 		return nil, err
 	}
@@ -500,14 +500,14 @@ func (s *Service) openPoller(ctx context.Context) (*poller.Poller, error) {
 
 // OpenFeedList opens (creating it if needed) the bucket of feeds added at
 // run time.
-func OpenFeedList(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
-	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
+func OpenFeedList(ctx context.Context, js jetstream.JetStream, replicas int, log *zap.Logger) (jetstream.KeyValue, error) {
+	kv, err := stage.OpenKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      FeedsBucket,
 		Description: "wirewatch fetcher: feeds added at run time (any key, a feed URL as the value)",
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
-	})
+	}, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: creating bucket %s: %w", FeedsBucket, err)
 	}
@@ -524,7 +524,7 @@ var ErrFeedNotListed = errors.New("fetcher: feed is not in the run-time feed lis
 func feedList(ctx context.Context, js jetstream.JetStream) (jetstream.KeyValue, error) {
 	kv, err := js.KeyValue(ctx, FeedsBucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		return OpenFeedList(ctx, js, 1)
+		return OpenFeedList(ctx, js, 1, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: opening bucket %s: %w", FeedsBucket, err)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wirewatch/wirewatch/services/fetcher/internal/state"
 )
 
@@ -46,7 +48,7 @@ func TestQuietFeedIsPolledLessOften(t *testing.T) {
 			})
 			url := s.url("/quiet.xml")
 			ctx := context.Background()
-			st, err := state.Open(ctx, js, 1)
+			st, err := state.Open(ctx, js, 1, zap.NewNop())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
@@ -32,15 +33,15 @@ type Leases struct {
 
 // Open creates the bucket (or updates its TTL) and returns the leases of the
 // replica named owner.
-func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int, owner string) (*Leases, error) {
-	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
+func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int, owner string, log *zap.Logger) (*Leases, error) {
+	kv, err := stage.OpenKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: which replica is polling which feed",
 		TTL:         ttl,
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
-	})
+	}, log)
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", Bucket, err)
 	}

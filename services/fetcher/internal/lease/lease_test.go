@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 )
 
@@ -18,11 +20,11 @@ func TestHoldIsExclusiveRenewedAndReleased(t *testing.T) {
 	ncB, jsB := natstest.Connect(t, srv)
 	ctx := context.Background()
 	const ttl = time.Second
-	a, err := Open(ctx, jsA, ttl, 1, "a")
+	a, err := Open(ctx, jsA, ttl, 1, "a", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(ctx, jsB, ttl, 1, "b")
+	b, err := Open(ctx, jsB, ttl, 1, "b", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestContendedLeaseOnAReplicatedBucket(t *testing.T) {
 	var replicas []*Leases
 	for i, s := range c.Servers[:2] {
 		_, js := natstest.Connect(t, s)
-		l, err := Open(ctx, js, 5*time.Second, 3, fmt.Sprintf("replica-%d", i))
+		l, err := Open(ctx, js, 5*time.Second, 3, fmt.Sprintf("replica-%d", i), zap.NewNop())
 		if err != nil {
 			t.Fatal(err)
 		}

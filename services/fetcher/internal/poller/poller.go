@@ -287,9 +287,145 @@ func (p *Poller) firstDue(ctx context.Context, url string, now time.Time) time.T
 // followList reads the feed-list bucket: it returns what it holds now and,
 // with Watch, keeps sending its changes to changes until ctx ends.
 func (p *Poller) followList(ctx context.Context, changes chan<- change) ([]change, error) {
+	born := listBorn(ctx, p.st.List)
+	w, initial, err := p.readList(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if !p.opts.Watch {
+		_ = w.Stop()
+		return initial, nil
+	}
+	held := map[string]bool{}
+	for _, c := range initial {
+		held[c.key] = true
+	}
+	send := func(c change) bool {
+		if c.removed {
+			delete(held, c.key)
+		} else {
+			held[c.key] = true
+		}
+		select {
+		case changes <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	go func() {
+		defer func() {
+			if w != nil {
+				_ = w.Stop()
+			}
+		}()
+		check := time.NewTicker(listCheck(p.opts.Schedule.Min))
+		defer check.Stop()
+		var updates <-chan jetstream.KeyValueEntry
+		if w != nil {
+			updates = w.Updates()
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-check.C:
+				// A bucket deleted (and perhaps created again by a tool
+				// adding a feed) is not followed by the watch, which
+				// goes on from the old bucket's last sequence: read the
+				// new one afresh. What the old one held and the new one
+				// does not is removed.
+				if r, ok := p.st.List.(restorer); ok {
+					if _, err := r.Restore(ctx); err != nil {
+						p.log.Warn("feed list bucket", zap.Error(err))
+					}
+				}
+				now := listBorn(ctx, p.st.List)
+				if now.IsZero() || now.Equal(born) {
+					continue
+				}
+				nw, cur, err := p.readList(ctx)
+				if err != nil {
+					p.log.Warn("reading the feed list again", zap.Error(err))
+					continue
+				}
+				if w != nil {
+					_ = w.Stop()
+				}
+				w, updates, born = nw, nw.Updates(), now
+				p.log.Warn("the feed list bucket was created again; following the new one")
+				keep := map[string]bool{}
+				for _, c := range cur {
+					keep[c.key] = true
+				}
+				for k := range held {
+					if !keep[k] && !send(change{key: k, removed: true}) {
+						return
+					}
+				}
+				for _, c := range cur {
+					if !send(c) {
+						return
+					}
+				}
+			case e, ok := <-updates:
+				if !ok {
+					updates = nil
+					continue
+				}
+				if e == nil {
+					continue
+				}
+				if c, ok := p.listChange(e); ok && !send(c) {
+					return
+				}
+			}
+		}
+	}()
+	return initial, nil
+}
+
+// restorer is a bucket that can be created again when it is gone
+// (stage.KeyValue).
+type restorer interface {
+	Restore(ctx context.Context) (bool, error)
+}
+
+// listCheck is how often a watching poller looks at whether the feed-list
+// bucket is still the one it follows: as often as feeds may be polled, at
+// least every ten seconds.
+func listCheck(minInterval time.Duration) time.Duration {
+	if minInterval <= 0 {
+		return 10 * time.Second
+	}
+	return min(minInterval, 10*time.Second)
+}
+
+// listBorn returns when the feed-list bucket was created; zero when that
+// cannot be told.
+func listBorn(ctx context.Context, kv jetstream.KeyValue) time.Time {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := kv.Status(ctx)
+	if err != nil {
+		return time.Time{}
+	}
+	bs, ok := st.(*jetstream.KeyValueBucketStatus)
+	if !ok || bs.StreamInfo() == nil {
+		return time.Time{}
+	}
+	return bs.StreamInfo().Created
+}
+
+// readList watches the whole feed list and returns the watch and what the
+// list holds now.
+func (p *Poller) readList(ctx context.Context) (jetstream.KeyWatcher, []change, error) {
 	w, err := p.st.List.WatchAll(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("watching the feed list: %w", err)
+		return nil, nil, fmt.Errorf("watching the feed list: %w", err)
 	}
 	var initial []change
 	for {
@@ -297,7 +433,7 @@ func (p *Poller) followList(ctx context.Context, changes chan<- change) ([]chang
 		select {
 		case <-ctx.Done():
 			_ = w.Stop()
-			return nil, nil
+			return nil, nil, ctx.Err()
 		case e = <-w.Updates():
 		}
 		if e == nil {
@@ -307,34 +443,7 @@ func (p *Poller) followList(ctx context.Context, changes chan<- change) ([]chang
 			initial = append(initial, c)
 		}
 	}
-	if !p.opts.Watch {
-		_ = w.Stop()
-		return initial, nil
-	}
-	go func() {
-		defer func() { _ = w.Stop() }()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					return
-				}
-				if e == nil {
-					continue
-				}
-				if c, ok := p.listChange(e); ok {
-					select {
-					case changes <- c:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
-		}
-	}()
-	return initial, nil
+	return w, initial, nil
 }
 
 func (p *Poller) listChange(e jetstream.KeyValueEntry) (change, bool) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/stage"
@@ -48,15 +49,15 @@ type Registry struct {
 }
 
 // Open creates the bucket (or updates its TTL) and returns the registry.
-func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int) (*Registry, error) {
-	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
+func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int, log *zap.Logger) (*Registry, error) {
+	kv, err := stage.OpenKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: feed items already handled",
 		TTL:         ttl,
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
-	})
+	}, log)
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", Bucket, err)
 	}

@@ -5,13 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 )
 
 func TestRegistry(t *testing.T) {
 	_, _, js := natstest.Start(t)
 	ctx := context.Background()
-	r, err := Open(ctx, js, time.Hour, 1)
+	r, err := Open(ctx, js, time.Hour, 1, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/stage"
@@ -104,14 +105,14 @@ type Store struct {
 }
 
 // Open creates the bucket if needed and returns the store.
-func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, error) {
-	kv, err := stage.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
+func Open(ctx context.Context, js jetstream.JetStream, replicas int, log *zap.Logger) (*Store, error) {
+	kv, err := stage.OpenKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "wirewatch fetcher: per-feed validators, schedule and health",
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
-	})
+	}, log)
 	if err != nil {
 		return nil, fmt.Errorf("creating bucket %s: %w", Bucket, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 )
@@ -12,7 +14,7 @@ import (
 func TestStoreAndHealth(t *testing.T) {
 	_, _, js := natstest.Start(t)
 	ctx := context.Background()
-	s, err := Open(ctx, js, 1)
+	s, err := Open(ctx, js, 1, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}

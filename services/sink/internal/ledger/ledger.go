@@ -54,12 +54,8 @@ const pollInterval = 100 * time.Millisecond
 
 // Ledger is the record of one output's deliveries.
 type Ledger struct {
-	kv jetstream.KeyValue
-	// js and cfg create the bucket again when it is gone.
-	js  jetstream.JetStream
-	cfg jetstream.KeyValueConfig
-	log *zap.Logger
-	ns  string
+	kv *stage.KeyValue
+	ns string
 	// owner names this ledger's claims.
 	owner string
 	claim time.Duration
@@ -97,53 +93,23 @@ func Open(ctx context.Context, js jetstream.JetStream, ns string, ttl, claim tim
 		Storage:     jetstream.FileStorage,
 		Replicas:    max(replicas, 1),
 	}
-	kv, err := stage.EnsureKeyValue(ctx, js, cfg)
+	kv, err := stage.OpenKeyValue(ctx, js, cfg, log)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: opening bucket %s: %w", Bucket, err)
 	}
-	return &Ledger{kv: kv, js: js, cfg: cfg, log: log, ns: ns, owner: ownerName(), claim: claim, now: time.Now, sent: map[string]bool{}}, nil
+	return &Ledger{kv: kv, ns: ns, owner: ownerName(), claim: claim, now: time.Now, sent: map[string]bool{}}, nil
 }
-
-// ErrBucketMissing is returned by Check for a bucket that is gone and could
-// not be created again.
-var ErrBucketMissing = errors.New("ledger: bucket is missing")
 
 // Check reports whether the bucket is there, for a readiness check. A
-// bucket that is gone (deleted by hand, or lost with the servers' storage) is
-// created again, empty, as at the next delivery: see restore.
+// bucket that is gone (deleted to start deliveries afresh, or lost with the
+// servers' storage) is created again, empty, here or by the next call: what
+// it recorded is lost, so an article delivered before and redelivered now is
+// sent again (a receiver tells by its idempotency key).
 func (l *Ledger) Check(ctx context.Context) error {
-	restored, err := l.restore(ctx)
-	if err != nil {
-		return err
-	}
-	if !restored {
-		if _, err := l.kv.Status(ctx); err != nil {
-			return fmt.Errorf("ledger: looking at bucket %s: %w", Bucket, err)
-		}
+	if err := l.kv.Check(ctx); err != nil {
+		return fmt.Errorf("ledger: %w", err)
 	}
 	return nil
-}
-
-// restore creates the bucket again if it is gone, and reports whether it
-// did. Without it every delivery would fail until someone created it: the
-// sink would stop delivering though it could go on. What the lost bucket
-// recorded is lost with it, so an article delivered before and redelivered
-// now is sent again (a receiver tells by its idempotency key).
-func (l *Ledger) restore(ctx context.Context) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, opTimeout)
-	defer cancel()
-	_, err := l.kv.Status(ctx)
-	if err == nil || !(errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrBucketNotFound)) {
-		return false, nil
-	}
-	if _, err := stage.EnsureKeyValue(ctx, l.js, l.cfg); err != nil {
-		return false, fmt.Errorf("%w: %s, and creating it again: %w", ErrBucketMissing, Bucket, err)
-	}
-	if l.log != nil {
-		l.log.Warn("the delivery ledger's bucket was gone and is created again; articles it recorded as delivered are sent again if they come back",
-			zap.String("bucket", Bucket))
-	}
-	return true, nil
 }
 
 func (l *Ledger) entry(key string) string {
@@ -268,14 +234,6 @@ func (l *Ledger) get(ctx context.Context, entry string) (jetstream.KeyValueEntry
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	e, err := l.kv.Get(ctx, entry)
-	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
-		// A bucket that is gone answers as no server would: find out.
-		if restored, rerr := l.restore(ctx); rerr != nil {
-			return nil, rerr
-		} else if restored {
-			e, err = l.kv.Get(ctx, entry)
-		}
-	}
 	switch {
 	case err == nil:
 		return e, nil
