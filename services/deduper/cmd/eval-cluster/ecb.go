@@ -118,6 +118,14 @@ type clusterer struct {
 	onMerge func(dst, src int32)
 	// major returns the event most of a story's articles report.
 	major func(s int32) string
+	// cands are the candidates of the last article, with their scores.
+	cands []cand
+}
+
+// cand is a candidate story of an article and its score.
+type cand struct {
+	s     int32
+	score float64
 }
 
 func newClusterer(opts story.Options, merge bool) *clusterer {
@@ -141,6 +149,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 	best, score, second = -1, -1, -1
 	bestScore := -1.0
 	var seen, same, linkable []int32
+	c.cands = c.cands[:0]
 	for _, s := range c.post.Candidates(m, q, m.Options().Candidates) {
 		s = c.find(s)
 		if contains(seen, s) {
@@ -148,6 +157,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		}
 		seen = append(seen, s)
 		r := m.Compare(v, c.cents[s])
+		c.cands = append(c.cands, cand{s, r.Score})
 		if r.Score >= m.Options().LinkFloor {
 			linkable = append(linkable, s)
 		}
@@ -163,6 +173,9 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 			second = r.Score
 		}
 	}
+	if contrastFloor > 0 && best >= 0 {
+		best = c.contrastChoice(v, best, bestScore)
+	}
 	if c.oracle != nil {
 		best = c.oracle(best)
 	}
@@ -174,7 +187,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 	if bridge && best >= 0 && contains(same, best) {
 		// Every other story the article surely tells too is folded in.
 		for _, o := range same {
-			if o != best && c.find(o) == o && !m.Contradicts(c.cents[best], c.cents[o]) {
+			if o != best && c.find(o) == o && !m.Contradicts(c.cents[best], c.cents[o]) && !c.oracleRefuses("bridge", best, o) {
 				if c.onMerge != nil {
 					c.onMerge(best, o)
 				}
@@ -195,7 +208,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		if o == best || c.find(o) != o {
 			continue
 		}
-		if m.Link(c.cents[best], c.cents[o]).Same {
+		if m.Link(c.cents[best], c.cents[o]).Same && !c.oracleRefuses("link", best, o) {
 			if c.onMerge != nil {
 				c.onMerge(best, o)
 			}
@@ -205,6 +218,18 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		}
 	}
 	return best, score, second
+}
+
+// oracleRefuses reports whether the oracle refuses a merge of the given
+// kind (link, bridge) of story o into best: they report different events.
+// A story that reports nothing yet (the article just founded it) is refused
+// nothing.
+func (c *clusterer) oracleRefuses(kind string, best, o int32) bool {
+	if !strings.Contains(oracleFix, kind) || c.major == nil {
+		return false
+	}
+	mb := c.major(best)
+	return mb != "" && mb != c.major(o)
 }
 
 func contains(xs []int32, x int32) bool {
@@ -222,7 +247,10 @@ var bridge = true
 
 // oracleFix names the kinds of error an oracle corrects: found (joined
 // where it should have founded), wrong (joined another event's story),
-// split (founded where its event had a story).
+// rival (the same, only when the article's own story reached the threshold
+// too: what a rule that chooses among the stories that qualify could be
+// worth), split (founded where its event had a story), link and bridge
+// (merged two stories of different events).
 var oracleFix string
 
 // trace, when set, sees every decision of cluster: the article, the
@@ -271,6 +299,14 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 				switch {
 				case best >= 0 && h < 0 && strings.Contains(oracleFix, "found"):
 					return -1
+				case best >= 0 && h >= 0 && best != h && strings.Contains(oracleFix, "rival"):
+					// Only when the article's own story qualified too.
+					for _, x := range c.cands {
+						if c.find(x.s) == h && x.score >= opts.Threshold {
+							return h
+						}
+					}
+					return best
 				case best >= 0 && h >= 0 && best != h && strings.Contains(oracleFix, "wrong"):
 					return h
 				case best < 0 && h >= 0 && strings.Contains(oracleFix, "split"):

@@ -22,6 +22,10 @@
 //	--pair ID,ID       what the model sees of two documents
 //	--warm FILES       learn term rarity from other news first (IDF prior)
 //	--oracle KINDS     correct kinds of error with the labels: what each costs
+//	--contrast 0.15    experiment (off by default): when a rival story scores
+//	                   at least this, choose it instead of the best when the
+//	                   article fits the terms that set it apart from the best
+//	                   better (--contrast-margin, -sim, -gap, -fields)
 package main
 
 import (
@@ -43,7 +47,12 @@ func main() {
 	explain := flag.Bool("explain", false, "print the clusters that mix events and the events that were split, for the first order")
 	traceFlag := flag.Bool("trace", false, "print the wrong joins as they happen, for the first order")
 	flag.BoolVar(&perTopic, "per-topic", false, "print the B-cubed F1 of each topic")
-	flag.StringVar(&oracleFix, "oracle", "", "errors an oracle corrects, to measure what each costs: found,wrong,split")
+	flag.StringVar(&oracleFix, "oracle", "", "errors an oracle corrects, to measure what each costs: found,wrong,rival,split,link,bridge")
+	flag.Float64Var(&contrastFloor, "contrast", 0, "experiment: least score of a rival story for the contrastive choice (0: off)")
+	flag.Float64Var(&contrastMargin, "contrast-margin", contrastMargin, "with --contrast, how much better the rival's own terms must fit the article")
+	flag.Float64Var(&contrastSim, "contrast-sim", contrastSim, "with --contrast, least score of the two stories against each other (0: any)")
+	flag.Float64Var(&contrastGap, "contrast-gap", contrastGap, "with --contrast, greatest gap between the best story's score and the rival's")
+	flag.StringVar(&contrastFields, "contrast-fields", contrastFields, "with --contrast, the fields compared: words,names,numbers,dates")
 
 	train := flag.Bool("train", false, "fit Compare's weights on oracle clusterings of ECB+ and use them")
 	l2 := flag.Float64("l2", 1, "L2 penalty of the fits")
