@@ -682,15 +682,39 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		cand.published = a.PublishedAt.Unix()
 	}
 	if st.canon.id == "" || better(cand, st.canon) {
+		lost, counted := st.canon, st.shared
 		st.canon = cand
 		st.title = a.Title
 		st.shared = nil
+		if lost.id != "" && lost.id != a.ID {
+			e.demote(st, lost, counted)
+		}
 	}
 	st.list(newMember(a, asg, now))
 	st.joined++
 	if st.canon.id != a.ID {
 		st.countShared(a.Claims)
 	}
+}
+
+// demote makes lost, a canonical that a likelier original displaced, a
+// member of st. The members counted against it (counted) carry the claims
+// both canonicals carry (a quote has one id in every article that carries
+// it); its own claims are counted and compared with st's canonical, as a
+// member's that came after.
+func (e *Engine) demote(st *state, lost canon, counted map[string]int) {
+	added := map[string]bool{}
+	for _, c := range st.canon.claims {
+		if n := counted[c.ID]; n > 0 && !added[c.ID] {
+			if st.shared == nil {
+				st.shared = map[string]int{}
+			}
+			st.shared[c.ID] += n
+			added[c.ID] = true
+		}
+	}
+	st.countShared(lost.claims)
+	e.recordChanges(st, lost.id, changes.Compare(st.canon.claims, lost.claims, e.opts.MaxChanges))
 }
 
 // countShared counts the claims of the canonical that a member's claims
@@ -824,17 +848,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 		lost, counted = dst.canon, dst.shared
 		dst.canon, dst.title, dst.shared = src.canon, src.title, src.shared
 	}
-	added := map[string]bool{}
-	for _, c := range dst.canon.claims {
-		if n := counted[c.ID]; n > 0 && !added[c.ID] {
-			if dst.shared == nil {
-				dst.shared = map[string]int{}
-			}
-			dst.shared[c.ID] += n
-			added[c.ID] = true
-		}
-	}
-	dst.countShared(lost.claims)
+	e.demote(dst, lost, counted)
 	for _, m := range src.members {
 		dst.list(m)
 	}
