@@ -309,7 +309,25 @@ type Engine struct {
 	// seconds); replayed lists the slots of mergedBeforeReplay.
 	born     int64
 	replayed []int32
+	// claims holds the claims of the last recentClaims articles, by
+	// seq modulo recentClaims, so that their changes can be set against
+	// a new canonical (realign).
+	claims []heldClaims
 }
+
+// heldClaims are the claims of the article of seq.
+type heldClaims struct {
+	seq    uint32
+	claims []events.Claim
+}
+
+// recentClaims is how many of the latest articles keep their claims (a few
+// megabytes), and realignMax how many of a story's members are compared
+// again when its canonical changes.
+const (
+	recentClaims = 4096
+	realignMax   = 64
+)
 
 // goneCluster is what the engine remembers of a forgotten cluster.
 type goneCluster struct {
@@ -663,6 +681,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		st.span(pub, pub)
 	}
 	e.byDoc[a.ID] = seq
+	e.holdClaims(seq, a.Claims)
 	if _, ok := e.byHash[hash]; !ok {
 		e.byHash[hash] = seq
 	}
@@ -687,7 +706,10 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		st.title = a.Title
 		st.shared = nil
 		if lost.id != "" && lost.id != a.ID {
+			// Every change listed was against the canonical that lost.
+			st.changes = nil
 			e.demote(st, lost, counted)
+			e.realign(st, lost.id)
 		}
 	}
 	st.list(newMember(a, asg, now))
@@ -765,6 +787,9 @@ func better(a, b canon) bool {
 }
 
 func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimChange) {
+	// A member compared again (a revision of it, or set against a new
+	// canonical) is listed with what the latest comparison says.
+	st.changes = slices.DeleteFunc(st.changes, func(c events.ClaimChange) bool { return c.MemberID == memberID })
 	for _, c := range chs {
 		if c.Kind == events.ChangeShared || c.Kind == events.ChangeOnlyCanonical {
 			continue
@@ -772,8 +797,70 @@ func (e *Engine) recordChanges(st *state, memberID string, chs []events.ClaimCha
 		c.MemberID = memberID
 		st.changes = append(st.changes, c)
 	}
-	if over := len(st.changes) - e.opts.MaxChanges; over > 0 {
-		st.changes = append([]events.ClaimChange(nil), st.changes[over:]...)
+	// Over the bound, the least telling go first, the oldest of them
+	// first: a figure that disagrees or a reworded quote outlasts what
+	// only a member says, however many members came after it.
+	for len(st.changes) > e.opts.MaxChanges {
+		drop := 0
+		for i, c := range st.changes {
+			if weight(c.Kind) < weight(st.changes[drop].Kind) {
+				drop = i
+			}
+		}
+		st.changes = slices.Delete(st.changes, drop, drop+1)
+	}
+}
+
+// weight orders the kinds of change a state lists by what they tell a
+// reader.
+func weight(k events.ChangeKind) int {
+	switch k {
+	case events.ChangeNumberDiffers:
+		return 3
+	case events.ChangeReworded:
+		return 2
+	}
+	return 1
+}
+
+// holdClaims keeps the claims of the article of seq among the recent ones,
+// in place of the article's recentClaims before it.
+func (e *Engine) holdClaims(seq uint32, claims []events.Claim) {
+	if e.claims == nil {
+		e.claims = make([]heldClaims, recentClaims)
+	}
+	e.claims[seq%recentClaims] = heldClaims{seq: seq, claims: claims}
+}
+
+// realign sets the members of st whose claims are still held, up to the
+// realignMax latest, against st's canonical, when it changed: a change a
+// state lists is always against the canonical it names. Those listed
+// already (compared with this canonical), the canonical itself and skip
+// (compared by demote) are not compared again; the others, older, lose
+// what they were listed with.
+func (e *Engine) realign(st *state, skip string) {
+	if e.claims == nil {
+		return
+	}
+	listed := map[string]bool{st.canon.id: true, skip: true}
+	for _, c := range st.changes {
+		listed[c.MemberID] = true
+	}
+	var seqs []uint32
+	for _, h := range e.claims {
+		a := e.art(h.seq)
+		if a == nil || len(h.claims) == 0 || listed[a.id] || e.find(a.slot) != st {
+			continue
+		}
+		seqs = append(seqs, h.seq)
+	}
+	slices.Sort(seqs)
+	if len(seqs) > realignMax {
+		seqs = seqs[len(seqs)-realignMax:]
+	}
+	for _, seq := range seqs {
+		h := e.claims[seq%recentClaims]
+		e.recordChanges(st, e.art(seq).id, changes.Compare(st.canon.claims, h.claims, e.opts.MaxChanges))
 	}
 }
 
@@ -847,6 +934,9 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	if better(src.canon, dst.canon) {
 		lost, counted = dst.canon, dst.shared
 		dst.canon, dst.title, dst.shared = src.canon, src.title, src.shared
+		// The changes of the story that won were against the canonical
+		// that stays; the other's against the one that lost.
+		dst.changes = src.changes
 	}
 	e.demote(dst, lost, counted)
 	for _, m := range src.members {
@@ -857,7 +947,6 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	if src.firstSeen.Before(dst.firstSeen) {
 		dst.firstSeen = src.firstSeen
 	}
-	dst.changes = append(dst.changes, src.changes...)
 	// Its members are dst's now: the merged cluster's last state announces
 	// merged_into without them, and it is held only to resolve its id,
 	// until the last article that joined it leaves (forgetMerged) or dst
@@ -874,6 +963,9 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 		// clusters merged into it): nothing resolves through it.
 		e.forgetMerged(src, srcSlot)
 	}
+	// Now that src's members resolve to dst, those listed against the
+	// canonical that lost are set against the one that stays.
+	e.realign(dst, lost.id)
 }
 
 // drop removes an article from the index (an older revision, or evicted).

@@ -239,6 +239,7 @@ type clusterState struct {
 	Terms              []uint32
 	Absorbed           []string
 	Shared             map[string]int
+	Changes            []events.ClaimChange
 	FirstSeen, Updated time.Time
 }
 
@@ -247,7 +248,7 @@ func stateOf(e *Engine) engineState {
 	for slot, st := range e.clusters {
 		c := clusterState{Version: st.version, Canonical: st.canon.id, Title: st.title, Language: st.language, Live: st.live,
 			N: st.centroid.N, Exemplars: st.centroid.Exemplars(), From: st.from, To: st.to, Linked: st.linked,
-			Terms: st.centroid.Terms, Shared: st.shared, FirstSeen: st.firstSeen, Updated: st.updated}
+			Terms: st.centroid.Terms, Shared: st.shared, Changes: st.changes, FirstSeen: st.firstSeen, Updated: st.updated}
 		if st.mergedTo >= 0 {
 			c.MergedInto, c.Live = e.find(slot).id, 0
 		}
