@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 
 // HeaderRedriveOf marks a message re-driven from a dead letter with the dead
 // letter's id.
-const HeaderRedriveOf = "Wirewatch-Redrive-Of"
+const HeaderRedriveOf = events.HeaderRedriveOf
 
 const dlqUsage = `Usage:
   wirewatch dlq list   [--stage S] [--reason R] [--since T] [--json]
@@ -188,6 +189,11 @@ func redrive(ctx context.Context, env Env, js jetstream.JetStream, letters []dea
 		}
 		m := nats.NewMsg(d.Subject)
 		for k, v := range d.Headers {
+			// What the original's publisher expected of the stream then
+			// (the deduper fences its decisions so) holds no more.
+			if strings.HasPrefix(k, "Nats-Expected-") {
+				continue
+			}
 			m.Header[k] = append([]string(nil), v...)
 		}
 		m.Data = payload

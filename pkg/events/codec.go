@@ -38,14 +38,18 @@ var (
 // CloudEvents 1.0 in binary mode: the event's attributes travel as headers and
 // the payload is the event data.
 const (
-	HeaderMsgID            = "Nats-Msg-Id"
-	HeaderCESpecVersion    = "ce-specversion"
-	HeaderCEID             = "ce-id"
-	HeaderCEType           = "ce-type"
-	HeaderCESource         = "ce-source"
-	HeaderCETime           = "ce-time"
-	HeaderCESubject        = "ce-subject"
-	HeaderContentType      = "content-type"
+	HeaderMsgID         = "Nats-Msg-Id"
+	HeaderCESpecVersion = "ce-specversion"
+	HeaderCEID          = "ce-id"
+	HeaderCEType        = "ce-type"
+	HeaderCESource      = "ce-source"
+	HeaderCETime        = "ce-time"
+	HeaderCESubject     = "ce-subject"
+	HeaderContentType   = "content-type"
+	// HeaderRedriveOf marks a message that `wirewatch dlq replay` published
+	// again, with its dead letter's id: a copy of a message stored before,
+	// not a new event (the deduper takes no decision from it).
+	HeaderRedriveOf        = "Wirewatch-Redrive-Of"
 	CloudEventsSpecVersion = "1.0"
 	ContentTypeJSON        = "application/json"
 )

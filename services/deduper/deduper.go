@@ -393,7 +393,8 @@ func (s *Service) apply(x *stored) bool {
 		return false // no metadata: not a stored message
 	}
 	s.applied = x.seq
-	if x.by == s.instance {
+	if x.by == s.instance || x.redrive {
+		// A re-driven dead letter is a copy of a decision, for the sink.
 		return false
 	}
 	if x.err != nil {
@@ -449,6 +450,10 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fences[i], 10))
 		// Publishing ends with the term: what was sent meanwhile is fenced.
 		dup, err := s.pub.Publish(t.ctx, m)
+		if err != nil && i == 0 && wrongLastSeq(err) && s.pastRedrives(t.ctx, fences[i]) {
+			m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fences[i], 10))
+			dup, err = s.pub.Publish(t.ctx, m)
+		}
 		if err != nil {
 			return nil, s.resync(t, fmt.Errorf("deduper: publishing the decision on %s: %w", d.Header.Get(events.HeaderCESubject), err))
 		}
@@ -459,6 +464,44 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		}
 	}
 	return nil, nil
+}
+
+// wrongLastSeq reports whether a publish failed its fence: the stream
+// holds messages after the sequence it expected.
+func wrongLastSeq(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+}
+
+// maxRedrives bounds the messages pastRedrives looks at.
+const maxRedrives = 256
+
+// pastRedrives moves the fence of the decisions stream past the messages
+// stored after it, when every one is a dead letter re-driven to the sink
+// (`wirewatch dlq replay` publishes a decision the sink failed to deliver
+// again, on its subject): copies of decisions made, not another replica's.
+// The decision being published then need not cost a rebuild of the engine.
+// It reports whether it moved the fence.
+func (s *Service) pastRedrives(ctx context.Context, fence *uint64) bool {
+	st, err := s.js.Stream(ctx, events.StreamClustered)
+	if err != nil {
+		return false
+	}
+	last := st.CachedInfo().State.LastSeq
+	if last <= *fence || last-*fence > maxRedrives {
+		return false
+	}
+	for seq := *fence + 1; seq <= last; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue
+		}
+		if err != nil || m.Header.Get(events.HeaderRedriveOf) == "" {
+			return false
+		}
+	}
+	*fence = last
+	return true
 }
 
 // resync ends the term after a decision was not published whole, and

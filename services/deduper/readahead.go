@@ -24,16 +24,18 @@ const readAheadDepth = 512
 type stored struct {
 	// wait is the iterator's failure in place of a decision: a timeout
 	// (nothing came within the wait) or the end of the iterator.
-	wait  error
-	seq   uint64
-	cons  string // the consumer that delivered it, and its delivery sequence
-	dseq  uint64
-	by    string // the Wirewatch-Decided-By of the decision
-	at    time.Time
-	ca    *cluster.Prepared // the decision, with its article analysed
-	err   error             // the decision does not decode
-	msg   jetstream.Msg
-	ready chan struct{}
+	wait error
+	seq  uint64
+	cons string // the consumer that delivered it, and its delivery sequence
+	dseq uint64
+	by   string // the Wirewatch-Decided-By of the decision
+	// redrive marks a dead letter re-driven to the sink: no decision.
+	redrive bool
+	at      time.Time
+	ca      *cluster.Prepared // the decision, with its article analysed
+	err     error             // the decision does not decode
+	msg     jetstream.Msg
+	ready   chan struct{}
 }
 
 // readAhead reads an iterator of stored decisions in a goroutine of its own
@@ -96,6 +98,9 @@ func (x *stored) decode(p *cluster.Preparer) {
 	}
 	x.seq, x.cons, x.dseq = meta.Sequence.Stream, meta.Consumer, meta.Sequence.Consumer
 	x.by = m.Headers().Get(headerDecidedBy)
+	if x.redrive = m.Headers().Get(events.HeaderRedriveOf) != ""; x.redrive {
+		return
+	}
 	x.at = decidedAt(m.Headers(), meta.Timestamp)
 	var ca events.ClusteredArticle
 	if err := events.DecodeMsg(m.Headers(), m.Data(), &ca); err != nil {
