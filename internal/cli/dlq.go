@@ -66,6 +66,11 @@ func dlqVerb(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("dlq %s: unexpected arguments %q", sub, fs.Args())
 	}
 	var misplaced []error
+	switch events.Stage(sel.stage) {
+	case "", events.StageFetcher, events.StageExtractor, events.StageDeduper, events.StageSink:
+	default:
+		misplaced = append(misplaced, fmt.Errorf("--stage %q is no stage (fetcher, extractor, deduper, sink)", sel.stage))
+	}
 	if sub == "replay" && *asJSON {
 		misplaced = append(misplaced, errors.New("--json applies to list only"))
 	}

@@ -41,13 +41,16 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 	fs.Usage = func() { fmt.Fprint(fs.Output(), feedsUsage+"\n"); fs.PrintDefaults() }
 	natsOpts := natsFlags(fs, env)
 	asJSON := fs.Bool("json", false, "list: print each feed as a JSON line (its health report and whether it is listed)")
-	if err := fs.Parse(args[1:]); err != nil {
+	// Flags may come after the URLs too: `feeds add URL --nats X` must
+	// not add URL to the default server and then take --nats for a URL.
+	urls, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		return err
 	}
 	switch {
-	case sub == "list" && fs.NArg() > 0:
-		return fmt.Errorf("feeds list: unexpected arguments %q", fs.Args())
-	case sub != "list" && fs.NArg() == 0:
+	case sub == "list" && len(urls) > 0:
+		return fmt.Errorf("feeds list: unexpected arguments %q", urls)
+	case sub != "list" && len(urls) == 0:
 		return fmt.Errorf("feeds %s: no URL given", sub)
 	case sub != "list" && *asJSON:
 		return fmt.Errorf("feeds %s: --json applies to list only", sub)
@@ -61,7 +64,7 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 	defer cancel()
 	switch sub {
 	case "add":
-		for _, u := range fs.Args() {
+		for _, u := range urls {
 			if err := fetcher.AddFeed(ctx, js, u); err != nil {
 				return fmt.Errorf("feeds add: %w", err)
 			}
@@ -70,7 +73,7 @@ func feedsVerb(ctx context.Context, args []string, env Env) error {
 		return nil
 	case "remove":
 		var errs []error
-		for _, u := range fs.Args() {
+		for _, u := range urls {
 			if err := fetcher.RemoveFeed(ctx, js, u); err != nil {
 				errs = append(errs, err)
 				continue

@@ -89,7 +89,8 @@ func TestFeedsVerbManagesTheFeedsOfARunningFetcher(t *testing.T) {
 		}
 	}()
 
-	if code, _, errs := run(t, nil, "feeds", "add", "--nats", nats, news, moved); code != 0 {
+	// Flags may come before, between and after the URLs.
+	if code, _, errs := run(t, nil, "feeds", "add", news, "--nats", nats, moved); code != 0 {
 		t.Fatalf("add: exit %d: %s", code, errs)
 	}
 	deadline := time.Now().Add(15 * time.Second)

@@ -29,6 +29,9 @@ func recordVerb(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("record: unexpected arguments %q (every option is a flag)", fs.Args())
+	}
 	errs := r.check()
 	if *file == "" {
 		errs = append(errs, errors.New("--file is required"))

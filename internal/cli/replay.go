@@ -61,6 +61,9 @@ func replayVerb(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("replay: unexpected arguments %q (every option is a flag)", fs.Args())
+	}
 	var errs []error
 	target, err := parseReplayTarget(*to)
 	if err != nil {

@@ -363,7 +363,10 @@ func TestToolUsageErrors(t *testing.T) {
 		{"dlq replay as JSON", []string{"dlq", "replay", "--all", "--json"}, "--json applies to list only"},
 		{"dlq list dry run", []string{"dlq", "list", "--dry-run"}, "--dry-run applies to replay only"},
 		{"dlq list all", []string{"dlq", "list", "--all"}, "--all applies to replay only"},
+		{"dlq list of no stage", []string{"dlq", "list", "--stage", "bogus"}, `--stage "bogus" is no stage`},
 		{"tail two subjects", []string{"tail", "a.b", "c.d"}, "one SUBJECT at most"},
+		{"record with a stray argument", []string{"record", "--stream", "NEWS_RAW", "oops", "--file", "x"}, `unexpected arguments ["oops" "--file" "x"]`},
+		{"replay with a stray argument", []string{"replay", "NEWS_RAW", "--to", "stdout"}, "unexpected arguments"},
 		{"run bad output", []string{"run", "--input", ".", "--output", "kafka:x", "--output", "stdout", "--filter", "colour=red"}, `unknown kind "kafka"`},
 		{"no server", []string{"dlq", "list", "--nats", "nats://127.0.0.1:1"}, "connecting to nats"},
 	}

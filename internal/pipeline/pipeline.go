@@ -311,7 +311,8 @@ func watchDeadLetters(ctx context.Context, js jetstream.JetStream, tr *tracker) 
 	}
 	cc, err := c.Consume(func(m jetstream.Msg) {
 		var dl events.DeadLetter
-		if err := events.DecodeMsg(m.Headers(), m.Data(), &dl); err == nil {
+		// The fetcher's own are counted as it reports them (fetchFailed).
+		if err := events.DecodeMsg(m.Headers(), m.Data(), &dl); err == nil && dl.Stage != events.StageFetcher {
 			tr.failed(dl.Document)
 		}
 	})
