@@ -198,10 +198,11 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		}
 		cfg.ClaimTimeout = max(30*time.Second, 2*time.Duration(attempts)*timeout)
 	}
-	log = log.With(zap.String("stage", string(events.StageSink)))
-	s := &Service{cfg: cfg, js: js, log: log, metrics: newMetrics(cfg.Ops)}
+	// The runner names its stage in its own lines: it gets log as it came.
+	stageLog := log.With(zap.String("stage", string(events.StageSink)))
+	s := &Service{cfg: cfg, js: js, log: stageLog, metrics: newMetrics(cfg.Ops)}
 	for _, spec := range cfg.specs() {
-		o, err := newOutput(spec, cfg, log)
+		o, err := newOutput(spec, cfg, stageLog)
 		if err != nil {
 			s.closeOutputs()
 			return nil, fmt.Errorf("sink: output %s: %w", spec.name(), err)
