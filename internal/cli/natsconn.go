@@ -35,7 +35,7 @@ func connect(n *stage.NATSFlags, name string) (*nats.Conn, jetstream.JetStream, 
 	opts = append([]nats.Option{nats.Name(name), nats.Timeout(5 * time.Second), nats.MaxReconnects(3)}, opts...)
 	nc, err := nats.Connect(n.NATSURL, opts...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to nats at %s: %w", n.NATSURL, err)
+		return nil, nil, fmt.Errorf("connecting to nats at %s: %w", stage.ShownURL(n.NATSURL), err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // tailVerb prints the events published on a subject as they arrive.
@@ -68,7 +69,7 @@ func tailVerb(ctx context.Context, args []string, env Env) error {
 		if ctx.Err() != nil {
 			return
 		}
-		writeErr = fmt.Errorf("connection to nats at %s closed", natsOpts.NATSURL)
+		writeErr = fmt.Errorf("connection to nats at %s closed", stage.ShownURL(natsOpts.NATSURL))
 		if err := nc.LastError(); err != nil {
 			writeErr = fmt.Errorf("%w: %w", writeErr, err)
 		}

@@ -369,6 +369,8 @@ func TestToolUsageErrors(t *testing.T) {
 		{"replay with a stray argument", []string{"replay", "NEWS_RAW", "--to", "stdout"}, "unexpected arguments"},
 		{"run bad output", []string{"run", "--input", ".", "--output", "kafka:x", "--output", "stdout", "--filter", "colour=red"}, `unknown kind "kafka"`},
 		{"no server", []string{"dlq", "list", "--nats", "nats://127.0.0.1:1"}, "connecting to nats"},
+		{"tool with a malformed server URL", []string{"dlq", "list", "--nats", "nats//bad"}, `"nats//bad" is not a NATS URL`},
+		{"run with a malformed server URL", []string{"run", "--input", ".", "--once", "--nats", "nats//bad"}, `"nats//bad" is not a NATS URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -410,5 +412,18 @@ func TestRunWithSeveralOutputs(t *testing.T) {
 	// stdout holds the articles alone, for a pipe; the summary is on stderr.
 	if strings.Contains(stdout, "articles 7") || !strings.Contains(errs, "articles 7") {
 		t.Errorf("the summary is not on stderr alone:\nstdout %q\nstderr %q", stdout[max(0, len(stdout)-200):], errs)
+	}
+}
+
+// A --once run against a server that never answers gives up within its
+// --timeout, not after the minute a watching run waits.
+func TestRunOnceGivesUpOnAnAbsentServerWithinItsTimeout(t *testing.T) {
+	start := time.Now()
+	code, _, errs := run(t, nil, "run", "--input", t.TempDir(), "--once", "--timeout", "1s", "--nats", "nats://127.0.0.1:1")
+	if code == 0 || !strings.Contains(errs, "not reachable") {
+		t.Errorf("exit %d, stderr %q; want nats not reachable", code, errs)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("gave up after %s, want about its 1s timeout", took)
 	}
 }

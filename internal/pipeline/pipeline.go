@@ -86,6 +86,11 @@ func (c Config) Validate() error {
 	if err := c.sinkConfig(nil).Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if c.NATSURL != "" {
+		if err := stage.CheckNATSURL(c.NATSURL); err != nil {
+			errs = append(errs, fmt.Errorf("--nats: %w", err))
+		}
+	}
 	if c.NATSURL != "" && c.Listen != "" {
 		errs = append(errs, errors.New("--listen applies to the embedded server only, not with --nats"))
 	}
@@ -124,17 +129,32 @@ func Run(ctx context.Context, cfg Config, log *zap.Logger) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("creating jetstream context: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	// A server that is not up yet is waited for, a minute at most, and no
+	// longer than a --once run may take.
+	wait := time.Minute
+	if cfg.Once && cfg.Timeout > 0 {
+		wait = min(wait, cfg.Timeout)
+	}
+	sctx, cancel := context.WithTimeout(ctx, wait)
 	err = stage.EnsureStreams(sctx, js, cfg.Streams)
 	cancel()
 	if err != nil && !nc.IsConnected() {
 		// Waited for a server that never answered: say so, rather than
 		// only that a stream could not be made in time.
-		return Summary{}, fmt.Errorf("nats at %s not reachable: %w", cfg.NATSURL, err)
+		return Summary{}, fmt.Errorf("nats at %s not reachable: %w", stage.ShownURL(cfg.NATSURL), err)
 	}
 	if err != nil {
 		return Summary{}, err
 	}
+
+	// /readyz says, as a separate service's does, whether the server is
+	// there and holds the pipeline's streams.
+	var names []string
+	for _, sc := range events.Streams(cfg.Streams) {
+		names = append(names, sc.Name)
+	}
+	cfg.Ops.AddCheck("nats", stage.NATSCheck(nc))
+	cfg.Ops.AddCheck("streams", stage.StreamsCheck(nc, js, names))
 
 	tr := newCounter()
 	if cfg.Once {
@@ -263,7 +283,7 @@ func connect(cfg Config, log *zap.Logger) (*nats.Conn, func(), error) {
 			return nil, nil, err
 		}
 		if !nc.IsConnected() {
-			log.Warn("nats not reachable yet; waiting for it", zap.String("url", cfg.NATSURL))
+			log.Warn("nats not reachable yet; waiting for it", zap.String("url", stage.ShownURL(cfg.NATSURL)))
 		}
 		return nc, func() { drain(nc) }, nil
 	}

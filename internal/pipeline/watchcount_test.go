@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/wirewatch/wirewatch/internal/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/natstest"
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // A watching run counts a document the fetcher could not read once, as one
@@ -27,10 +29,11 @@ func TestWatchingRunCountsAFetcherDeadLetterOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, nc, js := natstest.Start(t)
+	ops := stage.NewOps()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan pipeline.Summary, 1)
 	go func() {
-		sum, err := pipeline.Run(ctx, pipeline.Config{Inputs: []string{in}, OutDir: t.TempDir(), NATSURL: nc.ConnectedUrl()},
+		sum, err := pipeline.Run(ctx, pipeline.Config{Inputs: []string{in}, OutDir: t.TempDir(), NATSURL: nc.ConnectedUrl(), Ops: ops},
 			zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
 		if err != nil {
 			t.Error(err)
@@ -50,6 +53,11 @@ func TestWatchingRunCountsAFetcherDeadLetterOnce(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(200 * time.Millisecond) // the run hears of the dead letter
+	// Its /readyz checks the server and the streams too.
+	passing, failing := ops.Readiness(context.Background())
+	if !slices.Contains(passing, "nats") || !slices.Contains(passing, "streams") || len(failing) > 0 {
+		t.Errorf("readiness: passing %v, failing %v; want nats and streams among the passing", passing, failing)
+	}
 	cancel()
 	if sum := <-done; sum.DeadLetters != 1 || sum.Documents != 2 {
 		t.Errorf("summary %+v, want 2 documents and 1 dead letter", sum)

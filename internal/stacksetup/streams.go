@@ -84,7 +84,7 @@ func EnsureStreams(ctx context.Context, o ConnOptions, replicas int, log *zap.Lo
 func ensureOnce(ctx context.Context, url string, opts []nats.Option, replicas int) error {
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return fmt.Errorf("stacksetup: connecting to nats at %s: %w", url, err)
+		return fmt.Errorf("stacksetup: connecting to nats at %s: %w", stage.ShownURL(url), err)
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)

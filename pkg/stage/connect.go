@@ -19,7 +19,7 @@ import (
 func Connect(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, error) {
 	nc, err := nats.Connect(url, append(baseOptions(name, log, true), opts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to nats at %s: %w", url, err)
+		return nil, fmt.Errorf("connecting to nats at %s: %w", ShownURL(url), err)
 	}
 	return nc, nil
 }
@@ -61,9 +61,9 @@ func Dial(url, name string, log *zap.Logger, opts ...nats.Option) (*nats.Conn, e
 		return nc, nil
 	}
 	if refused(err) {
-		return nil, fmt.Errorf("connecting to nats at %s: %w", url, err)
+		return nil, fmt.Errorf("connecting to nats at %s: %w", ShownURL(url), err)
 	}
-	log.Warn("nats not reachable yet; retrying", zap.String("url", url), zap.Error(err))
+	log.Warn("nats not reachable yet; retrying", zap.String("url", ShownURL(url)), zap.Error(err))
 	return Connect(url, name, log, opts...)
 }
 
@@ -128,8 +128,8 @@ func refused(err error) bool {
 		strings.Contains(msg, "remote error: tls:")
 }
 
-// natsCheck is the readiness check of a connection.
-func natsCheck(nc *nats.Conn) Check {
+// NATSCheck is the readiness check of a connection (`nats` in /readyz).
+func NATSCheck(nc *nats.Conn) Check {
 	return func(context.Context) error {
 		if st := nc.Status(); st != nats.CONNECTED {
 			if err := nc.LastError(); err != nil {

@@ -117,7 +117,7 @@ func serve(ctx context.Context, c Common, s Service, log *zap.Logger, ops *Ops) 
 		return err
 	}
 	defer nc.Close()
-	ops.AddCheck("nats", natsCheck(nc))
+	ops.AddCheck("nats", NATSCheck(nc))
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return fmt.Errorf("creating jetstream context: %w", err)
@@ -133,14 +133,14 @@ func serve(ctx context.Context, c Common, s Service, log *zap.Logger, ops *Ops) 
 		if ctx.Err() != nil {
 			return nil
 		}
+		if !nc.IsConnected() {
+			// Waited for a server that never answered: say so, rather
+			// than only that a stream could not be made in time.
+			return fmt.Errorf("nats at %s not reachable: %w", ShownURL(c.NATSURL), err)
+		}
 		return err
 	}
-	ops.AddCheck("streams", func(ctx context.Context) error {
-		if !nc.IsConnected() {
-			return errors.New("unknown while nats is not connected")
-		}
-		return CheckStreams(ctx, js, s.Streams)
-	})
+	ops.AddCheck("streams", StreamsCheck(nc, js, s.Streams))
 
 	runErr := s.Run(ctx, Env{JS: js, Log: log, Ops: ops, Common: c})
 	ops.SetReady(s.Name, errors.New("stopping"))
@@ -154,6 +154,17 @@ func serve(ctx context.Context, c Common, s Service, log *zap.Logger, ops *Ops) 
 		}
 	}
 	return runErr
+}
+
+// StreamsCheck is the readiness check that the named streams exist
+// (`streams` in /readyz).
+func StreamsCheck(nc *nats.Conn, js jetstream.JetStream, names []string) Check {
+	return func(ctx context.Context) error {
+		if !nc.IsConnected() {
+			return errors.New("unknown while nats is not connected")
+		}
+		return CheckStreams(ctx, js, names)
+	}
 }
 
 // ErrStreamMissing is returned by CheckStreams for a stream that does not

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/nats-io/nats.go"
@@ -37,7 +39,7 @@ type NATSFlags struct {
 // Register adds the NATS flags to fs, with defaults from the WIREWATCH_NATS_*
 // environment variables read through getenv.
 func (n *NATSFlags) Register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&n.NATSURL, "nats", envOr(getenv, "WIREWATCH_NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s) `url` (env WIREWATCH_NATS_URL)")
+	fs.StringVar(&n.NATSURL, "nats", envOr(getenv, "WIREWATCH_NATS_URL", "nats://127.0.0.1:4222"), "`URL` of the NATS server, or several comma-separated (env WIREWATCH_NATS_URL)")
 	n.RegisterAuth(fs, getenv)
 }
 
@@ -69,6 +71,8 @@ func (n NATSFlags) Validate() error {
 	var errs []error
 	if n.NATSURL == "" {
 		errs = append(errs, errors.New("--nats is empty"))
+	} else if err := CheckNATSURL(n.NATSURL); err != nil {
+		errs = append(errs, fmt.Errorf("--nats: %w", err))
 	}
 	if n.NATSInboxPrefix != "" {
 		if err := CheckInboxPrefix(n.NATSInboxPrefix); err != nil {
@@ -154,4 +158,56 @@ func (n NATSFlags) NATSOptions() ([]nats.Option, error) {
 		opts = append(opts, nats.ClientCert(n.NATSTLSCert, n.NATSTLSKey))
 	}
 	return opts, nil
+}
+
+// natsSchemes are the URL schemes a NATS client connects with.
+var natsSchemes = map[string]bool{"nats": true, "tls": true, "ws": true, "wss": true}
+
+// CheckNATSURL reports a server list that is not one: each comma-separated
+// entry must be scheme://host[:port] with a NATS scheme (nats, tls, ws, wss)
+// or a bare host[:port]. The client would otherwise take "nats//host" for a
+// host named "nats" and wait for it in vain.
+func CheckNATSURL(list string) error {
+	for raw := range strings.SplitSeq(list, ",") {
+		s := strings.TrimSpace(raw)
+		if s == "" {
+			return fmt.Errorf("%q has an empty server", list)
+		}
+		if !strings.Contains(s, "://") {
+			s = "nats://" + s
+		}
+		shown := withoutUserinfo(strings.TrimSpace(raw))
+		u, err := url.Parse(s)
+		if err != nil || !natsSchemes[u.Scheme] || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("%q is not a NATS URL (want nats://host:port)", shown)
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("%q has no valid port", shown)
+			}
+		}
+	}
+	return nil
+}
+
+// ShownURL is a server list as errors and logs show it: without the user
+// and password a URL may carry.
+func ShownURL(list string) string {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		parts[i] = withoutUserinfo(p)
+	}
+	return strings.Join(parts, ",")
+}
+
+// withoutUserinfo hides the user and password of one server URL.
+func withoutUserinfo(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	if k := strings.Index(s, "://"); k >= 0 && k < at {
+		return s[:k+3] + "…@" + s[at+1:]
+	}
+	return "…@" + s[at+1:]
 }
