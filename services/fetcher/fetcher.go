@@ -241,7 +241,7 @@ func (c Config) Validate() error {
 	}
 	for _, u := range c.Feeds {
 		if err := feed.CheckURL(u); err != nil {
-			errs = append(errs, fmt.Errorf("fetcher: feed: %w", err))
+			errs = append(errs, fmt.Errorf("fetcher: --feed %w", err))
 		}
 	}
 	if _, err := fetch.ParseAllowedHosts(c.AllowHosts); err != nil {

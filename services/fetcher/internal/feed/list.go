@@ -15,6 +15,9 @@ import (
 // ErrBadList means a feed list could not be read.
 var ErrBadList = errors.New("feed: bad feed list")
 
+// ErrBadURL means a feed URL is not an absolute http(s) URL.
+var ErrBadURL = errors.New("not an absolute http(s) URL")
+
 // maxListBytes bounds a feed list file.
 const maxListBytes = 8 << 20
 
@@ -44,7 +47,7 @@ func ReadList(r io.Reader) ([]string, error) {
 				continue
 			}
 			if err := CheckURL(line); err != nil {
-				return nil, fmt.Errorf("reading feed list: line %d: %w", n+1, err)
+				return nil, fmt.Errorf("reading feed list: %w: line %d: %w", ErrBadList, n+1, err)
 			}
 			urls = append(urls, line)
 		}
@@ -60,15 +63,15 @@ func ReadList(r io.Reader) ([]string, error) {
 	return out, nil
 }
 
-// CheckURL returns an error wrapping ErrBadList unless s is an absolute
+// CheckURL returns an error wrapping ErrBadURL unless s is an absolute
 // http(s) URL with a host.
 func CheckURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%w: %q: %w", ErrBadList, s, err)
+		return fmt.Errorf("%q: %w: %w", s, ErrBadURL, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("%w: %q is not an http(s) URL", ErrBadList, s)
+		return fmt.Errorf("%q: %w", s, ErrBadURL)
 	}
 	return nil
 }
