@@ -271,6 +271,19 @@ func summarize(kind string, h nats.Header, data []byte) string {
 			}
 			return fmt.Sprintf("cluster   %s v%d %q: %s", u.ID, u.Version, clip(u.Title, 60), members(u.Members))
 		}
+	case events.SchemaFeedHealth:
+		var f events.FeedHealth
+		if json.Unmarshal(data, &f) == nil {
+			state := "ok"
+			if f.ErrorStreak > 0 {
+				state = fmt.Sprintf("failing ×%d: %s", f.ErrorStreak, clip(f.LastError, 100))
+			}
+			next := ""
+			if !f.NextPoll.IsZero() {
+				next = ", next " + f.NextPoll.Local().Format("15:04:05")
+			}
+			return fmt.Sprintf("feed      %s %s %s (%d polls, %d not modified, %d items%s)", f.ID, f.FeedURL, state, f.Polls, f.NotModified, f.Items, next)
+		}
 	case events.SchemaDeadLetter:
 		var d events.DeadLetter
 		if json.Unmarshal(data, &d) == nil {

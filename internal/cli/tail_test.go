@@ -1,8 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
 func TestIntersect(t *testing.T) {
@@ -69,4 +75,24 @@ func FuzzIntersect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A feed's health report reads as what it says: the feed, whether it is
+// failing and why, its counts.
+func TestDescribeFeedHealth(t *testing.T) {
+	url := "https://news.example/rss.xml"
+	h := events.FeedHealth{Schema: events.SchemaFeedHealth, ID: events.FeedID(url), FeedURL: url, Polls: 7, NotModified: 5,
+		Items: 12, ErrorStreak: 2, LastError: "fetch: status 503", NextPoll: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)}
+	data, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := nats.Header{}
+	hdr.Set(events.HeaderCEType, events.SchemaFeedHealth)
+	got := describe(events.FeedHealthSubject(h.ID), hdr, data)
+	for _, want := range []string{"feed ", url, "failing ×2: fetch: status 503", "7 polls", "5 not modified", "12 items"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
 }
