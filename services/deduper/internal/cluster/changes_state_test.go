@@ -122,3 +122,54 @@ func TestRevisedMemberIsListedAsRevised(t *testing.T) {
 	}
 	checkRestored(t, arts, ds, u)
 }
+
+// When two stories merge, the lines of the story whose canonical lost are
+// set against the one that stays; the other story's lines stay as they
+// were.
+func TestMergedStoryChangesFollowTheCanonical(t *testing.T) {
+	opts := Options{}
+	opts = opts.withDefaults()
+	opts.Story.Threshold = 0.05
+	opts.Story.BridgeThreshold = 0.15
+	e := New(opts)
+	crowns := func(v float64) events.Claim {
+		text := fmt.Sprintf("%g million crowns", v)
+		return events.Claim{ID: "n_" + text, Kind: events.ClaimNumber, Text: text, Value: &v, Unit: "crowns", Counts: "restoration"}
+	}
+	strike := "Dockers Halden strike harbour cranes union pay. Solberg union harbour Halden walkout."
+	library := "Kessby library reopens archive flood books. Dahl library Kessby archive readers."
+	wire := newArticle("/a.txt", "Harbour strike", strike)
+	wire.Wire, wire.Dateline = "Reuters", "HALDEN"
+	wire.Claims = []events.Claim{hours(72)}
+	copyA := newArticle("/a2.txt", "Harbour strike", strike+" Cranes.")
+	copyA.Claims = []events.Claim{hours(48)}
+	lib := newArticle("/b.txt", "Library reopens", library)
+	lib.Claims = []events.Claim{crowns(14)}
+	copyB := newArticle("/b2.txt", "Library reopens", "Kessby library archive reopens after the flood. Dahl says readers and books are back in Kessby.")
+	copyB.Claims = []events.Claim{crowns(12)}
+	bridge := newArticle("/c.txt", "Halden and Kessby",
+		"Halden harbour strike union Solberg walkout and Kessby library archive flood Dahl readers books.")
+	arts := []*events.Article{wire, copyA, lib, copyB, bridge}
+	ds := assignAll(e, arts)
+	if ds[0].Assignment.ID == ds[2].Assignment.ID || ds[1].Assignment.ID != ds[0].Assignment.ID || ds[3].Assignment.ID != ds[2].Assignment.ID {
+		t.Skip("the stories did not form as the test needs")
+	}
+	if len(ds[4].Assignment.Merged) != 1 {
+		t.Skipf("the bridging article merged %v", ds[4].Assignment.Merged)
+	}
+	u := lastState(ds)
+	if u.CanonicalID != wire.ID {
+		t.Fatalf("canonical %s, want the wire story", u.CanonicalID)
+	}
+	var kept bool
+	for _, c := range u.Changes {
+		if c.Canonical != nil && c.Canonical.Unit != "hours" {
+			t.Errorf("change %s of %s is against %q, the canonical that lost", c.Kind, c.MemberID, c.Canonical.Text)
+		}
+		kept = kept || (c.MemberID == copyA.ID && c.Kind == events.ChangeNumberDiffers)
+	}
+	if !kept {
+		t.Errorf("changes %+v lost the strike copy's 48 hours against 72", u.Changes)
+	}
+	checkRestored(t, arts, ds, u)
+}

@@ -709,7 +709,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 			// Every change listed was against the canonical that lost.
 			st.changes = nil
 			e.demote(st, lost, counted)
-			e.realign(st, lost.id)
+			e.realign(st, lost.id, nil)
 		}
 	}
 	st.list(newMember(a, asg, now))
@@ -834,11 +834,12 @@ func (e *Engine) holdClaims(seq uint32, claims []events.Claim) {
 
 // realign sets the members of st whose claims are still held, up to the
 // realignMax latest, against st's canonical, when it changed: a change a
-// state lists is always against the canonical it names. Those listed
-// already (compared with this canonical), the canonical itself and skip
-// (compared by demote) are not compared again; the others, older, lose
-// what they were listed with.
-func (e *Engine) realign(st *state, skip string) {
+// state lists is always against the canonical it names. Only members that
+// joined one of the slots in against are (all, when nil): a merge leaves
+// the others' lines as they are. Those listed already (compared with this
+// canonical), the canonical itself and skip (compared by demote) are not
+// compared again; the others, older, lose what they were listed with.
+func (e *Engine) realign(st *state, skip string, against map[int32]bool) {
 	if e.claims == nil {
 		return
 	}
@@ -849,7 +850,7 @@ func (e *Engine) realign(st *state, skip string) {
 	var seqs []uint32
 	for _, h := range e.claims {
 		a := e.art(h.seq)
-		if a == nil || len(h.claims) == 0 || listed[a.id] || e.find(a.slot) != st {
+		if a == nil || len(h.claims) == 0 || listed[a.id] || (against != nil && !against[a.slot]) || e.find(a.slot) != st {
 			continue
 		}
 		seqs = append(seqs, h.seq)
@@ -931,12 +932,20 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	// canonicals carry (a quote has one id in every article that carries
 	// it).
 	lost, counted := src.canon, src.shared
+	loser := e.slotOf[src.id]
 	if better(src.canon, dst.canon) {
 		lost, counted = dst.canon, dst.shared
 		dst.canon, dst.title, dst.shared = src.canon, src.title, src.shared
 		// The changes of the story that won were against the canonical
 		// that stays; the other's against the one that lost.
 		dst.changes = src.changes
+		loser = e.slotOf[dst.id]
+	}
+	// The members of the story whose canonical lost, by the slots they
+	// joined: only they are to be set against the canonical that stays.
+	against := map[int32]bool{loser: true}
+	for _, s := range e.absorbed[loser] {
+		against[s] = true
 	}
 	e.demote(dst, lost, counted)
 	for _, m := range src.members {
@@ -965,7 +974,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	}
 	// Now that src's members resolve to dst, those listed against the
 	// canonical that lost are set against the one that stays.
-	e.realign(dst, lost.id)
+	e.realign(dst, lost.id, against)
 }
 
 // drop removes an article from the index (an older revision, or evicted).
