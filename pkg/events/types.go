@@ -178,8 +178,11 @@ type Claim struct {
 	Cue     string    `json:"cue,omitempty"`
 	Span
 	// Value, Unit and Counts describe a number claim: "at least 72 people"
-	// killed is Value 72, Unit "people", Counts "killed".
+	// killed is Value 72, Unit "people", Counts "killed". A range gives its
+	// lower bound as Value and its upper bound as Upper: "two or three
+	// years" is Value 2, Upper 3.
 	Value  *float64 `json:"value,omitempty"`
+	Upper  *float64 `json:"upper,omitempty"`
 	Unit   string   `json:"unit,omitempty"`
 	Counts string   `json:"counts,omitempty"`
 }

@@ -175,6 +175,10 @@ func clone(c *events.Claim) *events.Claim {
 		v := *c.Value
 		cp.Value = &v
 	}
+	if c.Upper != nil {
+		v := *c.Upper
+		cp.Upper = &v
+	}
 	return &cp
 }
 
@@ -373,11 +377,29 @@ func matchNumbers(m, c *claim) (pair, bool) {
 	return p, true
 }
 
+// sameValue reports whether two figures agree: one value, or ranges that
+// overlap ("two or three years" agrees with "three years", not with "four
+// years").
 func sameValue(a, b *events.Claim) bool {
 	if a.Value == nil || b.Value == nil {
 		return events.NormalizeText(a.Text) == events.NormalizeText(b.Text)
 	}
-	x, y := *a.Value, *b.Value
+	alo, ahi := bounds(a)
+	blo, bhi := bounds(b)
+	return near(alo, blo) || near(ahi, bhi) || alo <= bhi && blo <= ahi
+}
+
+// bounds returns the range a figure gives: its value twice, unless it
+// gives an upper bound above it.
+func bounds(c *events.Claim) (lo, hi float64) {
+	lo, hi = *c.Value, *c.Value
+	if c.Upper != nil && *c.Upper > lo {
+		hi = *c.Upper
+	}
+	return lo, hi
+}
+
+func near(x, y float64) bool {
 	return x == y || math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y))
 }
 

@@ -361,3 +361,41 @@ func BenchmarkCompare(b *testing.B) {
 		Compare(canonical, member, 32)
 	}
 }
+
+// TestCompareRanges sets figures against a range: a value inside it agrees
+// with it, one outside does not, and two ranges agree when they overlap.
+func TestCompareRanges(t *testing.T) {
+	rng := func(lo, hi float64, text string) events.Claim {
+		c := num(lo, "years", "conditions", text)
+		c.Upper = &hi
+		return c
+	}
+	sentence := func(figure string) string {
+		return "Russia will insist on the ceasefire conditions it has formulated over the last " + figure + " already"
+	}
+	claimsOf := func(figure string, c events.Claim) []events.Claim {
+		a := &article{t: t, text: sentence(figure)}
+		return a.add(statement("Gerhard Mangott", sentence(figure)), "").add(c, "").claims
+	}
+	canonical := claimsOf("two or three years", rng(2, 3, "two or three years"))
+	tests := []struct {
+		name   string
+		member events.Claim
+		text   string
+		want   events.ChangeKind
+	}{
+		{"a value inside", num(3, "years", "conditions", "three years"), "three years", events.ChangeShared},
+		{"the lower bound", num(2, "years", "conditions", "two years"), "two years", events.ChangeShared},
+		{"a value outside", num(4, "years", "conditions", "four years"), "four years", events.ChangeNumberDiffers},
+		{"an overlapping range", rng(3, 4, "three or four years"), "three or four years", events.ChangeShared},
+		{"a range apart", rng(5, 6, "five or six years"), "five or six years", events.ChangeNumberDiffers},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pairingOf(t, Compare(canonical, claimsOf(tt.text, tt.member), 32), tt.text)
+			if got.kind != tt.want {
+				t.Errorf("Compare = %+v, want %s", got, tt.want)
+			}
+		})
+	}
+}
