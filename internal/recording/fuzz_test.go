@@ -3,6 +3,7 @@ package recording
 import (
 	"bytes"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,11 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("{\n"))
 	f.Add([]byte(`{"subject":"x","data":null}`))
 	f.Add([]byte(`{"a":"<b>&\u2028","c":[1,2.50,null]}`))
+	// Hostile files: a BOM, NULs and invalid UTF-8, CRLF line ends, deep
+	// nesting in data, a very long line.
+	f.Add([]byte("\xef\xbb\xbf{\"subject\":\"a.b\",\"data\":{\"x\":\"\x00\xff\xfe\"}}\r\n{\"subject\":\"c\x00\",\"data_base64\":\"!!\"}\r\n"))
+	f.Add([]byte(`{"subject":"a","data":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}\n"))
+	f.Add([]byte(`{"subject":"a","data":"` + strings.Repeat("x", 70_000) + `"}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkPayloadRoundTrip(t, data)
 		var recs []Record

@@ -179,6 +179,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema":"wirewatch.raw_document.v1","body":"!!"}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"schema":"wirewatch.feed_health.v1","id":"f1","feed_url":"https://a.example/f","polls":2,"last_attempt":"2026-03-09T10:00:00+01:00","not_modified_ratio":-0}`))
+	// Hostile payloads: deep nesting, a NUL and invalid UTF-8 in strings,
+	// duplicate keys, numbers and dates at their limits, a BOM.
+	f.Add([]byte(`{"schema":"wirewatch.article.v1","id":"x","source":{"kind":"file","path":"/p"},"title":"t","text":"x","language":"en","content_hash":"h","provenance":` +
+		strings.Repeat(`{"a":`, 200) + `1` + strings.Repeat(`}`, 200) + `}`))
+	f.Add([]byte("{\"schema\":\"wirewatch.article.v1\",\"id\":\"x\\u0000\xff\",\"id\":\"y\",\"source\":{\"kind\":\"file\",\"path\":\"/\\ud800\"},\"title\":\"\xef\xbb\xbft\",\"text\":\"\xc3\",\"language\":\"en\",\"content_hash\":\"h\"}"))
+	f.Add([]byte(`{"schema":"wirewatch.article.v1","id":"x","source":{"kind":"file","path":"/p"},"title":"t","text":"x","language":"en","content_hash":"h",` +
+		`"published_at":"9999-12-31T23:59:59.999999999-23:59","fetched_at":"0000-01-01T00:00:00+23:59","claims":[{"id":"c","kind":"number","text":"n","value":1e308,"start":-1,"end":9223372036854775807}]}`))
+	f.Add([]byte("\xef\xbb\xbf" + `{"schema":"wirewatch.feed_health.v1","id":"f1","feed_url":"https://a.example/f","polls":18446744073709551615,"last_attempt":"2026-03-09T10:00:00Z","not_modified_ratio":1e-400}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fresh := []func() events.Event{
 			func() events.Event { return &events.RawDocument{} }, func() events.Event { return &events.Article{} },

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // parseCase is an input, what a parser should make of it, and whether it
@@ -155,6 +156,13 @@ func FuzzParseLines(f *testing.F) {
 		"(FRANCE 24 with AFP)", "— With AP and Reuters.", "(Reporting by Ann Lee; Editing by Bo Chen)", "MOSCOW, Aug 6 (Reuters) - Talks."} {
 		f.Add(s)
 	}
+	// Hostile lines: NULs, invalid UTF-8, a BOM, a very long line, many
+	// names, a dateline with dates in it.
+	f.Add("\xef\xbb\xbfBy Ann\x00 Lee \xff and Bo Chen, Reuters\x00")
+	f.Add("By " + strings.Repeat("Ann Lee and ", 40) + "Bo Chen")
+	f.Add(strings.Repeat("MOSCOW ", 30) + "(Reuters) - " + strings.Repeat("Talks. ", 300))
+	f.Add("WASHINGTON, Aug. 6, 2025, 10:30 a.m. EDT (AP) — Aug 6 2025 (Reuters) - x")
+	f.Add("(" + strings.Repeat("Reporting by Ann Lee; ", 60) + "Editing by Bo Chen)")
 	canonical := func(t *testing.T, what, s, wire string) {
 		if w, ok := WireName(wire); wire != "" && (!ok || w != wire) {
 			t.Fatalf("%s(%q) gave wire %q, which WireName reads as %q, %v", what, s, wire, w, ok)
@@ -163,7 +171,7 @@ func FuzzParseLines(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if b, ok := ParseByline(s); ok {
 			for _, n := range b.Authors {
-				if n == "" || strings.TrimSpace(n) != n || !strings.Contains(s, n) {
+				if n == "" || strings.TrimSpace(n) != n || !strings.Contains(s, n) || utf8.RuneCountInString(n) > maxNameRunes {
 					t.Fatalf("ParseByline(%q) gave author %q", s, n)
 				}
 			}
@@ -173,7 +181,8 @@ func FuzzParseLines(f *testing.F) {
 			canonical(t, "ParseCredit", s, c.Wire)
 		}
 		if d, ok := ParseDateline(s); ok {
-			if d.Rest == "" || !strings.HasSuffix(strings.TrimSpace(s), d.Rest) || !strings.Contains(s, d.Place) {
+			if d.Rest == "" || !strings.HasSuffix(strings.TrimSpace(s), d.Rest) || !strings.Contains(s, d.Place) ||
+				d.Place == "" || utf8.RuneCountInString(d.Place) > maxDatelineRunes {
 				t.Fatalf("ParseDateline(%q) = %+v", s, d)
 			}
 			canonical(t, "ParseDateline", s, d.Wire)

@@ -80,12 +80,21 @@ func FuzzParseAuthors(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add("Reporting by Ann Lee (AP)\tand  Bo Chen | 2 hours ago")
+	// Hostile fields: NULs, invalid UTF-8, a BOM, many names, one long
+	// name, e-mail addresses and handles run together.
+	f.Add("By\x00 Ann\x00Lee and \xff\xfeBo Chen\xef\xbb\xbf")
+	f.Add(strings.Repeat("Ann Lee, ", 33))
+	f.Add("By " + strings.Repeat("Annabelle", 20) + " Lee")
+	f.Add("a@b.c@d.e (@x @y Ann Lee) @@ jdoe@ex.org, By: By: Bo Chen")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, kind := range []FieldKind{Structured, Marked, Prose} {
 			names, wire := ParseAuthors(s, kind)
 			for _, n := range names {
 				if strings.TrimSpace(n) != n || n == "" || len(n) > len(s) || strings.ContainsAny(n, "\n\t\r") {
 					t.Fatalf("ParseAuthors(%q, %d) gave name %q", s, kind, n)
+				}
+				if utf8.RuneCountInString(n) > maxNameRunes || strings.Contains(n, "@") {
+					t.Fatalf("ParseAuthors(%q, %d) gave name %q: too long, or an address or a handle", s, kind, n)
 				}
 				if utf8.ValidString(s) && !utf8.ValidString(n) {
 					t.Fatalf("ParseAuthors(%q, %d) gave name %q, not valid UTF-8", s, kind, n)

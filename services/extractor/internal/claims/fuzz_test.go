@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wirewatch/wirewatch/services/extractor/internal/entities"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/segment"
@@ -31,6 +33,12 @@ func FuzzClaims(f *testing.F) {
 		"al-Assad von der Leyen Witkoff-Putin I’ll It's",
 		"he said he said she said they said it said",
 		"one two three four five six seven eight nine ten dozens of hundreds",
+		// Hostile text: quotations nested deep and never closed, NULs, a
+		// BOM, one very long sentence, numbers without end.
+		strings.Repeat("“‘«„\"", 200) + " he said",
+		"\xef\xbb\xbf“A\x00B,” she\x00 said. \x00\x00 $\x005 billion",
+		strings.Repeat("the minister said that prices rose 5% and ", 200) + ".",
+		strings.Repeat("9", 400) + " per cent, 1e308 billion, $" + strings.Repeat("9,999", 80) + " trillion",
 	} {
 		f.Add(s)
 	}
@@ -46,7 +54,15 @@ func FuzzClaims(f *testing.F) {
 				t.Fatalf("mention %+v out of range (%d tokens)", m, len(d.Tokens))
 			}
 		}
-		checkSpans(t, text, Find(d, ents))
+		cs := Find(d, ents)
+		checkSpans(t, text, cs)
+		if utf8.ValidString(text) {
+			for _, c := range cs {
+				if !utf8.ValidString(c.Speaker) || !utf8.ValidString(c.Cue) || !utf8.ValidString(c.Unit) {
+					t.Fatalf("claim %+v of valid text is not valid UTF-8", c)
+				}
+			}
+		}
 	})
 }
 

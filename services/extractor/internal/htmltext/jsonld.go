@@ -14,6 +14,11 @@ import (
 const (
 	maxJSONDepth   = 16
 	maxJSONObjects = 2000
+	// maxLDNames bounds the authors and the source organisations read
+	// from one article, and maxMetaRunes the length of each name: every
+	// one may be a reference to the same huge object, and a name is
+	// copied each time it is read.
+	maxLDNames = 50
 )
 
 // articleRanks ranks the schema.org types of an article: lower is better.
@@ -314,11 +319,14 @@ func (g *ldGraph) toArticle(o ldObject, isArticle bool) ldArticle {
 	}
 	for _, k := range []string{"sourceOrganization", "provider"} {
 		for _, v := range list(o[k]) {
+			if len(a.sources) == maxLDNames {
+				break
+			}
 			switch x := g.deref(v).(type) {
 			case map[string]any:
-				a.sources = append(a.sources, text(firstString(x["name"])))
+				a.sources = append(a.sources, nameText(firstString(x["name"])))
 			case string:
-				a.sources = append(a.sources, text(x))
+				a.sources = append(a.sources, nameText(x))
 			}
 		}
 	}
@@ -346,18 +354,26 @@ func (g *ldGraph) toArticle(o ldObject, isArticle bool) ldArticle {
 		authors = flatten(o["creator"])
 	}
 	for _, au := range authors {
+		if len(a.authors) == maxLDNames {
+			break
+		}
 		switch x := g.deref(au).(type) {
 		case string:
-			a.authors = append(a.authors, ldAuthor{name: text(x)})
+			a.authors = append(a.authors, ldAuthor{name: nameText(x)})
 		case map[string]any:
-			name := text(firstString(x["name"]))
+			name := nameText(firstString(x["name"]))
 			if name == "" {
-				name = strings.TrimSpace(text(x["givenName"]) + " " + text(x["familyName"]))
+				name = strings.TrimSpace(nameText(str(x["givenName"])) + " " + nameText(str(x["familyName"])))
 			}
 			a.authors = append(a.authors, ldAuthor{name: name, org: isOrg(x)})
 		}
 	}
 	return a
+}
+
+// nameText is text of a name, cut to maxMetaRunes first.
+func nameText(s string) string {
+	return text(clip(s, maxMetaRunes))
 }
 
 // fill sets what a lacks from b.

@@ -900,6 +900,12 @@ func FuzzFindDates(f *testing.F) {
 		"2025-09-04T10:30:00+0200", "Thu, 04 Sep 2025 10:30:00 -0700"} {
 		f.Add(s)
 	}
+	// Hostile text: many dates in one string, dates run together, a NUL, invalid UTF-8, digits without end.
+	f.Add(strings.Repeat("1 Jan 2020, 2020-02-02, 3/3/21 09:00, Monday 4 May 2022; ", 12))
+	f.Add(strings.Repeat("2020-01-01", 40))
+	f.Add("Sept\x00ember 4,\xff 2025 \xef\xbb\xbf2025-09-04\u00a0T10:30:00\u2212 07:00")
+	f.Add(strings.Repeat("9", 500) + "-01-01")
+	f.Add("31 February 2024, 29 February 2023, 0000-00-00, 9999-12-31T23:59:60+14:01, 1989-12-31T23:59:59-14:00")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, monthFirst := range []bool{true, false} {
 			prev := -1
@@ -935,6 +941,34 @@ func FuzzFindDates(f *testing.F) {
 	})
 }
 
+// TestJSONLDReferencedNamesAreBounded: a page whose article names one
+// person object by reference thousands of times, the person's name long and
+// full of entities, reads a bounded number of bounded names rather than a
+// copy of the name for each reference (hundreds of megabytes from a page of
+// a hundred kilobytes).
+func TestJSONLDReferencedNamesAreBounded(t *testing.T) {
+	refs := `[` + strings.Repeat(`{"@id":"#p"},`, 2000) + `{"@id":"#p"}]`
+	for _, person := range []string{
+		`{"@id":"#p","@type":"Person","name":"` + strings.Repeat("Ann &amp; ", 10_000) + `"}`,
+		`{"@id":"#p","@type":"Organization","givenName":"` + strings.Repeat("Ann ", 25_000) + `"}`,
+	} {
+		page := `{"@graph":[` + person + `,{"@type":"NewsArticle","headline":"H","author":` + refs +
+			`,"sourceOrganization":` + refs + `}]}`
+		a, ok := parseJSONLD([]string{page}, storyURL)
+		if !ok {
+			t.Fatal("no article")
+		}
+		if len(a.authors) != maxLDNames || len(a.sources) != maxLDNames {
+			t.Errorf("%d authors, %d sources; want %d each", len(a.authors), len(a.sources), maxLDNames)
+		}
+		for _, n := range append(a.sources, a.authors[0].name) {
+			if utf8.RuneCountInString(n) > maxMetaRunes {
+				t.Fatalf("a name of %d runes, over %d", utf8.RuneCountInString(n), maxMetaRunes)
+			}
+		}
+	}
+}
+
 // FuzzJSONLD reads arbitrary JSON-LD: what it gives is valid, trimmed
 // UTF-8, and the same each time for the same scripts.
 func FuzzJSONLD(f *testing.F) {
@@ -942,6 +976,12 @@ func FuzzJSONLD(f *testing.F) {
 	f.Add(`[{"@type":["WebPage","Article"],"author":[[{"name":"x"}]],"publisher":"P"}]`)
 	f.Add(`{"a":{"@type":"Article","headline":"A"},"b":{"@type":"Article","headline":"B"},"c":{"@type":"WebPage","name":"C"}}`)
 	f.Add(`{"@type":"Article","author":[{"@id":"#x"},{"@id":"#x","@type":"Person","name":"A"},{"@id":"#x","@type":"Person","name":"B"}]}`)
+	// Hostile JSON-LD: references in a cycle, deep nesting, huge and broken strings.
+	f.Add(`{"@graph":[{"@id":"#a","@type":"NewsArticle","author":{"@id":"#b"},"isPartOf":{"@id":"#a"}},{"@id":"#b","@type":"Person","name":{"@id":"#a"},"author":{"@id":"#b"}}]}`)
+	f.Add(`{"@type":"NewsArticle","author":` + strings.Repeat(`[{"author":`, 40) + `"x"` + strings.Repeat(`}]`, 40) + `}`)
+	f.Add(`{"@type":"NewsArticle","headline":"` + strings.Repeat(`\u0000\ud800 \\"`, 200) + `","datePublished":"\u0000"}`)
+	f.Add("{\"@type\":\"Article\",\"headline\":\"\xff\xfe\x00H\",\"author\":{\"name\":\"\xef\xbb\xbfA\\u200bB\"}}")
+	f.Add(`{"@type":"NewsArticle","keywords":"` + strings.Repeat("a,", 300) + `","author":[` + strings.Repeat(`{"@type":"Person","name":"N"},`, 60) + `{}]}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		a, ok := parseJSONLD([]string{s}, storyURL)
 		if !ok {
@@ -958,6 +998,19 @@ func FuzzJSONLD(f *testing.F) {
 		for _, v := range fields {
 			if !utf8.ValidString(v) || strings.TrimSpace(v) != v {
 				t.Fatalf("parseJSONLD(%q) gave field %q", s, v)
+			}
+			// Decoding JSON and entities grows a string at most
+			// threefold (an invalid byte becomes U+FFFD).
+			if len(v) > 3*len(s) {
+				t.Fatalf("parseJSONLD(%q) gave a field of %d bytes", s, len(v))
+			}
+		}
+		if len(a.authors) > maxLDNames || len(a.sources) > maxLDNames {
+			t.Fatalf("parseJSONLD(%q) gave %d authors and %d sources", s, len(a.authors), len(a.sources))
+		}
+		for _, au := range a.authors {
+			if utf8.RuneCountInString(au.name) > 2*maxMetaRunes+1 {
+				t.Fatalf("parseJSONLD(%q) gave an author name of %d runes", s, utf8.RuneCountInString(au.name))
 			}
 		}
 		// Objects are read from maps, whose order varies from run to

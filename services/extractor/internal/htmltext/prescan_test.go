@@ -172,6 +172,11 @@ func FuzzScanner(f *testing.F) {
 	for _, s := range scannerSeeds {
 		f.Add([]byte(s))
 	}
+	// Hostile pages: deep nesting, a huge attribute, NULs and invalid UTF-8 in names, a BOM.
+	f.Add([]byte(strings.Repeat("<div><svg><g>", 150)))
+	f.Add([]byte("<p title=\"" + strings.Repeat("x>", 1000) + "\" z='" + strings.Repeat("\"", 100) + "'>a"))
+	f.Add([]byte("\xef\xbb\xbf<p\x00 a\x00=\x00b>\xff<\xff\xfe>\x80</p\x00><scr\x00ipt>x</script>"))
+	f.Add([]byte("<SCRİPT>a<p></SCRİPT><ſtyle>x</style><ſcript>y</ſcript>"))
 	f.Fuzz(func(t *testing.T, page []byte) {
 		checkScanner(t, page)
 	})

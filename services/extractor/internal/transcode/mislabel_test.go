@@ -70,6 +70,28 @@ func TestValidUTF8DeclaredMultiByte(t *testing.T) {
 	})
 }
 
+// TestDeclarationBeliedByASCII checks that a page of plain ASCII whose
+// transport declares a character set that would garble it (UTF-16, whose
+// markup would hold NUL bytes, or one the standard maps to the replacement
+// encoding) is read as UTF-8, as it reads as text.
+func TestDeclarationBeliedByASCII(t *testing.T) {
+	page := []byte("<html><head><title>Budget</title></head><body><p>The council passed the budget on Monday.</p></body></html>")
+	for _, tt := range []struct{ contentType, declared string }{
+		{"text/html; charset=utf-16", ""},
+		{"text/html; charset=UTF-16LE", ""},
+		{"text/html", "utf-16be"},
+		{"text/html; charset=hz-gb-2312", ""},
+		{"text/html; charset=iso-2022-kr", ""},
+	} {
+		for name, conv := range map[string]func([]byte, string, string) (Result, error){"HTML": HTML, "Text": Text} {
+			got, err := conv(page, tt.contentType, tt.declared)
+			if err != nil || !bytes.Equal(got.Text, page) || got.Charset != "utf-8" {
+				t.Errorf("%s(page, %q, %q) = %.40q as %q, %v; want the page as utf-8", name, tt.contentType, tt.declared, got.Text, got.Charset, err)
+			}
+		}
+	}
+}
+
 // FuzzTranscode converts arbitrary bytes under arbitrary declarations:
 // what comes back is valid UTF-8 without a byte order mark, read in a
 // character set it names, or an error that says why not.
@@ -84,6 +106,13 @@ func FuzzTranscode(f *testing.F) {
 	} {
 		f.Add([]byte(c.body), c.ct, c.declared)
 	}
+	// Hostile bodies: a BOM that contradicts the declarations, NULs,
+	// invalid UTF-8 and mixed encodings, one long line, an odd UTF-16 tail.
+	f.Add([]byte("\xfe\xff\x00<\x00p\xd8\x00\x00>"), "text/html; charset=utf-8", "windows-1252")
+	f.Add([]byte("<meta charset=\"utf-8\"><p>caf\xc3\xa9 caf\xe9 \x93q\x94 \x00\x00 \xe4\xb8</p>"), "text/html; charset=shift_jis", "")
+	f.Add([]byte(strings.Repeat("plain ascii line ", 600)), "text/plain; charset=utf-16", "hz-gb-2312")
+	f.Add([]byte("\x1b$B$3$s\x1b(B text"), "text/html; charset=iso-2022-jp", "")
+	f.Add([]byte("<\x00p\x00>\x00\xe9"), "", "utf-16le")
 	f.Fuzz(func(t *testing.T, body []byte, contentType, declared string) {
 		for name, conv := range map[string]func([]byte, string, string) (Result, error){"HTML": HTML, "Text": Text} {
 			r, err := conv(body, contentType, declared)
@@ -96,6 +125,27 @@ func FuzzTranscode(f *testing.F) {
 			if !utf8.Valid(r.Text) || bytes.HasPrefix(r.Text, []byte("\xef\xbb\xbf")) || r.Charset == "" {
 				t.Fatalf("%s(%q, %q, %q) = %q as %q", name, body, contentType, declared, r.Text, r.Charset)
 			}
+			// No character set makes more than 3 bytes of UTF-8 of
+			// one byte (an invalid byte becomes U+FFFD).
+			if len(r.Text) > 3*len(body) {
+				t.Fatalf("%s(%q, %q, %q) = %d bytes from %d", name, body, contentType, declared, len(r.Text), len(body))
+			}
+			// Printable ASCII (without the escapes of ISO-2022-JP)
+			// is itself whatever the declarations say.
+			if printableASCII(body) && !bytes.Equal(r.Text, body) {
+				t.Fatalf("%s(%q, %q, %q) = %q as %q, want the ASCII unchanged", name, body, contentType, declared, r.Text, r.Charset)
+			}
 		}
 	})
+}
+
+// printableASCII reports whether b is non-empty printable ASCII: letters,
+// digits, punctuation, spaces, tabs and line breaks.
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return len(b) > 0
 }

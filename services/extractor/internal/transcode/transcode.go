@@ -79,12 +79,17 @@ type Result struct {
 //   - a document declared in a legacy single-byte set whose text reads as
 //     mojibake in it, and well in another set, is read in that one;
 //   - a document the transport declares UTF-16, without a byte order
-//     mark, is read as UTF-16 in the byte order its bytes show.
+//     mark, is read as UTF-16 in the byte order its bytes show, and as
+//     UTF-8 when its bytes are valid UTF-8 without a NUL byte (so are not
+//     UTF-16 markup);
+//   - a document whose declaration names the WHATWG replacement encoding
+//     (ISO-2022-KR, HZ-GB-2312, ...) is read as UTF-8 when it is valid
+//     UTF-8, rather than as one U+FFFD.
 //
 // It returns ErrBinary (wrapped) for a body that is not text.
 func HTML(body []byte, contentType, declared string) (Result, error) {
 	if e, name, ok := bomEncoding(body); ok {
-		return decode(body, e, name)
+		return decodeBOM(body, e, name)
 	}
 	if err := checkText(body); err != nil {
 		if e, name, ok := declaredUTF16(body, contentType, declared); ok {
@@ -97,6 +102,12 @@ func HTML(body []byte, contentType, declared string) (Result, error) {
 	valid := utf8.Valid(body)
 	switch {
 	case valid && (name == "utf-8" || (singleByte(name) || multiByte(name)) && hasHighBit(body)):
+		return Result{Text: body, Charset: "utf-8"}, nil
+	case valid && (strings.HasPrefix(name, "utf-16") && bytes.IndexByte(body, 0) < 0 || name == "replacement"):
+		// UTF-16 markup holds NUL bytes, the high bytes of its ASCII
+		// characters: valid UTF-8 without one is not UTF-16. The
+		// replacement encoding, which the standard gives to labels such
+		// as hz-gb-2312, would read the whole page as one U+FFFD.
 		return Result{Text: body, Charset: "utf-8"}, nil
 	case name == "utf-8":
 		if certain {
@@ -124,7 +135,7 @@ func HTML(body []byte, contentType, declared string) (Result, error) {
 // as UTF-16. It returns ErrBinary (wrapped) for a body that is not text.
 func Text(body []byte, contentType, declared string) (Result, error) {
 	if e, name, ok := bomEncoding(body); ok {
-		return decode(body, e, name)
+		return decodeBOM(body, e, name)
 	}
 	if err := checkText(body); err != nil {
 		if e, name, ok := declaredUTF16(body, contentType, declared); ok {
@@ -195,6 +206,18 @@ func declaresCharset(body []byte) bool {
 	return bytes.Contains(bytes.ToLower(head), []byte("charset"))
 }
 
+// decodeBOM decodes a body by its byte order mark. A UTF-8 mark makes no
+// binary bytes text; the bytes of UTF-16 are not judged (their NULs would
+// look binary).
+func decodeBOM(body []byte, e encoding.Encoding, name string) (Result, error) {
+	if name == "utf-8" {
+		if err := checkText(stripBOM(body)); err != nil {
+			return Result{}, err
+		}
+	}
+	return decode(body, e, name)
+}
+
 func decode(body []byte, e encoding.Encoding, name string) (Result, error) {
 	body = stripBOM(body)
 	if e == nil || e == encoding.Nop || name == "utf-8" {
@@ -204,7 +227,8 @@ func decode(body []byte, e encoding.Encoding, name string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("decoding %s: %w: %w", name, ErrDecoding, err)
 	}
-	return Result{Text: validUTF8(out), Charset: name}, nil
+	// A second UTF-16 mark decodes to U+FEFF.
+	return Result{Text: stripBOM(validUTF8(out)), Charset: name}, nil
 }
 
 // validUTF8 returns b with each run of invalid UTF-8 replaced by U+FFFD:
@@ -236,10 +260,14 @@ func bomEncoding(body []byte) (encoding.Encoding, string, bool) {
 	return nil, "", false
 }
 
-// stripBOM removes a UTF-8 byte order mark. UTF-16 decoders with ExpectBOM
-// consume their own.
+// stripBOM removes the UTF-8 byte order marks that start body: usually one,
+// sometimes more (a tool that adds its own to a file that had one). UTF-16
+// decoders with ExpectBOM consume their own.
 func stripBOM(body []byte) []byte {
-	return bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})
+	for bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
+		body = body[3:]
+	}
+	return body
 }
 
 // withCharset returns contentType with declared as its charset parameter when

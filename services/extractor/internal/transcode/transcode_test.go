@@ -146,6 +146,26 @@ func TestWrongDeclarations(t *testing.T) {
 	})
 }
 
+// TestRepeatedBOM checks that no byte order mark is left at the start of a
+// body that carried two, in UTF-8 or UTF-16.
+func TestRepeatedBOM(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		body []byte
+	}{
+		{"utf-8", []byte("\xef\xbb\xbf\xef\xbb\xbf<p>a</p>")},
+		{"utf-16le", []byte("\xff\xfe\xff\xfe<\x00p\x00>\x00a\x00<\x00/\x00p\x00>\x00")},
+		{"utf-16be", []byte("\xfe\xff\xfe\xff\x00<\x00p\x00>\x00a\x00<\x00/\x00p\x00>")},
+	} {
+		for name, conv := range map[string]func([]byte, string, string) (Result, error){"HTML": HTML, "Text": Text} {
+			got, err := conv(tt.body, "", "")
+			if err != nil || string(got.Text) != "<p>a</p>" {
+				t.Errorf("%s(%s with two marks) = %q, %v; want %q", name, tt.name, got.Text, err, "<p>a</p>")
+			}
+		}
+	}
+}
+
 func TestBinary(t *testing.T) {
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 1024)...)
 	ansi := []byte(strings.Repeat("\x1b[1mbold\x1b[0m text\tand\ttabs\r\n\f", 40))
@@ -159,6 +179,9 @@ func TestBinary(t *testing.T) {
 		{"short nul run", []byte("<p>a\x00\x00\x00b</p>"), false},
 		{"text with escapes and tabs", ansi, false},
 		{"utf-16 with bom", append([]byte("\xff\xfe"), []byte(strings.Repeat("a\x00", 600))...), false},
+		{"nul-filled after a utf-8 bom", append([]byte("\xef\xbb\xbf"), make([]byte, 4096)...), true},
+		{"png after a utf-8 bom", append([]byte("\xef\xbb\xbf"), png...), true},
+		{"text after a utf-8 bom", append([]byte("\xef\xbb\xbf"), ansi...), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, f := range []func([]byte, string, string) (Result, error){HTML, Text} {

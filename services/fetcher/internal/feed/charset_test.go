@@ -30,6 +30,37 @@ func TestParseUTF8UnderAWrongCharset(t *testing.T) {
 	}
 }
 
+// A feed whose XML declaration names an encoding its own bytes belie — UTF-16
+// (as .NET writers declare when they write to a string), or one the WHATWG
+// maps to the replacement encoding — or one Go does not know, is read as the
+// transport says, else as UTF-8.
+func TestParseDeclarationBelied(t *testing.T) {
+	const ascii = `<rss version="2.0"><channel><title>Plain feed</title><item><title>Budget passes</title><link>https://x.example/a</link></item></channel></rss>`
+	const koi8r = "<rss version=\"2.0\"><channel><title>\xf0\xd2\xc1\xd7\xc4\xc1</title><item><title>Budget passes</title><link>https://x.example/a</link></item></channel></rss>"
+	tests := []struct {
+		name, declared, body, charset, title string
+	}{
+		{"utf-16", "utf-16", ascii, "", "Plain feed"},
+		{"UTF-16LE sent as UTF-8", "UTF-16LE", ascii, "utf-8", "Plain feed"},
+		{"ucs-2", "ucs-2", ascii, "", "Plain feed"},
+		{"hz-gb-2312", "hz-gb-2312", ascii, "", "Plain feed"},
+		{"utf-16 sent as koi8-r", "utf-16", koi8r, "koi8-r", "Правда"},
+		{"unknown sent as koi8-r", "x-unknown", koi8r, "koi8-r", "Правда"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `<?xml version="1.0" encoding="` + tt.declared + `"?>` + tt.body
+			f, err := Parse([]byte(doc), tt.charset, "https://x.example/feed", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Title != tt.title || len(f.Items) != 1 || f.Items[0].Title != "Budget passes" {
+				t.Errorf("title %q, items %+v; want %q and one item", f.Title, f.Items, tt.title)
+			}
+		})
+	}
+}
+
 // What real feeds get wrong or leave implicit: links relative to xml:base
 // (nested bases too) or to the feed, HTML entities XML does not define.
 func TestParseLinksAndEntities(t *testing.T) {

@@ -283,12 +283,15 @@ func toUTF8(body []byte, label string) ([]byte, error) {
 		}
 	}
 	if declared != "" && !isUTF8Label(declared) {
-		if _, name := charset.Lookup(declared); name != "" {
+		if _, name := charset.Lookup(declared); name != "" && !asciiIncompatible(name) {
 			return body, nil
 		}
-		// An encoding Go does not know: read it as the transport says, or
-		// as UTF-8.
+		// An encoding Go does not know, or one the declaration belies (it
+		// was read as ASCII, so the document is not UTF-16; the
+		// replacement encoding would read it as one U+FFFD): read it as
+		// the transport says, or as UTF-8.
 		body = dropDeclEncoding(body)
+		declared = ""
 	}
 	if declared == "" && label != "" && !isUTF8Label(label) {
 		if _, name := charset.Lookup(label); name != "" {
@@ -316,6 +319,13 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// asciiIncompatible reports whether the WHATWG encoding name is one that an
+// XML declaration read as ASCII cannot truthfully name: UTF-16, or the
+// replacement encoding of labels such as hz-gb-2312.
+func asciiIncompatible(name string) bool {
+	return strings.HasPrefix(name, "utf-16") || name == "replacement"
 }
 
 func isUTF8Label(l string) bool {

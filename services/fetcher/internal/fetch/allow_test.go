@@ -185,7 +185,10 @@ func TestAllowedHostsReachPrivateAddresses(t *testing.T) {
 }
 
 func FuzzParseAllowedHost(f *testing.F) {
-	for _, s := range []string{"demofeed", "demofeed:8080", "[::1]:80", "10.0.0.1", "*.x", "http://a/b", "a..b", "[::1", "x:0"} {
+	for _, s := range []string{"demofeed", "demofeed:8080", "[::1]:80", "10.0.0.1", "*.x", "http://a/b", "a..b", "[::1", "x:0",
+		// Hostile values: a NUL, invalid UTF-8, a zone, a trailing dot,
+		// letters that fold to ASCII, ports out of range.
+		"demo\x00feed:80", "\xff\xfe:1", "[fe80::1%25eth0]:443", "Demofeed.:08080", "\u212aelvin.example", "x:65536", "x:-1", "[::ffff:10.0.0.1]:0"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -92,6 +92,12 @@ func FuzzCanonical(f *testing.F) {
 	f.Add([]byte(`<head><base href="//x"><link rel="canonical" href="../a"></head>`), "https://news.example/a/b")
 	f.Add([]byte(`<link rel=canonical href="https://[::1]:80/x">`), "http://a")
 	f.Add([]byte(`<link rel=canonical href="/a?utm_source=x&id=1#top">`), "https://www.google.com/url?q=https%3A%2F%2Fnews.example%2Fa%3Futm_medium%3Dy")
+	// Hostile pages: a huge attribute, NULs and invalid UTF-8 in the URL,
+	// a BOM, a base that is not http, deep nesting before the link.
+	f.Add([]byte(`<link rel="canonical" href="/`+strings.Repeat("%", 1000)+`" title="`+strings.Repeat("x", 3000)+`">`), "https://a.example/")
+	f.Add([]byte("\xef\xbb\xbf<link rel=canonical href=\"https://b\x00.example/\xff\xfe?utm_source=\x00&a=\xe9\">"), "https://b.example/x")
+	f.Add([]byte(`<base href="javascript:alert(1)//"><link rel="CANONICAL stylesheet" href="https://xn--nxasmq6b.example:443/a/../b/./c?utm_campaign=1&fbclid=2&&q">`), "https://WWW.xn--nxasmq6b.example./")
+	f.Add([]byte(strings.Repeat("<div>", 300)+`<link rel=canonical href=//c.example/x>`), "http://c.example/y#frag")
 	f.Fuzz(func(t *testing.T, page []byte, pageURL string) {
 		c := Canonical(page, pageURL)
 		if c != "" {
@@ -99,6 +105,12 @@ func FuzzCanonical(f *testing.F) {
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(c, "#") {
 				t.Fatalf("canonical %q is not an absolute http(s) URL without a fragment: %v", c, err)
 			}
+			if u.String() != c {
+				t.Fatalf("canonical %q reads back as %q", c, u.String())
+			}
+		}
+		if p := Prefer(pageURL, c); Prefer(p, c) != p {
+			t.Fatalf("Prefer(%q, %q) = %q, but Prefer(%q, %q) = %q", pageURL, c, p, p, c, Prefer(p, c))
 		}
 		for _, raw := range []string{pageURL, c, Unwrap(pageURL)} {
 			once := Clean(raw)

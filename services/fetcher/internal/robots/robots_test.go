@@ -1,9 +1,28 @@
 package robots
 
 import (
+	"bytes"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
+
+// regexpMatch is match written as a regular expression: the pattern
+// anchored at the path's start, "*" any run of characters, a final "$" the
+// path's end.
+func regexpMatch(pattern, path string) bool {
+	end := ""
+	if strings.HasSuffix(pattern, "$") {
+		pattern, end = pattern[:len(pattern)-1], "$"
+	}
+	parts := strings.Split(pattern, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)\A` + strings.Join(parts, ".*") + strings.Replace(end, "$", `\z`, 1)).MatchString(path)
+}
 
 const sample = `# robots.txt written for wirewatch's tests
 User-agent: *
@@ -132,11 +151,31 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("User-agent: *\nDisallow: /*a*b*c$\n"), "/xaybzc")
 	f.Add([]byte("user-agent:wirewatch\nallow:/$\ndisallow:/"), "/")
 	f.Add([]byte("User-agent: *\nCrawl-delay: 1.5\nUser-agent: wirewatch\nCrawl-delay: 99999999999.999999999999\n"), "/")
+	// Hostile files: a NUL, a BOM, invalid UTF-8, a very long line, a
+	// pattern of many wildcards against a long path, CR-only line ends.
+	f.Add([]byte("\xef\xbb\xbfUser-agent: wirewatch\x00\nDisallow: /a\xff\x00\n"), "/a%FF")
+	f.Add([]byte("User-agent: *\nDisallow: /"+strings.Repeat("x", 4100)+"\nDisallow: /"+strings.Repeat("*a", 300)+"$\n"), "/"+strings.Repeat("a", 1000)+"b")
+	f.Add([]byte("User-agent: *\rDisallow: /\rUser-agent: wirewatch\rAllow: /$\rDisallow: /*?*$$\r"), "/x?y$")
 	f.Fuzz(func(t *testing.T, body []byte, path string) {
 		r := Parse(body)
-		_ = r.Allowed("wirewatch", path)
+		allowed := r.Allowed("wirewatch", path)
 		if !r.Allowed("wirewatch", "/robots.txt") {
 			t.Fatal("robots.txt itself disallowed")
+		}
+		// A group for another crawler, put first, changes nothing for
+		// wirewatch.
+		other := Parse(append([]byte("User-agent: othercrawler\nDisallow: /\nCrawl-delay: 7\n"), body...))
+		if !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) && other.Allowed("wirewatch", path) != allowed {
+			t.Fatalf("a group for another crawler turns Allowed(%q) from %v", path, allowed)
+		}
+		// match agrees with the regular expression the RFC's wildcards
+		// describe.
+		pattern, _, _ := strings.Cut(string(body), "\n")
+		if utf8.ValidString(pattern) && utf8.ValidString(path) && len(pattern) < 200 {
+			want := regexpMatch(pattern, path)
+			if got := match(pattern, path); got != want {
+				t.Fatalf("match(%q, %q) = %v, want %v", pattern, path, got, want)
+			}
 		}
 		for _, agent := range []string{"wirewatch", "*", path} {
 			d, ok := r.CrawlDelay(agent)

@@ -15,7 +15,11 @@ import (
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"", "relation=new", "relation!=duplicate", "lang=en/fr, relation!=duplicate",
 		"wire=reuters/afp", "source=file,cluster=c1,rule!=simhash_hamming", "=", ",,", "lang=", "relation=bogus", "x!=!=y",
-		"LANG=EN , Wire=REUTERS", "cluster_id=c1/c2,kind!=feed"} {
+		"LANG=EN , Wire=REUTERS", "cluster_id=c1/c2,kind!=feed",
+		// Hostile expressions: NULs, invalid UTF-8, letters whose case
+		// folds oddly (Kelvin sign, dotted I), many terms and values.
+		"lang=e\x00n,wire=\xff\xfe", "wire=\u212a/\u0130/ǅ,lang!=İ", strings.Repeat("lang=en/fr/", 50) + "de," + strings.Repeat("relation!=new,", 40) + "wire=ap",
+		" \t relation = new \t,\u00a0lang=en"} {
 		f.Add(s)
 	}
 	arts := []*events.ClusteredArticle{
