@@ -10,8 +10,8 @@
 // the same quotation in two articles has the same id. A quotation's speaker
 // is a person's full name where the text gives one; a statement's is the
 // source as written ("three sources close to the Kremlin", "Zelenskiy"). A
-// number's Value is the lower bound of a range ("two or three years" is 2)
-// and of vague counts ("dozens" is 24).
+// number's Value is the lower bound of a range ("two or three years" is 2,
+// its Upper 3) and of vague counts ("dozens" is 24).
 package claims
 
 import (

@@ -48,6 +48,7 @@ func (f *finder) mayStartNumber(i int) bool {
 type figure struct {
 	first, last int // tokens of the figure as claimed: "at least 72 people"
 	value       float64
+	upper       float64 // of a range, above value; 0 for none
 	unit        string
 	counts      string
 	currency    bool
@@ -75,6 +76,11 @@ func (f *finder) number(si, i int) (int, bool) {
 		return 0, false
 	}
 	g.value, g.spelled = value, d.Tokens[k].Kind == segment.Word
+	if !g.spelled {
+		if _, hi, _, ok := parseNumericRange(d.Tok(k)); ok && hi > value {
+			g.upper = hi // "10-12"
+		}
+	}
 	if g.spelled && i > s.First {
 		if p := f.word(i - 1); p == "the" || p == "these" || p == "those" || p == "their" || p == "its" || p == "his" || p == "her" || p == "our" {
 			return 0, false
@@ -92,21 +98,26 @@ func (f *finder) number(si, i int) (int, bool) {
 	scaled := false
 	if m, ok := multipliers[f.word(k)]; ok && compound == "" {
 		g.value *= m
+		g.upper *= m
 		k++
 		scaled = true
 	}
-	// A range keeps its lower bound: "two or three years", "10 to 12",
-	// "between 10 and 20". A multiplier after it scales both ends: "10
-	// to 12 million" is 10 million.
+	// A range gives its lower bound as the value and its upper bound:
+	// "two or three years", "10 to 12", "between 10 and 20". A multiplier
+	// after it scales both ends: "10 to 12 million".
 	between := i-1 >= s.First && f.word(i-1) == "between"
 	if w := f.word(k); (w == "or" || w == "to" || w == "and" && between) && compound == "" {
-		if _, _, ok := f.parseAt(k+1, false); ok && d.Tokens[k+1].Kind == d.Tokens[k-1].Kind {
+		if hi, _, ok := f.parseAt(k+1, false); ok && d.Tokens[k+1].Kind == d.Tokens[k-1].Kind {
 			k += 2
 			if m, ok := multipliers[f.word(k)]; ok {
 				if !scaled {
 					g.value *= m
 				}
+				hi *= m
 				k++
+			}
+			if hi > g.value {
+				g.upper = hi
 			}
 		}
 	}
@@ -163,9 +174,16 @@ func (f *finder) number(si, i int) (int, bool) {
 		// figure a story states, and no value JSON can carry.
 		return 0, false
 	}
+	if math.IsInf(g.upper, 0) || math.IsNaN(g.upper) || g.upper <= g.value {
+		g.upper = 0
+	}
 	c := f.add(events.ClaimNumber, g.first, g.last, "", "")
 	v := g.value
 	c.Value, c.Unit, c.Counts = &v, g.unit, g.counts
+	if g.upper != 0 {
+		u := g.upper
+		c.Upper = &u
+	}
 	return g.last, true
 }
 
@@ -199,35 +217,44 @@ func (f *finder) parseAt(i int, capital bool) (float64, string, bool) {
 // "3-1/2-year", "10-12", "5bn". Ordinals, decades and times are not
 // figures.
 func parseNumeric(s string) (float64, string, bool) {
+	v, _, unit, ok := parseNumericRange(s)
+	return v, unit, ok
+}
+
+// parseNumericRange is parseNumeric that also returns the upper bound of a
+// range ("10-12": 10, 12), or the value again.
+func parseNumericRange(s string) (v, upper float64, unit string, ok bool) {
 	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '‐' || r == '‑' })
 	if len(parts) == 0 {
-		return 0, "", false
+		return 0, 0, "", false
 	}
-	v, ok := parseDigits(parts[0])
+	v, ok = parseDigits(parts[0])
 	if !ok {
-		return 0, "", false
+		return 0, 0, "", false
 	}
+	upper = v
 	rest := parts[1:]
 	if len(rest) > 0 {
 		if frac, ok := parseFraction(rest[0]); ok && !strings.Contains(parts[0], "/") {
 			v += frac
 			rest = rest[1:]
 		} else if hi, ok := parseDigits(rest[0]); ok {
-			// A range, "10-12", gives its lower bound; "787-9" is a
+			// A range, "10-12", gives its bounds; "787-9" is a
 			// model, not a range.
 			if hi <= v {
-				return 0, "", false
+				return 0, 0, "", false
 			}
+			upper = hi
 			rest = rest[1:]
 		}
 	}
-	unit := strings.Join(rest, "-")
+	unit = strings.Join(rest, "-")
 	for _, r := range unit {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
-			return 0, "", false
+			return 0, 0, "", false
 		}
 	}
-	return v, strings.ToLower(unit), true
+	return v, upper, strings.ToLower(unit), true
 }
 
 // parseDigits parses "72", "1,000", "3.5", "1/2" and "5bn".
