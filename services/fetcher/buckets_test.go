@@ -5,11 +5,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wirewatch/wirewatch/services/fetcher"
 )
+
+// runWatching runs a watching fetcher with cfg until the test ends, and
+// fails the test if Run does.
+func runWatching(t *testing.T, js jetstream.JetStream, cfg fetcher.Config) {
+	t.Helper()
+	f, err := fetcher.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+}
 
 // The fetcher's buckets deleted under it (by an operator starting its state
 // afresh, or lost with the servers' storage) come back, and it goes on
@@ -22,29 +42,9 @@ func TestBucketsDeletedUnderTheFetcher(t *testing.T) {
 	cfg.MinInterval, cfg.MaxInterval = 200*time.Millisecond, 200*time.Millisecond
 	var p published
 	cfg.OnPublished = p.add
-	f, err := fetcher.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	wait := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	runWatching(t, js, cfg)
+	ctx := context.Background()
+	wait := func(what string, cond func() bool) { t.Helper(); waitUntil(t, 20*time.Second, what, cond) }
 	wait("the feed's items", func() bool { n, _ := p.count(); return n > 0 })
 	hits, _ := s.count("/feeds/rss.xml")
 	wait("a second poll", func() bool { h, _ := s.count("/feeds/rss.xml"); return h > hits })
@@ -75,29 +75,9 @@ func TestFeedListDeletedUnderTheFetcher(t *testing.T) {
 	cfg := feedConfig()
 	cfg.Watch = true
 	cfg.MinInterval, cfg.MaxInterval = 200*time.Millisecond, 200*time.Millisecond
-	f, err := fetcher.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	wait := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	runWatching(t, js, cfg)
+	ctx := context.Background()
+	wait := func(what string, cond func() bool) { t.Helper(); waitUntil(t, 20*time.Second, what, cond) }
 	atom := s.url("/feeds/atom.xml")
 	if err := fetcher.AddFeed(ctx, js, atom); err != nil {
 		t.Fatal(err)

@@ -588,29 +588,8 @@ func TestFeedListChangesAtRunTime(t *testing.T) {
 	cfg.MinInterval, cfg.MaxInterval = 200*time.Millisecond, 200*time.Millisecond
 	var p published
 	cfg.OnPublished = p.add
-	f, err := fetcher.New(js, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	wait := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	runWatching(t, js, cfg)
+	wait := func(what string, cond func() bool) { t.Helper(); waitUntil(t, 10*time.Second, what, cond) }
 	feedURL := s.url("/feeds/atom.xml")
 	if err := fetcher.AddFeed(context.Background(), js, feedURL); err != nil {
 		t.Fatal(err)
