@@ -121,6 +121,11 @@ func Read(r io.Reader, fn func(Record) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
+		if n == 1 {
+			// A recording saved by an editor may start with a UTF-8 byte
+			// order mark.
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			var rec Record
 			if jerr := json.Unmarshal(line, &rec); jerr != nil {

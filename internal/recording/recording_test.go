@@ -59,3 +59,16 @@ func TestReadRejectsGarbage(t *testing.T) {
 		}
 	}
 }
+
+// A recording saved by an editor that starts it with a byte order mark
+// reads as the same recording; a mark further on is still garbage.
+func TestReadSkipsALeadingByteOrderMark(t *testing.T) {
+	line := `{"stream":"S","seq":1,"subject":"news.raw.file","time":"2026-01-02T03:04:05Z","data":{"a":1}}` + "\n"
+	var n int
+	if err := Read(strings.NewReader("\ufeff"+line+line), func(Record) error { n++; return nil }); err != nil || n != 2 {
+		t.Errorf("Read with a leading mark: %d records, %v; want 2", n, err)
+	}
+	if err := Read(strings.NewReader(line+"\ufeff"+line), func(Record) error { return nil }); err == nil {
+		t.Error("Read accepted a mark inside the recording")
+	}
+}
