@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 )
@@ -75,27 +76,23 @@ func (b *KeyValue) Check(ctx context.Context) error {
 	return nil
 }
 
-// answered reports errors that a bucket gives about its keys, so that it is
-// there: the call needs no second look.
-func answered(err error) bool {
-	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyExists) ||
-		errors.Is(err, jetstream.ErrKeyDeleted) || errors.Is(err, jetstream.ErrKeyRevisionMismatch) ||
-		errors.Is(err, jetstream.ErrNoKeysFound) || errors.Is(err, jetstream.ErrInvalidKey) {
-		return true
-	}
-	var apiErr *jetstream.APIError
-	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
+// bucketGone reports errors a call gets from a bucket that is not there: reads
+// and writes of a deleted bucket find no stream to answer them, at once.
+// A call that timed out or failed otherwise (a server failing over) is not
+// looked into: that would only add a request to a struggling server.
+func bucketGone(err error) bool {
+	return errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) ||
+		errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrBucketNotFound)
 }
 
 // again makes call, and once more if it failed because the bucket was gone
 // and Restore created it again.
 func again[T any](ctx context.Context, b *KeyValue, call func() (T, error)) (T, error) {
 	v, err := call()
-	if err == nil || answered(err) || ctx.Err() != nil {
+	if err == nil || !bucketGone(err) || ctx.Err() != nil {
 		return v, err
 	}
-	if restored, rerr := b.Restore(context.WithoutCancel(ctx)); rerr != nil {
+	if restored, rerr := b.Restore(ctx); rerr != nil {
 		return v, errors.Join(err, rerr)
 	} else if !restored {
 		return v, err
