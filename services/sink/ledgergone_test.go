@@ -24,7 +24,7 @@ func TestWebhookDeliversAfterItsLedgerIsDeleted(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		received.Add(1)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	ops := stage.NewOps()
 	s := newSink(t, js, sink.Config{
 		Outputs: []sink.OutputSpec{{Kind: sink.KindWebhook, Target: srv.URL}},
@@ -32,15 +32,8 @@ func TestWebhookDeliversAfterItsLedgerIsDeleted(t *testing.T) {
 		Backoff: stage.Backoff{Base: 100 * time.Millisecond, Max: time.Second},
 		Ops:     ops,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-ran; err != nil {
-			t.Error(err)
-		}
-	}()
+	runSink(t, s)
+	ctx := context.Background()
 	waitFor(t, "the sink to be ready with its ledger checked", func() bool {
 		passing, failing := ops.Readiness(ctx)
 		return len(failing) == 0 && slices.ContainsFunc(passing, func(n string) bool { return strings.HasPrefix(n, "ledger ") })

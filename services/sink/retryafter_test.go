@@ -38,7 +38,7 @@ func TestWebhookRetryAfterDelaysByTheLongerOfItAndTheBackoff(t *testing.T) {
 		w.Header().Set("Retry-After", retryAfter.Load().(string))
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	ops := stage.NewOps()
 	s := newSink(t, js, sink.Config{
 		Outputs: []sink.OutputSpec{{Kind: sink.KindWebhook, Target: srv.URL}},
@@ -46,15 +46,8 @@ func TestWebhookRetryAfterDelaysByTheLongerOfItAndTheBackoff(t *testing.T) {
 		Backoff: stage.Backoff{Base: time.Second, Max: time.Minute},
 		Ops:     ops,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-ran; err != nil {
-			t.Error(err)
-		}
-	}()
+	runSink(t, s)
+	ctx := context.Background()
 	waitFor(t, "the sink to be ready", func() bool {
 		passing, failing := ops.Readiness(ctx)
 		return len(passing) > 0 && len(failing) == 0

@@ -106,6 +106,20 @@ func newSink(t *testing.T, js jetstream.JetStream, cfg sink.Config) *sink.Servic
 	return s
 }
 
+// runSink runs s until the test ends, and fails the test if Run does.
+func runSink(t *testing.T, s *sink.Service) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-ran; err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 // runUntil runs s until its stats satisfy done, failing the test with want
 // if they do not within timeout, then stops it and returns what Run did.
 func runUntil(t *testing.T, s *sink.Service, timeout time.Duration, want string, done func(stage.Stats) bool) error {
