@@ -282,7 +282,7 @@ func (m *Model) Score(f [NumFeatures]float64) float64 {
 func (m *Model) Compare(v Vector, c *Centroid) Match {
 	f := m.Features(v, c)
 	s := m.Score(f)
-	if m.contradicts(&f, c.N) {
+	if m.contradicts(&f, c.N) || strangers(&f, v.Terms, c.Terms) {
 		s = min(s, vetoScore)
 	}
 	th := m.opts.Threshold
@@ -296,6 +296,38 @@ func (m *Model) Compare(v Vector, c *Centroid) Match {
 
 // vetoScore is the score of an article that contradicts a story.
 const vetoScore = 0.01
+
+// strangers reports whether an article and a story both name people,
+// places or organisations, and none the same: two fires on one day, at
+// Halden port and at Kessby school, are told in the same words and are two
+// stories. A name one side gives where the other has the word (a name that
+// opens a sentence is read as a word) is shared. Reports of one event
+// nearly always share a name; on ECB+ the rule keeps out more articles of
+// the other event than of the own (in process, 20 orders: B-cubed F1
+// 0.919 → 0.921, pairwise 0.900 → 0.902).
+func strangers(f *[NumFeatures]float64, vt, ct []uint32) bool {
+	return f[FeatNames] == 0 && hasField(vt, FieldNames) && hasField(ct, FieldNames) &&
+		!namesAsWords(vt, ct) && !namesAsWords(ct, vt)
+}
+
+// namesAsWords reports whether one of the names among a's terms is a word
+// among b's.
+func namesAsWords(a, b []uint32) bool {
+	i, _ := slices.BinarySearch(a, uint32(FieldNames)<<fieldShift)
+	for ; i < len(a) && fieldOf(a[i]) == FieldNames; i++ {
+		w := uint32(FieldWords)<<fieldShift | a[i]&hashMask
+		if _, ok := slices.BinarySearch(b, w); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasField reports whether the terms, sorted by id, hold one of field.
+func hasField(terms []uint32, field int) bool {
+	i, _ := slices.BinarySearch(terms, uint32(field)<<fieldShift)
+	return i < len(terms) && fieldOf(terms[i]) == field
+}
 
 // nearDay reports whether one of the month-day terms days is within
 // dateNear days of d, around the turn of the year too.

@@ -258,6 +258,37 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// Two stories told in the same words whose names differ are two stories;
+// a name that opens a sentence, read as a word, is still shared.
+func TestStrangers(t *testing.T) {
+	m := NewModel(DefaultOptions)
+	for _, s := range []string{
+		"The city council approved the library budget after a long debate about opening hours.",
+		"Shares fell on Monday as investors weighed the central bank's next move on interest rates.",
+	} {
+		m.Vectorize("", s, true)
+	}
+	var c Centroid
+	m.Add(&c, m.Vectorize("Fire at Halden port", "A fire broke out at Halden port on Tuesday. No injuries were reported.", true))
+	tests := []struct {
+		name, title, text string
+		same              bool
+	}{
+		{"another place", "Fire at Kessby school", "A fire broke out at Kessby school on Tuesday. No injuries were reported.", false},
+		{"the same place", "Port fire", "A fire broke out at the port of Halden on Tuesday, and no injuries were reported.", true},
+		{"the name opens a sentence", "Port fire", "Halden port was hit by a fire on Tuesday. No injuries were reported, a fire broke out.", true},
+		{"no names", "Port fire", "A fire broke out at the port on Tuesday. No injuries were reported.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := m.Compare(m.Vectorize(tt.title, tt.text, false), &c)
+			if r.Same != tt.same {
+				t.Errorf("Same = %v (score %v, %v), want %v", r.Same, r.Score, r.Scores(), tt.same)
+			}
+		})
+	}
+}
+
 func TestLink(t *testing.T) {
 	m := NewModel(DefaultOptions)
 	for _, s := range []string{
