@@ -180,12 +180,14 @@ func index[T comparable](table []T, x T) uint8 {
 
 // newMember keeps of a decision's scores the one the rule decided by
 // ("combined", "hamming"): the full scores are on the article's
-// assignment; a cluster keeps a line per member.
+// assignment; a cluster keeps a line per member. A new story's founder
+// keeps none: its scores (against the nearest story) say why it joined
+// nothing.
 func newMember(a *events.Article, asg events.Assignment, now time.Time) member {
 	m := member{id: a.ID, title: a.Title, matchedID: asg.MatchedID, wire: a.Wire, feedURL: a.Source.FeedURL,
 		url: a.Source.URL, path: a.Source.Path, published: a.PublishedAt, joined: now.UnixNano(),
 		kind: index(sourceKinds[:], a.Source.Kind), rel: relIndex(asg.Relation), rule: index(rules[:], asg.Rule)}
-	for k := 1; k < len(scoreKeys); k++ {
+	for k := 1; k < len(scoreKeys) && asg.Relation != events.RelationNew; k++ {
 		if x, ok := asg.Scores[scoreKeys[k]]; ok {
 			m.score, m.scoreKey = x, uint8(k)
 			break
@@ -521,7 +523,8 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		// chains the events of a topic together (ECB+ through the
 		// pipeline: B-cubed F1 0.880 against 0.910).
 		var bestSt *state
-		var best story.Match
+		var best, nearest story.Match
+		compared := false
 		var bridges []*state
 		var bridgeScores []float64
 		seen := e.seen[:0]
@@ -536,6 +539,9 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				continue
 			}
 			m := e.model.Compare(vec, &st.centroid)
+			if !compared || m.Score > nearest.Score {
+				nearest, compared = m, true
+			}
 			if m.Score >= e.opts.Story.LinkFloor {
 				e.others = append(e.others, st)
 			}
@@ -567,6 +573,11 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			asg.Scores["combined"] = best.Score
 			asg.Thresholds = map[string]float64{"combined": best.Threshold}
 			asg.MatchedID = target.canon.id
+		} else if compared {
+			// A new story: why, by the nearest story and its threshold.
+			asg.Scores = nearest.Scores()
+			asg.Scores["combined"] = nearest.Score
+			asg.Thresholds = map[string]float64{"combined": nearest.Threshold}
 		}
 		clear(seen)
 		e.seen = seen[:0]
@@ -580,7 +591,10 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		asg.Merged = append(asg.Merged, m.id)
 		updates = append(updates, e.update(m))
 	}
-	e.join(target, a, asg, hash, fp, vec, query, now)
+	left, displaced := e.join(target, a, asg, hash, fp, vec, query, now)
+	if left != nil {
+		updates = append(updates, e.update(left))
+	}
 	if target.centroid.N >= 2 {
 		// The article joined a story that was: the other candidates get a
 		// second chance, member by member.
@@ -606,10 +620,18 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	asg.ID = target.id
 	asg.Version = target.version
 	asg.CanonicalID = target.canon.id
-	if len(target.members) > 0 && target.canon.id != a.ID {
+	switch {
+	case target.canon.id != a.ID:
 		asg.Changes = changes.Compare(target.canon.claims, a.Claims, e.opts.MaxChanges)
+		e.recordChanges(target, a.ID, asg.Changes)
+	case displaced.id != "":
+		// The article displaced the canonical: what it changed is told
+		// against the one it displaced, now a member (demote listed it).
+		asg.Changes = changes.Compare(a.Claims, displaced.claims, e.opts.MaxChanges)
+		for i := range asg.Changes {
+			asg.Changes[i].MemberID = displaced.id
+		}
 	}
-	e.recordChanges(target, a.ID, asg.Changes)
 	e.recent.put(a.ID+"@"+a.ContentHash, asg, e.clock)
 	// The joined cluster's state goes last: it is the current one.
 	updates = append(updates, e.update(target))
@@ -664,14 +686,22 @@ func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 	return st
 }
 
-// join adds a to st as a member with the relation of asg.
-func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash, fp uint64, vec story.Vector, query []uint32, now time.Time) {
+// join adds a to st as a member with the relation of asg. It returns the
+// story the article's older revision leaves, when that is another story
+// still held (its state changed: it lists the article no more), and the
+// canonical the article displaced, if it did.
+func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash, fp uint64, vec story.Vector, query []uint32, now time.Time) (left *state, displaced canon) {
 	// The article counts in st before its older revision leaves the index:
 	// a revision that stays in the story its old text was alone in keeps
 	// the story (its ids, its version) instead of emptying it.
 	st.live++
 	st.own++
+	var prev *state
+	var prevClaims []events.Claim
 	if seq, ok := e.byDoc[a.ID]; ok {
+		if old := e.art(seq); old != nil {
+			prev, prevClaims = e.find(old.slot), e.claimsOf(seq)
+		}
 		e.drop(seq)
 	}
 	seq := e.head + uint32(len(e.arts))
@@ -696,35 +726,72 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	}
 	st.version++
 	st.touch(now)
+	if prev == st {
+		// A revision in its own story: its line and what it was counted
+		// with give way to the new text's.
+		st.unlist(a.ID, prevClaims, false)
+	} else if prev != nil && e.held(prev) && prev.canon.id != a.ID {
+		// It left another story, which lists it no more (a canonical
+		// stays: see canon).
+		prev.unlist(a.ID, prevClaims, true)
+		prev.version++
+		prev.touch(now)
+		left = prev
+	}
 	cand := canon{id: a.ID, wire: a.Wire != "" && a.Dateline != "", byline: len(a.Authors) > 0, textLen: len(a.Text), claims: a.Claims}
 	if a.PublishedAt != nil {
 		cand.published = a.PublishedAt.Unix()
 	}
-	if st.canon.id == "" || better(cand, st.canon) {
-		lost, counted := st.canon, st.shared
-		st.canon = cand
-		st.title = a.Title
-		st.shared = nil
+	if st.canon.id == "" || st.canon.id == a.ID || better(cand, st.canon) {
+		// A revised canonical stays the canonical, with its new claims.
+		lost := st.canon
+		e.recanon(st, cand, a.Title)
 		if lost.id != "" && lost.id != a.ID {
-			// Every change listed was against the canonical that lost.
-			st.changes = nil
-			e.demote(st, lost, counted)
-			e.realign(st, lost.id, nil)
+			displaced = lost
 		}
 	}
-	st.list(newMember(a, asg, now))
-	st.joined++
-	if st.canon.id != a.ID {
-		st.countShared(a.Claims)
+	m := newMember(a, asg, now)
+	if prev == st {
+		// The revision takes its older text's line, and its place.
+		if i := st.listed(a.ID); i >= 0 {
+			st.members[i] = m
+		} else {
+			st.list(m)
+		}
+	} else {
+		st.list(m)
+		st.joined++
 	}
+	if st.canon.id != a.ID {
+		st.countShared(a.Claims, 1)
+	}
+	return left, displaced
 }
 
-// demote makes lost, a canonical that a likelier original displaced, a
-// member of st. The members counted against it (counted) carry the claims
-// both canonicals carry (a quote has one id in every article that carries
-// it); its own claims are counted and compared with st's canonical, as a
-// member's that came after.
-func (e *Engine) demote(st *state, lost canon, counted map[string]int) {
+// recanon makes cand the canonical of st. Every change the state listed was
+// against the canonical that lost, and so were the counts of its shared
+// claims: the members whose claims are held are set against cand again
+// (realign), the counts of the others carried over for the claims both
+// canonicals carry (a quote has one id in every article that carries it).
+// A canonical that a likelier original displaced becomes a member
+// (demote); a revised canonical is compared with nothing.
+func (e *Engine) recanon(st *state, cand canon, title string) {
+	lost, counted := st.canon, st.shared
+	st.canon, st.title, st.shared = cand, title, nil
+	if lost.id == "" {
+		return
+	}
+	st.changes = nil
+	st.carry(counted)
+	if lost.id != cand.id {
+		e.demote(st, lost)
+	}
+	e.realign(st, lost, nil)
+}
+
+// carry adds to st's counts of shared claims those of counted, made against
+// another canonical, for the claims st's canonical carries too.
+func (st *state) carry(counted map[string]int) {
 	added := map[string]bool{}
 	for _, c := range st.canon.claims {
 		if n := counted[c.ID]; n > 0 && !added[c.ID] {
@@ -735,21 +802,55 @@ func (e *Engine) demote(st *state, lost canon, counted map[string]int) {
 			added[c.ID] = true
 		}
 	}
-	st.countShared(lost.claims)
+}
+
+// demote makes lost, a canonical that a likelier original displaced, a
+// member of st: its claims are counted and compared with st's canonical,
+// as a member's that came after.
+func (e *Engine) demote(st *state, lost canon) {
+	st.countShared(lost.claims, 1)
 	e.recordChanges(st, lost.id, changes.Compare(st.canon.claims, lost.claims, e.opts.MaxChanges))
 }
 
-// countShared counts the claims of the canonical that a member's claims
-// carry.
-func (st *state) countShared(claims []events.Claim) {
+// unlist takes the member id out of st: the changes listed for it, its
+// counts of shared claims (from claims, its text's, when still held), and,
+// when it left the story (gone), its line in the member list and its place
+// in the member count.
+func (st *state) unlist(id string, claims []events.Claim, gone bool) {
+	if i := st.listed(id); gone && i >= 0 {
+		st.members = slices.Delete(st.members, i, i+1)
+	}
+	st.changes = slices.DeleteFunc(st.changes, func(c events.ClaimChange) bool { return c.MemberID == id })
+	if id != st.canon.id {
+		st.countShared(claims, -1)
+	}
+	if gone && st.joined > 0 {
+		st.joined--
+	}
+}
+
+// countShared counts (delta 1) or uncounts (-1) the claims of the
+// canonical that a member's claims carry.
+func (st *state) countShared(claims []events.Claim, delta int) {
 	for _, c := range changes.Compare(st.canon.claims, claims, len(claims)+len(st.canon.claims)) {
 		if c.Kind == events.ChangeShared && c.Canonical != nil {
-			if st.shared == nil {
-				st.shared = map[string]int{}
-			}
-			st.shared[c.Canonical.ID]++
+			st.addShared(c.Canonical.ID, delta)
 		}
 	}
+}
+
+func (st *state) addShared(id string, delta int) {
+	if st.shared == nil {
+		st.shared = map[string]int{}
+	}
+	if st.shared[id] += delta; st.shared[id] <= 0 {
+		delete(st.shared, id)
+	}
+}
+
+// listed returns the index of the line of the member id, or -1.
+func (st *state) listed(id string) int {
+	return slices.IndexFunc(st.members, func(m member) bool { return m.id == id })
 }
 
 // list adds a member line to the story's list, which keeps its first
@@ -832,18 +933,32 @@ func (e *Engine) holdClaims(seq uint32, claims []events.Claim) {
 	e.claims[seq%recentClaims] = heldClaims{seq: seq, claims: claims}
 }
 
+// claimsOf returns the claims of the article of seq, if they are still
+// held.
+func (e *Engine) claimsOf(seq uint32) []events.Claim {
+	if e.claims == nil {
+		return nil
+	}
+	if h := e.claims[seq%recentClaims]; h.seq == seq {
+		return h.claims
+	}
+	return nil
+}
+
 // realign sets the members of st whose claims are still held, up to the
-// realignMax latest, against st's canonical, when it changed: a change a
-// state lists is always against the canonical it names. Only members that
-// joined one of the slots in against are (all, when nil): a merge leaves
-// the others' lines as they are. Those listed already (compared with this
-// canonical), the canonical itself and skip (compared by demote) are not
-// compared again; the others, older, lose what they were listed with.
-func (e *Engine) realign(st *state, skip string, against map[int32]bool) {
+// realignMax latest, against st's canonical, when it changed from lost: a
+// change a state lists is always against the canonical it names, and so
+// is a count of shared claims. Only members that joined one of the slots
+// in against are (all, when nil): a merge leaves the others' lines as they
+// are. Those listed already (compared with this canonical), the canonical
+// itself and lost (compared by demote) are not compared again; the
+// others, older, lose what they were listed with, and their counts stay
+// as carried.
+func (e *Engine) realign(st *state, lost canon, against map[int32]bool) {
 	if e.claims == nil {
 		return
 	}
-	listed := map[string]bool{st.canon.id: true, skip: true}
+	listed := map[string]bool{st.canon.id: true, lost.id: true}
 	for _, c := range st.changes {
 		listed[c.MemberID] = true
 	}
@@ -859,9 +974,26 @@ func (e *Engine) realign(st *state, skip string, against map[int32]bool) {
 	if len(seqs) > realignMax {
 		seqs = seqs[len(seqs)-realignMax:]
 	}
+	carried := map[string]bool{}
+	for _, c := range st.canon.claims {
+		carried[c.ID] = true
+	}
 	for _, seq := range seqs {
-		h := e.claims[seq%recentClaims]
-		e.recordChanges(st, e.art(seq).id, changes.Compare(st.canon.claims, h.claims, e.opts.MaxChanges))
+		claims := e.claims[seq%recentClaims].claims
+		// What the member was counted with against lost, as carried over,
+		// gives way to what it shares with the canonical.
+		for _, c := range changes.Compare(lost.claims, claims, len(claims)+len(lost.claims)) {
+			if c.Kind == events.ChangeShared && c.Canonical != nil && carried[c.Canonical.ID] {
+				st.addShared(c.Canonical.ID, -1)
+			}
+		}
+		chs := changes.Compare(st.canon.claims, claims, len(claims)+len(st.canon.claims))
+		for _, c := range chs {
+			if c.Kind == events.ChangeShared && c.Canonical != nil {
+				st.addShared(c.Canonical.ID, 1)
+			}
+		}
+		e.recordChanges(st, e.art(seq).id, chs)
 	}
 }
 
@@ -947,7 +1079,8 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	for _, s := range e.absorbed[loser] {
 		against[s] = true
 	}
-	e.demote(dst, lost, counted)
+	dst.carry(counted)
+	e.demote(dst, lost)
 	for _, m := range src.members {
 		dst.list(m)
 	}
@@ -974,7 +1107,7 @@ func (e *Engine) merge(dst, src *state, now time.Time) {
 	}
 	// Now that src's members resolve to dst, those listed against the
 	// canonical that lost are set against the one that stays.
-	e.realign(dst, lost.id, against)
+	e.realign(dst, lost, against)
 }
 
 // drop removes an article from the index (an older revision, or evicted).
@@ -1272,7 +1405,11 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 	if asg.Version > target.version {
 		target.version = asg.Version
 	}
-	e.recordChanges(target, a.ID, asg.Changes)
+	if target.canon.id != a.ID {
+		// A canonical's changes are those of the canonical it displaced,
+		// which join listed.
+		e.recordChanges(target, a.ID, asg.Changes)
+	}
 	// A redelivery after a restart gets the decision it got the first
 	// time, as it would from the engine that made it.
 	e.recent.put(a.ID+"@"+a.ContentHash, asg, e.clock)
