@@ -8,10 +8,18 @@
 // Every claim's span, in runes, slices exactly its Text out of the article's
 // text, and its ID depends only on the normalised text and speaker, so that
 // the same quotation in two articles has the same id. A quotation's speaker
-// is a person's full name where the text gives one; a statement's is the
-// source as written ("three sources close to the Kremlin", "Zelenskiy"). A
-// number's Value is the lower bound of a range ("two or three years" is 2,
-// its Upper 3) and of vague counts ("dozens" is 24).
+// is a person's full name where the text gives one, also when the
+// attribution gives only a title the text names its holder by ("the chief
+// executive said", after "chief executive Peter Aaland"); a statement's is
+// the source as written ("three sources close to the Kremlin",
+// "Zelenskiy"). A number's Value is the lower bound of a range ("two or
+// three years" is 2, its Upper 3) and of vague counts ("dozens" is 24); its
+// Unit is "%", a currency code, or the head noun of what it counts in the
+// plural ("41 container ships" and "a 72-hour strike": "ships", "hours"),
+// its Text the whole phrase.
+//
+// The rules are for English: the extractor runs them on English articles
+// only.
 package claims
 
 import (
@@ -154,6 +162,9 @@ type finder struct {
 	// The last group that spoke ("the sources") for "they said".
 	lastGroup     string
 	lastGroupSent int
+	// titles maps the titles the article gives named people to them
+	// ("chief executive": "Peter Aaland"), built when first needed.
+	titles map[string]string
 }
 
 // add records a claim over tokens [first, last).

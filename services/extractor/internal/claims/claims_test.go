@@ -184,6 +184,36 @@ func TestQuotes(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "name set off after its title after the quotation",
+			text: `"A three-day closure will cost the regional economy more than any wage settlement," the company's chief executive, Peter Aaland, said in a statement.`,
+			want: []quote{{"A three-day closure will cost the regional economy more than any wage settlement", "Peter Aaland", "said"}},
+		},
+		{
+			name: "title after the quotation resolves to its named holder",
+			text: `Chief executive Peter Aaland met the union on Monday. "We will not raise our offer again," the chief executive said.`,
+			want: []quote{{"We will not raise our offer again", "Peter Aaland", "said"}},
+		},
+		{
+			name: "holder named after the title",
+			text: `Peter Aaland, the chief executive, met the union. "We will not raise our offer again," the chief executive said.`,
+			want: []quote{{"We will not raise our offer again", "Peter Aaland", "said"}},
+		},
+		{
+			name: "title two people hold stays as written",
+			text: `Chief executive Peter Aaland met chief executive Anna Berg. "We will not raise our offer again," the chief executive said.`,
+			want: []quote{{"We will not raise our offer again", "the chief executive", "said"}},
+		},
+		{
+			name: "speaker after the quotation wins over the group before",
+			text: "Gerhard Mangott is an analyst. Russia, the sources said, is still willing to talk.\n\n“It has formulated these terms for the last two or three years,” Mangott said.",
+			want: []quote{{"It has formulated these terms for the last two or three years", "Gerhard Mangott", "said"}},
+		},
+		{
+			name: "a clause after the quotation is no apposition",
+			text: `"We will win this in the end," the report, which she said was wrong, claimed.`,
+			want: []quote{{"We will win this in the end", "", ""}},
+		},
+		{
 			name: "unattributed long quotation is kept without a speaker",
 			text: `The sign read "we are open for business as usual" in the window.`,
 			want: []quote{{"we are open for business as usual", "", ""}},
@@ -244,6 +274,21 @@ func TestStatements(t *testing.T) {
 			},
 		},
 		{
+			name: "name set off after its title wins",
+			text: "Its chief executive, Peter Aaland, warned that a three-day shutdown would hurt the regional economy.",
+			want: []statement{{"a three-day shutdown would hurt the regional economy", "Peter Aaland", "warned"}},
+		},
+		{
+			name: "title resolves to the holder named before",
+			text: "Chief executive Peter Aaland spoke on Monday. Its chief executive said that a three-day shutdown would hurt the regional economy.",
+			want: []statement{{"a three-day shutdown would hurt the regional economy", "Peter Aaland", "said"}},
+		},
+		{
+			name: "a name after a plural possessive is a body",
+			text: "About 2,300 workers joined the stoppage, the Harbour Workers' Union said, leaving ships at anchor.",
+			want: []statement{{"About 2,300 workers joined the stoppage, the Harbour Workers' Union said, leaving ships at anchor", "the Harbour Workers' Union", "said"}},
+		},
+		{
 			name: "passive is not a statement",
 			text: "It has not been officially confirmed whether he will meet with Putin.",
 			want: nil,
@@ -292,12 +337,12 @@ func TestNumbers(t *testing.T) {
 		{
 			name: "fraction compound",
 			text: "He seeks a breakthrough in the 3-1/2-year war.",
-			want: []number{{"3-1/2-year war", 3.5, "year", "war"}},
+			want: []number{{"3-1/2-year war", 3.5, "years", "war"}},
 		},
 		{
 			name: "spelled compound",
 			text: "They held a three-hour meeting in Moscow.",
-			want: []number{{"three-hour meeting", 3, "hour", "meeting"}},
+			want: []number{{"three-hour meeting", 3, "hours", "meeting"}},
 		},
 		{
 			name: "years of",

@@ -33,6 +33,10 @@ func FuzzClaims(f *testing.F) {
 		"al-Assad von der Leyen Witkoff-Putin I’ll It's",
 		"he said he said she said they said it said",
 		"one two three four five six seven eight nine ten dozens of hundreds",
+		// Appositions, titles and noun phrases.
+		"Chief executive Peter Aaland, the chief executive, met Anna Berg. “No,” the company’s chief executive, Peter Aaland, said. “Yes, we will,” the chief executive, , said",
+		"the Harbour Workers' Union said, , 41 container ships waiting 2,300 dock workers 72-hour strike 1 hour 3 port crane operators engine replaces the",
+		"„Wir waren elf Monate lang geduldig“, sagte Ingrid Solberg. »Nein«, sagte er. 5,5 Prozent, 2.300 Hafenarbeiter",
 		// Hostile text: quotations nested deep and never closed, NULs, a
 		// BOM, one very long sentence, numbers without end.
 		strings.Repeat("“‘«„\"", 200) + " he said",

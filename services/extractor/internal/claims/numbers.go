@@ -123,12 +123,22 @@ func (f *finder) number(si, i int) (int, bool) {
 	}
 	switch {
 	case compound != "":
-		// "3-1/2-year war", "three-hour meeting": the noun after the
-		// compound is what it counts.
-		g.unit = compound
+		// "3-1/2-year war", "three-hour meeting", "twelve-hour night
+		// shifts": the noun phrase after the compound is what it
+		// counts. The compound's unit is singular by grammar alone, so
+		// it is given in the plural a figure of it takes elsewhere:
+		// "72-hour strike" and "72 hours" have one unit.
+		g.unit = pluralUnit(compound)
 		if w := f.word(k); w != "" && !unitStops[w] && !d.Tokens[k].Cap && d.Tokens[k].Kind == segment.Word {
-			g.counts = d.Tok(k)
-			k++
+			head := f.nounHead(k, 2)
+			if head > k && !f.endsPhrase(head+1) {
+				// "5-minute charge gives": the head of a compound
+				// is singular, a plural after it a verb unless
+				// the phrase plainly ends there.
+				head = k
+			}
+			g.counts = d.Slice(k, head+1)
+			k = head + 1
 		}
 	case g.currency:
 	case f.punct(k) == "%":
@@ -146,8 +156,19 @@ func (f *finder) number(si, i int) (int, bool) {
 			u++
 		}
 		if f.isUnit(u) {
-			g.unit = f.word(u)
-			k = u + 1
+			// "41 container ships", "2,300 dock workers": the unit
+			// is the head of the noun phrase, the claim all of it.
+			// A figure of one counts a singular noun, whose head
+			// cannot be told from a verb after it ("1 ship sank").
+			head := u
+			if g.value != 1 || g.upper != 0 {
+				head = f.nounHead(u, 2)
+			}
+			g.unit = f.word(head)
+			if g.value == 1 && g.upper == 0 && !d.Tokens[head].Cap {
+				g.unit = pluralUnit(g.unit)
+			}
+			k = head + 1
 		}
 	}
 	g.last = k
@@ -163,7 +184,7 @@ func (f *finder) number(si, i int) (int, bool) {
 		// not a figure.
 		return 0, false
 	}
-	if !g.spelled && !g.currency && g.first == i && i > s.First && f.isCap(i-1) && !f.d.Tokens[i-1].Upper {
+	if !g.spelled && !g.currency && g.first == i && i > s.First && f.isCap(i-1) && !f.d.Tokens[i-1].Upper && !f.articleBefore(i, compound) {
 		// "Article 5", "Boeing 737", "S&P 500": a number in a name.
 		// A capitalised qualifier ("Nearly 100 people", opening the
 		// sentence) is no name.
@@ -185,6 +206,19 @@ func (f *finder) number(si, i int) (int, bool) {
 		c.Upper = &u
 	}
 	return g.last, true
+}
+
+// articleBefore reports whether the word before the figure at token i is
+// an article that opens its noun phrase, not a name: "A 72-hour strike",
+// "Its 275-horsepower motor", but "The 777 program".
+func (f *finder) articleBefore(i int, compound string) bool {
+	switch f.word(i - 1) {
+	case "a", "an":
+		return true
+	case "the", "its", "his", "her", "their", "our":
+		return compound != ""
+	}
+	return false
 }
 
 // parseAt reads the number in token i: digits ("72", "1,000", "3.5",
@@ -355,6 +389,115 @@ func (f *finder) isUnit(i int) bool {
 		return false
 	}
 	return true
+}
+
+// nounHead returns the head of the noun phrase that starts at token u, a
+// unit (isUnit): the first plural noun among u and the up to extra
+// lower-case nouns after it, each before it singular ("container ships",
+// "night shifts", "port crane operators"); u itself when there is none.
+// A plural ends the phrase, so that a verb after it ("workers strike") is
+// not taken for its head.
+func (f *finder) nounHead(u, extra int) int {
+	d := f.d
+	for i := u; i <= u+extra; i++ {
+		if i > u && (i >= len(d.Tokens) || d.Tokens[i].Cap || !d.Tokens[i].Space || !f.isUnit(i) || !lowerASCII(f.word(i))) {
+			break
+		}
+		if plural(f.word(i)) {
+			if i > u && nounOpeners[f.word(i+1)] {
+				// "four-cylinder engine replaces the": a verb
+				// with its object.
+				return u
+			}
+			return i
+		}
+	}
+	return u
+}
+
+// phraseEnds can follow a noun phrase but not a verb: prepositions,
+// conjunctions and relative pronouns, and auxiliaries.
+var phraseEnds = setOf(`of in on at for with from to by and or but that which who were are have had will would
+as than per across`)
+
+// endsPhrase reports whether token i can follow a noun phrase and not a
+// verb: punctuation, the end of the text, or a phraseEnds word.
+func (f *finder) endsPhrase(i int) bool {
+	return i >= len(f.d.Tokens) || f.d.Tokens[i].Kind == segment.Punct || phraseEnds[f.word(i)]
+}
+
+// irregularPlurals are the plurals without an -s that figures count, and
+// their singulars.
+var irregularPlurals = map[string]string{
+	"people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot",
+	"teeth": "tooth", "mice": "mouse", "geese": "goose",
+}
+
+// pluralOf gives the irregular plural of a singular noun.
+var pluralOf = func() map[string]string {
+	m := make(map[string]string, len(irregularPlurals))
+	for pl, sg := range irregularPlurals {
+		m[sg] = pl
+	}
+	return m
+}()
+
+// plural reports whether w reads as an English plural noun: "ships",
+// "workers", "people", not "gas" (short), "bus", "crisis", "glass".
+func plural(w string) bool {
+	if _, ok := irregularPlurals[w]; ok {
+		return true
+	}
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") &&
+		!strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") && lowerASCII(w)
+}
+
+// lowerASCII reports whether w is lower-case ASCII letters and hyphens:
+// an English word, not "that’s" or a word of another script.
+func lowerASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c >= 'a' && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// singularUnits are kept as written where a unit is given in the plural:
+// the ends of compounds that are no nouns ("1,000-strong", "10-fold",
+// "30-odd") and nouns without a plural ("275-horsepower").
+var singularUnits = setOf(`strong old long wide high tall deep odd fold plus thick horsepower staff personnel
+police cattle livestock equipment software hardware data information news money cash aid sheep fish deer aircraft
+offspring series species ammunition fuel power energy off style`)
+
+// pluralUnit gives a unit that is singular by grammar ("72-hour", "1 hour")
+// in the plural, the form a figure of it takes elsewhere: "hours",
+// "people", "centuries". A unit that is already plural, an adjective, a
+// compound of several words, an abbreviation ("tsp") or not an English
+// word is kept; a percentage is "%", as elsewhere.
+func pluralUnit(w string) string {
+	if pl, ok := pluralOf[w]; ok {
+		return pl
+	}
+	switch w {
+	case "percent", "per-cent", "pct":
+		return "%"
+	}
+	if _, ok := spelled[w]; ok {
+		return w
+	}
+	if len(w) < 3 || !lowerASCII(w) || !strings.ContainsAny(w, "aeiouy") || plural(w) ||
+		strings.Contains(w, "-") || singularUnits[w] || adjective(w) {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x") || strings.HasSuffix(w, "z") ||
+		strings.HasSuffix(w, "ch") || strings.HasSuffix(w, "sh"):
+		return w + "es"
+	case len(w) > 1 && strings.HasSuffix(w, "y") && !strings.ContainsRune("aeiou", rune(w[len(w)-2])):
+		return w[:len(w)-1] + "ies"
+	}
+	return w + "s"
 }
 
 // adjective reports whether w ends like an English adjective:

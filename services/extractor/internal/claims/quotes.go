@@ -105,17 +105,37 @@ func (f *finder) cueAfter(si, from, to int) (speaker, string, bool) {
 		return sp, "according to", ok
 	}
 	// Subject first: "he said", "Putin told reporters", "the minister
-	// later added".
-	for k := i; k < to && k < i+8; k++ {
+	// later added", or with an apposition: "the company's chief
+	// executive, Peter Aaland, said".
+	commas := 0
+	for k := i; k < to && k < i+8+6*commas; k++ {
 		if f.d.Tokens[k].Kind == segment.Punct {
+			if f.punct(k) == "," && commas < maxAppositionCommas && k > i {
+				commas++
+				continue
+			}
 			break
 		}
 		v := f.verb(k)
 		if !quoteCues[v] || k == i {
+			if commas > 0 && (subjectStops[f.word(k)] || openerWords[f.word(k)]) {
+				// "…,” the report, which she said …": a
+				// clause, not an apposition.
+				break
+			}
 			continue
 		}
 		j := f.skipAux(k-1, i) + 1
-		sp, ok := f.speakerOf(i, j, si, true)
+		a, b := i, j
+		if commas > 0 {
+			// A title or a name opens an apposition; "…” mutually
+			// shared by X, Y said" goes on with the sentence.
+			if !f.isCap(i) && !nounOpeners[f.word(i)] {
+				break
+			}
+			a, b = f.appositivePart(i, j)
+		}
+		sp, ok := f.speakerOf(a, b, si, true)
 		if !ok {
 			return speaker{}, "", false
 		}
@@ -124,6 +144,13 @@ func (f *finder) cueAfter(si, from, to int) (speaker, string, bool) {
 	}
 	return speaker{}, "", false
 }
+
+// nounOpeners open a noun phrase: "the company's chief executive".
+var nounOpeners = setOf(`the a an its his her their our my`)
+
+// maxAppositionCommas is how many commas the subject of a verb of saying
+// after a quotation may hold: a title and a name set off by two.
+const maxAppositionCommas = 2
 
 // cueBefore reads an attribution before a quotation, in tokens [from,
 // q.Open): "X said: “…”", "X said the visit was a “last, desperate

@@ -123,6 +123,9 @@ func TestSeedStatements(t *testing.T) {
 		{"apposition before the verb", "000", "Witkoff’s visit represents a last-ditch attempt", "Gerhard Mangot", "assessed"},
 		{"he added", "001", "the incendiary rhetoric was a sign", "Gerhard Mangott", "added"},
 		{"Kremlin said at the end", "004", "U.S. President Donald Trump’s special envoy", "the Kremlin", "said"},
+		// The loose rewrite gives Mangott's "two or three years" to the
+		// sources, in its own words: so does its claim.
+		{"sources in the loose rewrite", "001", "Russia, the sources said, is still willing", "the sources", "said"},
 	}
 	runSeedClaims(t, events.ClaimStatement, "statement", tests)
 }
@@ -134,11 +137,11 @@ func TestSeedNumbers(t *testing.T) {
 		unit, counts     string
 	}{
 		{"people killed", "002", "at least 72 people", 72, "people", "killing"},
-		{"the war's length", "002", "3-1/2-year war", 3.5, "year", "war"},
+		{"the war's length", "002", "3-1/2-year war", 3.5, "years", "war"},
 		{"years of war", "002", "3-1/2 years", 3.5, "years", "war"},
 		{"days before", "002", "two days", 2, "days", ""},
 		{"killing 72", "003", "72", 72, "", "killing"},
-		{"three-hour meeting", "003", "three-hour meeting", 3, "hour", "meeting"},
+		{"three-hour meeting", "003", "three-hour meeting", 3, "hours", "meeting"},
 		{"hours before the deadline", "001", "less than 48 hours", 48, "hours", ""},
 		{"years of penalties", "001", "four years", 4, "years", "economic penalties"},
 		{"years in prison", "004", "12 years", 12, "years", "sentenced"},
@@ -195,5 +198,78 @@ func TestSeedIDsAcrossArticles(t *testing.T) {
 	}
 	if qc.ID == qa.ID {
 		t.Errorf("rewritten quote %q has the id of %q", qc.Text, qa.Text)
+	}
+}
+
+// exampleText reads an example article of examples/articles, found by
+// walking up from the working directory.
+func exampleText(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "examples", "articles", name))
+		if err == nil {
+			return string(b)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skipf("examples/articles/%s not found above the working directory", name)
+		}
+		dir = parent
+	}
+}
+
+// TestExampleArticles checks the claims the demo's articles should yield:
+// a speaker set off after their title, and figures with the head of what
+// they count as their unit.
+func TestExampleArticles(t *testing.T) {
+	type want struct {
+		kind          events.ClaimKind
+		text, speaker string
+		unit          string
+	}
+	tests := []struct {
+		file string
+		want []want
+	}{
+		{"01-wire-halden-strike.txt", []want{
+			{events.ClaimQuote, "A three-day closure will cost the regional economy more than any wage settlement", "Peter Aaland", ""},
+			{events.ClaimNumber, "at least 41 container ships", "", "ships"},
+			{events.ClaimNumber, "About 2,300 workers", "", "workers"},
+			{events.ClaimNumber, "72 hours", "", "hours"},
+			{events.ClaimNumber, "9 percent", "", "%"},
+		}},
+		{"05-summary-morning-brief.txt", []want{
+			{events.ClaimNumber, "Around 2,300 dock workers", "", "workers"},
+			{events.ClaimNumber, "At least 41 container ships", "", "ships"},
+			{events.ClaimNumber, "72-hour strike", "", "hours"},
+			{events.ClaimStatement, "the closure would cost the region more than a wage deal", "Peter Aaland", ""},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			text := exampleText(t, tt.file)
+			cs := Extract(text)
+			checkSpans(t, text, cs)
+			for _, w := range tt.want {
+				var got *events.Claim
+				for i := range cs {
+					if cs[i].Kind == w.kind && cs[i].Text == w.text {
+						got = &cs[i]
+						break
+					}
+				}
+				if got == nil {
+					t.Errorf("no %s %q in:%s", w.kind, w.text, describe(ofKind(cs, w.kind)))
+					continue
+				}
+				if got.Speaker != w.speaker || got.Unit != w.unit {
+					t.Errorf("%s %q by %q unit %q, want by %q unit %q", w.kind, got.Text, got.Speaker, got.Unit, w.speaker, w.unit)
+				}
+			}
+		})
 	}
 }

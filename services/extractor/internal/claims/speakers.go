@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/entities"
 	"github.com/wirewatch/wirewatch/services/extractor/internal/segment"
 )
@@ -141,13 +142,124 @@ func (f *finder) speakerOf(first, last, si int, canonical bool) (speaker, bool) 
 		name := f.resolvePronoun(si)
 		return speaker{name: name, person: true, resolved: true}, name != ""
 	}
-	if m, ok := f.ents.PersonIn(first, last); ok {
+	if m, ok := f.ents.PersonIn(first, last); ok && !f.inPluralPossessive(m.First, first) {
 		if canonical {
 			return speaker{name: m.Name, person: true}, true
 		}
 		return speaker{name: trimPossessive(f.d.Slice(m.First, m.Last)), person: true}, true
 	}
+	if name := f.titleHolder(first, last); name != "" {
+		// "its chief executive said", where the article names him
+		// "chief executive Peter Aaland".
+		return speaker{name: name, person: true, resolved: true}, true
+	}
 	return speaker{name: f.d.Slice(first, last)}, true
+}
+
+// inPluralPossessive reports whether the name at token i, no earlier than
+// lo, follows a plural possessive of a name ("the Harbour Workers' Union"):
+// then it is the end of the name of a body, not a person.
+func (f *finder) inPluralPossessive(i, lo int) bool {
+	p := f.punct(i - 1)
+	return i-2 >= lo && (p == "'" || p == "’") && !f.d.Tokens[i-1].Space && f.isCap(i-2)
+}
+
+// titleHolder returns the person the article names as the holder of the
+// title that tokens [first, last) give, an article or possessive and role
+// words only ("its chief executive", "the company's chief executive", "the
+// chairwoman"), or "": no person, or more than one, holds that title in
+// the article.
+func (f *finder) titleHolder(first, last int) string {
+	k := first
+	switch f.word(k) {
+	case "the", "its", "his", "her", "their":
+		k++
+	}
+	if k < last && f.d.Tokens[k].Kind == segment.Word && !f.d.Tokens[k].Cap && trimPossessive(f.d.Tok(k)) != f.d.Tok(k) {
+		k++ // "the company's"
+	}
+	key, ok := f.roleKey(k, last)
+	if !ok {
+		return ""
+	}
+	if f.titles == nil {
+		f.titles = f.titleHolders()
+	}
+	return f.titles[key]
+}
+
+// roleKey returns the role words of tokens [first, last), lower case and
+// joined by spaces, if there is at least one and nothing else.
+func (f *finder) roleKey(first, last int) (string, bool) {
+	if first >= last {
+		return "", false
+	}
+	var b strings.Builder
+	for i := first; i < last; i++ {
+		if f.d.Tokens[i].Kind != segment.Word || !entities.IsRole(f.word(i)) {
+			return "", false
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.word(i))
+	}
+	return b.String(), true
+}
+
+// maxRoleWords bounds the role words read before or after a name.
+const maxRoleWords = 4
+
+// titleHolders maps each title the article gives a named person, as
+// roleKey writes it, to that person's name: "chief executive Peter
+// Aaland", "its chief executive, Peter Aaland,", "Peter Aaland, the chief
+// executive,". A title the article gives two people maps to "".
+func (f *finder) titleHolders() map[string]string {
+	d := f.d
+	out := make(map[string]string)
+	give := func(key, name string) {
+		if prev, ok := out[key]; ok && prev != name {
+			name = ""
+		}
+		out[key] = name
+	}
+	for _, m := range f.ents.Mentions {
+		if m.Type != events.EntityPerson {
+			continue
+		}
+		// Role words just before the name, or before a comma before it.
+		end := m.First
+		if f.punct(end-1) == "," {
+			end--
+		}
+		start := end
+		for start > 0 && end-start < maxRoleWords && d.Tokens[start-1].Kind == segment.Word && entities.IsRole(f.word(start-1)) {
+			start--
+		}
+		if key, ok := f.roleKey(start, end); ok {
+			give(key, m.Name)
+		}
+		// "Peter Aaland, the chief executive,".
+		if f.punct(m.Last) != "," {
+			continue
+		}
+		k := m.Last + 1
+		if w := f.word(k); w == "the" || w == "its" || w == "his" || w == "her" || w == "their" {
+			k++
+		}
+		if k < len(d.Tokens) && d.Tokens[k].Kind == segment.Word && !d.Tokens[k].Cap && trimPossessive(d.Tok(k)) != d.Tok(k) {
+			k++
+		}
+		e := k
+		for e < len(d.Tokens) && e-k < maxRoleWords && d.Tokens[e].Kind == segment.Word && !d.Tokens[e].Cap && entities.IsRole(f.word(e)) {
+			e++
+		}
+		if e > k && (e == len(d.Tokens) || d.Tokens[e].Kind == segment.Punct) {
+			key, _ := f.roleKey(k, e)
+			give(key, m.Name)
+		}
+	}
+	return out
 }
 
 // allLower reports whether tokens [first, last) are all words in lower
@@ -311,18 +423,52 @@ func (f *finder) trimBareNoun(first, last int) int {
 func (f *finder) appositiveSubject(lo, end int) (int, int, bool) {
 	// An apposition is a few words long; looking further back would
 	// only cost time in a run-on sentence.
+	// A part that holds a person's name wins over a title before it:
+	// "Its chief executive, Peter Aaland, warned".
 	lo = max(lo, end-40)
 	start := lo
+	titleA, titleB := 0, 0
 	for i := lo; i <= end; i++ {
 		if i < end && f.punct(i) != "," {
 			continue
 		}
 		if a, b := f.trimPunct(start, i); a < b && f.isNamePhrase(a, b) {
-			return a, b, true
+			if _, ok := f.ents.PersonIn(a, b); ok {
+				return a, b, true
+			}
+			if titleB == 0 {
+				titleA, titleB = a, b
+			}
 		}
 		start = i + 1
 	}
-	return 0, 0, false
+	return titleA, titleB, titleB > 0
+}
+
+// appositivePart returns, among the comma-separated parts of [first,
+// last), the one that holds a person's name, else the first: the speaker
+// of "the company's chief executive, Peter Aaland, said" is Peter Aaland.
+func (f *finder) appositivePart(first, last int) (int, int) {
+	start := first
+	firstA, firstB := -1, -1
+	for i := first; i <= last; i++ {
+		if i < last && f.punct(i) != "," {
+			continue
+		}
+		if a, b := f.trimPunct(start, i); a < b {
+			if _, ok := f.ents.PersonIn(a, b); ok {
+				return a, b
+			}
+			if firstA < 0 {
+				firstA, firstB = a, b
+			}
+		}
+		start = i + 1
+	}
+	if firstA < 0 {
+		return first, last
+	}
+	return firstA, firstB
 }
 
 func (f *finder) trimPunct(a, b int) (int, int) {
