@@ -80,9 +80,9 @@ type Source func(ctx context.Context, publish func(recording.Record) error) erro
 // Replay starts a fresh embedded server under cfg.DataDir with the stages
 // after cfg.Stream, publishes every message of src into cfg.Stream with its
 // original headers, waits until every document has been delivered into
-// cfg.OutDir or dead-lettered, and stops. The extractor runs with one worker,
-// so that the deduper sees the articles in the order of the recording and a
-// replay is deterministic.
+// cfg.OutDir or dead-lettered, and stops. The extractor publishes in the
+// order of the recording (extractor.Config.Unordered is false), so that the
+// deduper sees the articles in that order and a replay is deterministic.
 func Replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
@@ -140,7 +140,7 @@ func replay(ctx context.Context, cfg ReplayConfig, src Source, log *zap.Logger) 
 			}
 			services = append(services, service{"deduper", ded.Run})
 		case events.StageExtractor:
-			ext, err := extractor.New(js, extractor.Config{Concurrency: 1}, log)
+			ext, err := extractor.New(js, extractor.Config{}, log)
 			if err != nil {
 				return Summary{}, err
 			}

@@ -19,11 +19,15 @@ import (
 // war given as four — and every change it lists is against 002's claims,
 // though 002 came after 000 and 001 and displaced the first as canonical.
 //
-// 004 is not checked here: the seeds carry no dates, and the extractor's
-// workers hand the articles on in an order that varies from run to run.
-// Undated, 004 stays apart when it comes after the rewrites, and joins them
-// in most orders where it comes before (the deduper's story tests check
-// both, with and without dates).
+// 004, the envoy's earlier visit, is a story of its own. The seeds carry
+// no dates: 004 stays apart because the files come in name order, after the
+// rewrites, and the extractor hands the articles on in the order their
+// documents came however many it extracts at once. Undated, 004 would join
+// the rewrites in most orders where it comes before them (the deduper's
+// story tests check both, with and without dates).
+//
+// 002, the wire story, displaced an earlier rewrite as canonical: its own
+// record tells what changed against that one, naming it.
 func TestSeedStoryShowsWhatTheRewriteChanged(t *testing.T) {
 	_, nc, js := natstest.Start(t)
 	out := t.TempDir()
@@ -45,6 +49,17 @@ func TestSeedStoryShowsWhatTheRewriteChanged(t *testing.T) {
 			t.Errorf("seed %s in cluster %s, want 002's %s", k, arts[k].Cluster.ID, story)
 		}
 	}
+	if arts["004"].Cluster.ID == story {
+		t.Errorf("seed 004 joined the story: %+v", arts["004"].Cluster)
+	}
+	if len(arts["002"].Cluster.Changes) == 0 {
+		t.Errorf("002 displaced the canonical and tells no change")
+	}
+	for _, c := range arts["002"].Cluster.Changes {
+		if c.MemberID != arts["000"].ID && c.MemberID != arts["001"].ID || c.MemberID != arts["002"].Cluster.Changes[0].MemberID {
+			t.Errorf("002's change %s names %s, want the canonical it displaced, 000 or 001", c.Kind, c.MemberID)
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -62,6 +77,9 @@ func TestSeedStoryShowsWhatTheRewriteChanged(t *testing.T) {
 	}
 	if u.CanonicalID != arts["002"].ID {
 		t.Fatalf("canonical %s, want 002's %s", u.CanonicalID, arts["002"].ID)
+	}
+	if u.MemberCount != 4 || len(u.Members) != 4 {
+		t.Errorf("the story counts %d members and lists %d, want 4", u.MemberCount, len(u.Members))
 	}
 	canonical := map[string]bool{}
 	for _, c := range arts["002"].Claims {

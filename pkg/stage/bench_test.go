@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/events"
@@ -15,10 +16,29 @@ import (
 
 // BenchmarkRunnerThroughput measures how fast a runner moves a backlog of
 // raw documents through a cheap handler: pulling, publishing the output and
-// acknowledging, per message.
+// acknowledging, per message. With ordered=true the runner publishes in the
+// order delivered (Config.Ordered); with work=varied each handling also
+// takes 0 to 2 ms, unevenly, as extraction does.
 func BenchmarkRunnerThroughput(b *testing.B) {
-	for _, conc := range []int{1, 4} {
-		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+	varied := func(ctx context.Context, d *stage.Delivery) ([]*nats.Msg, error) {
+		time.Sleep(time.Duration(d.StreamSeq*7919%2000) * time.Microsecond)
+		return echo(ctx, d)
+	}
+	for _, tc := range []struct {
+		conc    int
+		ordered bool
+		work    string
+	}{{1, false, "echo"}, {4, false, "echo"}, {4, true, "echo"}, {4, false, "varied"}, {4, true, "varied"}} {
+		name := fmt.Sprintf("concurrency=%d", tc.conc)
+		if tc.ordered || tc.work != "echo" {
+			name += fmt.Sprintf("/ordered=%v/work=%s", tc.ordered, tc.work)
+		}
+		handler := echo
+		if tc.work == "varied" {
+			handler = varied
+		}
+		conc := tc.conc
+		b.Run(name, func(b *testing.B) {
 			_, _, js := natstest.Start(b)
 			ctx := context.Background()
 			if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
@@ -44,7 +64,7 @@ func BenchmarkRunnerThroughput(b *testing.B) {
 			case <-time.After(time.Minute):
 				b.Fatal("publishing the backlog timed out")
 			}
-			r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Concurrency: conc}, echo, zap.NewNop())
+			r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Concurrency: conc, Ordered: tc.ordered}, handler, zap.NewNop())
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -50,6 +50,13 @@ type Config struct {
 	// SampleInterval is how often the consumer's pending counts are read
 	// for Ops. Default 15s.
 	SampleInterval time.Duration
+	// Ordered publishes the outputs of the messages in the order they
+	// were delivered, however many are handled at once: a stage fed the
+	// same stream twice publishes the same stream (a redelivery comes in
+	// its new place). The runner then keeps one pull request open at a
+	// time, and a handler that finished early waits for the ones before
+	// it to be settled before it publishes.
+	Ordered bool
 }
 
 func (c Config) withDefaults() Config {
@@ -101,6 +108,7 @@ type Runner struct {
 	check   string
 
 	acked, retried, deadLettered atomic.Uint64
+	turns                        *turns // when Config.Ordered
 }
 
 // New returns a runner for handler. Handler panics are always recovered and
@@ -122,6 +130,9 @@ func New(js jetstream.JetStream, cfg Config, handler Handler, log *zap.Logger, m
 		log:     log.With(zap.String("stage", string(cfg.Stage))),
 		now:     time.Now,
 		ops:     cfg.Ops,
+	}
+	if cfg.Ordered {
+		r.turns = newTurns()
 	}
 	_, cc, err := r.consumerConfig()
 	if err != nil {
@@ -217,6 +228,11 @@ func (r *Runner) Run(ctx context.Context) error {
 		beats:  newBeats(ackWait / 3),
 	}
 	p.within(cc)
+	if r.turns != nil {
+		// Messages are held in the order delivered only while one
+		// request at a time takes them.
+		p.pulls = 1
+	}
 	p.held = make(chan heldMsg, p.limit)
 	p.settled = make(chan struct{}, p.limit)
 	pulled := make(chan error, 1)
@@ -271,6 +287,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			for h := range p.held {
 				h.stopBeat()
 				_ = h.m.Nak()
+				r.turns.done(h.turn)
 				p.settled <- struct{}{}
 			}
 		case <-workersDone:
@@ -286,8 +303,9 @@ func (r *Runner) Run(ctx context.Context) error {
 					// than after AckWait.
 					h.stopBeat()
 					_ = h.m.Nak()
+					r.turns.done(h.turn)
 				default:
-					r.process(work, h.m, h.stopBeat, maxDeliver)
+					r.process(work, h, maxDeliver)
 				}
 				p.settled <- struct{}{}
 			}
@@ -349,6 +367,7 @@ func ackTimeout(cc jetstream.ConsumerConfig) time.Duration {
 type heldMsg struct {
 	m        jetstream.Msg
 	stopBeat func()
+	turn     uint64 // its place in the order delivered
 }
 
 // fetchEnd reports a finished pull request: how many messages it asked
@@ -371,6 +390,7 @@ type puller struct {
 	expiry  time.Duration // how long one pull request waits on the server
 	pulls   int           // pull requests open at once, at most
 	beats   *beats        // started for every message that arrives
+	turn    uint64        // the turn of the next message that arrives
 	held    chan heldMsg  // capacity limit; closed when pulling stops
 	settled chan struct{} // one per message settled by a worker; capacity limit
 }
@@ -573,7 +593,7 @@ func (p *puller) fetch(stop context.Context, renew <-chan struct{}, n int) fetch
 				return fetchEnd{asked: n, got: got, err: err}
 			}
 			got++
-			p.held <- heldMsg{m: m, stopBeat: p.beats.start(m)}
+			p.held <- heldMsg{m: m, stopBeat: p.beats.start(m), turn: atomic.AddUint64(&p.turn, 1) - 1}
 			if quiet != nil {
 				quiet.Reset(stopGrace)
 			}
@@ -596,7 +616,11 @@ const stopGrace = 50 * time.Millisecond
 
 // process handles one message and settles it: ack, nak with delay, or dead
 // letter and term.
-func (r *Runner) process(ctx context.Context, m jetstream.Msg, stopBeat func(), maxDeliver uint64) {
+func (r *Runner) process(ctx context.Context, h heldMsg, maxDeliver uint64) {
+	m, stopBeat := h.m, h.stopBeat
+	// Whatever becomes of it, the messages after it may publish once it is
+	// settled.
+	defer r.turns.done(h.turn)
 	d := &Delivery{Subject: m.Subject(), Header: m.Headers(), Data: m.Data()}
 	if meta, err := m.Metadata(); err == nil {
 		d.Stream, d.StreamSeq, d.NumDelivered, d.Published = meta.Stream, meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
@@ -617,6 +641,9 @@ func (r *Runner) process(ctx context.Context, m jetstream.Msg, stopBeat func(), 
 	defer stopBeat()
 	outs, err := r.handler(ctx, d)
 	failure := FailRetry
+	if err == nil {
+		err = r.turns.wait(ctx, h.turn)
+	}
 	if err == nil {
 		if err = r.pub.PublishAll(ctx, outs); err != nil {
 			err = fmt.Errorf("publishing outputs: %w", err)

@@ -31,6 +31,12 @@ type Config struct {
 	MaxBytes int
 	// Timeout is the work budget of one document. Default 2s.
 	Timeout time.Duration
+	// Unordered publishes each article as soon as it is extracted. By
+	// default articles are published in the order their documents were
+	// delivered, however many are extracted at once, so that the deduper
+	// sees the same stream whenever the same documents come in the same
+	// order (a replay, a run over the same files) and decides the same.
+	Unordered bool
 	// Ops, if set, takes the extractor's metrics and readiness check.
 	Ops *stage.Ops
 }
@@ -70,7 +76,7 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		cfg.Concurrency = runtime.NumCPU()
 	}
 	s := &Service{cfg: cfg, now: time.Now}
-	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Durable: cfg.Durable, Concurrency: cfg.Concurrency, Ops: cfg.Ops}, s.Handle, log)
+	r, err := stage.New(js, stage.Config{Stage: events.StageExtractor, Durable: cfg.Durable, Concurrency: cfg.Concurrency, Ordered: !cfg.Unordered, Ops: cfg.Ops}, s.Handle, log)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ func main() {
 			fs.IntVar(&cfg.Concurrency, "concurrency", 0, "documents extracted at once (default: number of CPUs)")
 			fs.IntVar(&cfg.MaxBytes, "max-bytes", 0, "largest document extracted, in bytes (default 4 MiB)")
 			fs.DurationVar(&cfg.Timeout, "timeout", 0, "work budget per document (default 2s)")
+			fs.BoolVar(&cfg.Unordered, "unordered", false, "publish each article as soon as it is extracted, not in the order its document came")
 		},
 		Check: func(stage.Common) error { return cfg.Validate() },
 		Run: func(ctx context.Context, env stage.Env) error {
