@@ -1,6 +1,14 @@
 // Package changes sets the claims of one version of a story against the
-// canonical version's: the quotes and statements both carry, those a rewrite
-// reworded, figures that disagree, and what only one of them says.
+// canonical version's: the quotes, statements and figures both carry in the
+// same words, those a rewrite reworded, figures that disagree, and what only
+// one of them says.
+//
+// A quote or statement is shared only when both give it in the same words
+// (once case, spacing, punctuation and the forms of quotation marks and
+// dashes are set aside); any other pairing of it, a light edit or a part of
+// a quotation included, is reworded. A figure is shared when both give the
+// same value of the same thing, however written ("nine percent", "9
+// percent").
 //
 // Claims are paired best first over the whole article, not in the member's
 // order, so that a claim takes the counterpart that suits it best and the
@@ -8,10 +16,13 @@
 // article gives twice is one claim. A quotation that lies
 // inside a statement of the same speaker ("Mangott said the visit was a
 // “last, desperate attempt”") is one claim with it: the statement, which
-// says what the quoted words are about, stands for both. A figure is set
-// against another only when both count the same thing: the same unit, and
-// words around them in common (what it counts, and the sentence of the claim
-// it lies in), not the unit alone.
+// says what the quoted words are about, stands for both. Two quotes or
+// statements are one in other words when enough of their words are in
+// common, or fewer but the same source said both, or figures that agree lie
+// in both. A figure is set against another only when both count the same
+// thing: units that agree (the same, one the plural of the other, or one's
+// unit among the words around the other), and, for figures of two values,
+// words around them in common, not the unit alone.
 package changes
 
 import (
@@ -40,6 +51,11 @@ const (
 	// minCommon words.
 	sameSpeakerReworded = 0.25
 	minCommon           = 2
+	// sameSourceReworded: two claims of one body named alike ("the
+	// transport ministry"), or two that hold the same figure, are one
+	// claim in other words when this much of the shorter's words are in
+	// the other, and at least minCommon words.
+	sameSourceReworded = 0.33
 	// sameQuantity: number claims that do not say they count the same
 	// thing do when this much of the shorter context is in the other's
 	// (and at least minCommon words).
@@ -50,6 +66,9 @@ const (
 	// window is how many content words on each side of a figure, in the
 	// claim it lies in, tell what it counts.
 	window = 8
+	// maxFigures bounds the figures of one quote or statement that are set
+	// against another's.
+	maxFigures = 8
 	// maxClaims bounds the claims of each side that are compared (the
 	// extractor gives at most 200), so that the work of one comparison is
 	// bounded whatever a producer sends.
@@ -64,14 +83,15 @@ const (
 )
 
 // Compare sets member's claims against canonical's and returns at most limit
-// changes, most telling first: numbers that differ, reworded claims, shared
-// claims, then claims only one side carries; in each group in the order of
-// the member's claims, then the canonical's. The changes hold copies of the
-// claims, not pointers into the slices given. Similarity is the overlap that
-// decided a pairing: of all words (Jaccard), or, for a part of a quotation
-// or a claim one person reworded, of the shorter's words; for figures, of
-// the shorter's words around them. Claims past the first maxClaims of
-// either side are left out.
+// changes, most telling first: numbers that differ, reworded claims, claims
+// only the member carries, those only the canonical carries, then the
+// shared claims, which tell that nothing changed; in each group in the
+// order of the member's claims, then the canonical's. The changes hold
+// copies of the claims, not pointers into the slices given. The similarity
+// of two quotes or statements is the overlap of their content words
+// (Jaccard: 1 for the same words); of two figures, the overlap of the words
+// around them, of the shorter's. Claims past the first maxClaims of either
+// side are left out.
 func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 	if limit <= 0 || len(member) == 0 && len(canonical) == 0 {
 		return nil
@@ -87,7 +107,7 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 			if cs[j].folded {
 				continue
 			}
-			if p, ok := match(&ms[i], &cs[j]); ok {
+			if p, ok := match(ms, cs, i, j); ok {
 				p.m, p.c = int32(i), int32(j)
 				pairs = append(pairs, p)
 			}
@@ -123,6 +143,7 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 			usedC[p.c] = true
 		}
 	}
+	pairs = pairFigures(ms, cs, pairs, byM, usedC)
 	var out []events.ClaimChange
 	for i := range ms {
 		if ms[i].folded {
@@ -133,7 +154,7 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 			continue
 		}
 		p := pairs[byM[i]]
-		out = append(out, events.ClaimChange{Kind: p.kind(), Claim: ms[i].c, Canonical: cs[p.c].c, Similarity: round(p.sim)})
+		out = append(out, events.ClaimChange{Kind: p.kind(), Claim: ms[i].c, Canonical: cs[p.c].c, Similarity: round(similarity(&ms[i], &cs[p.c], p))})
 	}
 	for j := range cs {
 		// A canonical figure no member repeats is no news: only the
@@ -152,15 +173,65 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 	return out
 }
 
+// pairFigures pairs the figures that two paired quotes or statements hold
+// and nothing else paired: a figure of the same value and unit in both is
+// one figure, whatever it is said to count ("a three-day closure will
+// cost", "a three-day shutdown would hurt"). It returns pairs with those
+// added, and marks them in byM and usedC.
+func pairFigures(ms, cs []claim, pairs []pair, byM []int, usedC []bool) []pair {
+	for i := range ms {
+		if ms[i].c.Kind == events.ClaimNumber || byM[i] < 0 {
+			continue
+		}
+		j := pairs[byM[i]].c
+		for _, f := range ms[i].figures {
+			if byM[f] >= 0 {
+				continue
+			}
+			for _, g := range cs[j].figures {
+				if usedC[g] || !sameFigure(&ms[f], &cs[g]) {
+					continue
+				}
+				sim := 0.0
+				if common := intersect(ms[f].words, cs[g].words); common > 0 {
+					sim = float64(common) / float64(min(len(ms[f].words), len(cs[g].words)))
+				}
+				pairs = append(pairs, pair{m: f, c: g, strength: alike, same: true, sim: sim})
+				byM[f], usedC[g] = len(pairs)-1, true
+				break
+			}
+		}
+	}
+	return pairs
+}
+
+// similarity is what a change of pairing p of m and c reports: for
+// figures, the overlap of the words around them that ordered the pairing;
+// for quotes and statements, the overlap of their words (Jaccard), 1 for
+// the same words.
+func similarity(m, c *claim, p pair) float64 {
+	switch {
+	case m.c.Kind == events.ClaimNumber:
+		return p.sim
+	case p.same:
+		return 1
+	}
+	common := intersect(m.words, c.words)
+	if common == 0 {
+		return 0
+	}
+	return float64(common) / float64(len(m.words)+len(c.words)-common)
+}
+
 func rank(k events.ChangeKind) int {
 	switch k {
 	case events.ChangeNumberDiffers:
 		return 0
 	case events.ChangeReworded:
 		return 1
-	case events.ChangeShared:
-		return 2
 	case events.ChangeOnlyMember:
+		return 2
+	case events.ChangeOnlyCanonical:
 		return 3
 	}
 	return 4
@@ -185,9 +256,14 @@ func clone(c *events.Claim) *events.Claim {
 // pair is a possible pairing of member claim m with canonical claim c.
 // It holds no pointers: an article may have tens of thousands.
 type pair struct {
+	// sim is the overlap that decided the pairing, which orders pairings
+	// of one strength.
 	sim      float64
 	m, c     int32
 	strength int8
+	// same is set when the two say the same: the same words, or the same
+	// value of one quantity.
+	same bool
 	// counts is set for figures that say they count the same thing: they
 	// pair before those paired by the words around them.
 	counts bool
@@ -199,10 +275,10 @@ func (p pair) kind() events.ChangeKind {
 	switch {
 	case p.differs:
 		return events.ChangeNumberDiffers
-	case p.strength == reworded:
-		return events.ChangeReworded
+	case p.same:
+		return events.ChangeShared
 	}
-	return events.ChangeShared
+	return events.ChangeReworded
 }
 
 // claim is a claim with what comparing it needs.
@@ -219,8 +295,19 @@ type claim struct {
 	// it.
 	folded bool
 	unit   string
-	// counts are the words of what a number counts.
-	counts []string
+	// counts are the words of what a number counts; own, those and the
+	// words of its text.
+	counts, own []string
+	// source are the words of a speaker that names no person ("the
+	// transport ministry"), and head the word that says what it is
+	// ("ministry"), to tell whether two name one body.
+	source []string
+	head   string
+	// figures are the numbers that lie in a quote or statement.
+	figures []int32
+	// repeated marks a number that more than one quote or statement holds
+	// (a figure of the same value and unit in each).
+	repeated bool
 }
 
 func prepare(claims []events.Claim) []claim {
@@ -229,6 +316,10 @@ func prepare(claims []events.Claim) []claim {
 	for i := range claims {
 		c := &claims[i]
 		out[i] = claim{c: c, norm: events.NormalizeText(c.Text), speaker: personOf(c.Speaker)}
+		if out[i].speaker == nil {
+			out[i].source = set(contentWords(nil, c.Speaker, true))
+			out[i].head = head(c.Speaker)
+		}
 		if c.Kind != events.ClaimNumber {
 			key := out[i].norm + "\x00" + events.NormalizeText(c.Speaker)
 			out[i].folded = seen[key]
@@ -238,12 +329,18 @@ func prepare(claims []events.Claim) []claim {
 		}
 		out[i].unit = unit(c.Unit)
 		out[i].counts = set(contentWords(nil, c.Counts, true))
+		out[i].own = set(contentWords(slices.Clone(out[i].counts), c.Text, true))
 	}
 	for i := range out {
 		c := out[i].c
 		switch c.Kind {
 		case events.ClaimNumber:
 			out[i].words = numberContext(out, i)
+			for j := range out {
+				if out[j].c.Kind != events.ClaimNumber && inside(c, out[j].c) && len(out[j].figures) < maxFigures {
+					out[j].figures = append(out[j].figures, int32(i))
+				}
+			}
 		case events.ClaimQuote:
 			for j := range out {
 				s := out[j].c
@@ -253,6 +350,18 @@ func prepare(claims []events.Claim) []claim {
 				}
 			}
 		}
+	}
+	for i := range out {
+		if out[i].c.Kind != events.ClaimNumber {
+			continue
+		}
+		holders := 0
+		for j := range out {
+			if !out[j].folded && slices.ContainsFunc(out[j].figures, func(f int32) bool { return sameFigure(&out[f], &out[i]) }) {
+				holders++
+			}
+		}
+		out[i].repeated = holders > 1
 	}
 	return out
 }
@@ -290,13 +399,14 @@ func numberContext(claims []claim, i int) []string {
 		break
 	}
 	u := claims[i].unit
-	ws = slices.DeleteFunc(ws, func(w string) bool { return w == u })
+	ws = slices.DeleteFunc(ws, func(w string) bool { return unit(w) == u })
 	return set(ws)
 }
 
-// match decides whether member claim m and canonical claim c are one claim,
-// and how they compare.
-func match(m, c *claim) (pair, bool) {
+// match decides whether member claim ms[i] and canonical claim cs[j] are
+// one claim, and how they compare.
+func match(ms, cs []claim, i, j int) (pair, bool) {
+	m, c := &ms[i], &cs[j]
 	if (m.c.Kind == events.ClaimNumber) != (c.c.Kind == events.ClaimNumber) {
 		return pair{}, false
 	}
@@ -306,8 +416,8 @@ func match(m, c *claim) (pair, bool) {
 	if !speakersAgree(m, c) {
 		return pair{}, false
 	}
-	if (m.c.ID != "" && m.c.ID == c.c.ID) || (m.norm != "" && m.norm == c.norm) {
-		return pair{strength: identical, sim: 1}, true
+	if m.norm != "" && m.norm == c.norm || trimmed(m, c) {
+		return pair{strength: identical, same: true, sim: 1}, true
 	}
 	common := intersect(m.words, c.words)
 	if common == 0 {
@@ -317,29 +427,131 @@ func match(m, c *claim) (pair, bool) {
 	short := min(len(m.words), len(c.words))
 	ofShort := float64(common) / float64(short)
 	named := m.speaker != nil && c.speaker != nil
+	p := pair{strength: reworded, sim: jac}
 	switch {
+	case m.c.ID != "" && m.c.ID == c.c.ID:
+		// One claim by its id, in words that differ all the same.
+		p.strength, p.sim = identical, 1
 	case jac >= sameText:
-		return pair{strength: alike, sim: jac}, true
+		p.strength = alike
 	case ofShort >= partOf && (short >= 3 || named):
 		// A quotation trimmed or extended: the same words, as far as
 		// both go.
-		return pair{strength: alike, sim: ofShort}, true
+		p.strength, p.sim = alike, ofShort
 	case jac >= rewordedText:
-		return pair{strength: reworded, sim: jac}, true
 	case named && common >= minCommon && ofShort >= sameSpeakerReworded:
-		return pair{strength: reworded, sim: ofShort}, true
+		// Fewer words in common, but one person said both.
+		p.sim = ofShort
+	case common >= minCommon && ofShort >= sameSourceReworded && (sameBody(m, c) || figuresAgree(ms, cs, m, c)):
+		// Fewer words in common, but one body said both ("the transport
+		// ministry", "the regional transport ministry"), or both give a
+		// figure no other claim of theirs gives: "a three-day closure
+		// will cost the regional economy" and "a three-day shutdown
+		// would hurt the regional economy".
+		p.sim = ofShort
+	default:
+		return pair{}, false
 	}
-	return pair{}, false
+	return p, true
 }
 
-// matchNumbers pairs two figures that count the same thing: same unit (or
-// one gives none and both count the same), and what they count in common,
-// or at least minCommon words around them beyond the unit.
+// trimmed reports whether one of two quotations is the other's words, in
+// the same order, trimmed or extended ("last-ditch effort" of "The visit
+// of Witkoff is a last-ditch effort to find a face-saving solution"): a
+// writer quoting a part of what was said changes none of it. It takes
+// three words at least; a statement trimmed tells less, and is reworded.
+func trimmed(m, c *claim) bool {
+	if m.c.Kind != events.ClaimQuote || c.c.Kind != events.ClaimQuote {
+		return false
+	}
+	short, long := m.norm, c.norm
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return strings.Count(short, " ") >= 2 && strings.Contains(" "+long+" ", " "+short+" ")
+}
+
+// sameBody reports whether two claims name one body by its name, however
+// fully ("The transport ministry" and "The regional transport ministry",
+// "the Kremlin" and "The Kremlin"): the words of one's speaker are all the
+// other's, they say it is the same kind of thing ("sources close to the
+// Kremlin" are not the Kremlin), and some are more than a word for any group
+// ("the police", "officials", "witnesses" say many things).
+func sameBody(m, c *claim) bool {
+	if m.speaker != nil || c.speaker != nil || !specific(m.source) || !specific(c.source) {
+		return false
+	}
+	return m.head == c.head && intersect(m.source, c.source) == min(len(m.source), len(c.source))
+}
+
+// head returns the word that says what a speaker is: the last word before
+// what follows it ("sources" of "three sources close to the Kremlin"), as
+// contentWords gives it.
+func head(speaker string) string {
+	var last string
+	for _, w := range strings.Fields(events.NormalizeText(speaker)) {
+		if postHead[w] && last != "" {
+			break
+		}
+		if cw, ok := contentWord(w, true); ok {
+			last = cw
+		}
+	}
+	return last
+}
+
+// postHead words follow the head of who said something.
+var postHead = wordSet(`of at in from close near with for to on by who which that`)
+
+// specific reports whether the words of a speaker that is no person name
+// something: a word that is not one for any group.
+func specific(source []string) bool {
+	return slices.ContainsFunc(source, func(w string) bool { return !generic[w] })
+}
+
+// generic words for who said something: a speaker of these alone is one of
+// many ("the police", "officials", "witnesses"), not a body by its name ("the
+// Kremlin", "the transport ministry").
+var generic = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`officials sources police analysts experts witnesses residents authorities
+		diplomats lawmakers critics officers spokesman spokeswoman spokesperson statement report reports media
+		people person investigators prosecutors observers team club firm navy department office`) {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// figuresAgree reports whether a figure in m and one in c give the same
+// value of one unit, and no other quote or statement of either side holds
+// a figure of that value and unit: a sign that the two are one statement
+// ("a 61-year-old man" in many statements of one story is none).
+func figuresAgree(ms, cs []claim, m, c *claim) bool {
+	for _, i := range m.figures {
+		for _, j := range c.figures {
+			if !ms[i].repeated && !cs[j].repeated && sameFigure(&ms[i], &cs[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameFigure reports whether two figures give the same value of one unit.
+func sameFigure(a, b *claim) bool {
+	return a.unit != "" && a.unit == b.unit && sameValue(a.c, b.c)
+}
+
+// matchNumbers pairs two figures that count the same thing: units that
+// agree (or one gives none and both count the same), nothing that says
+// they count two things, and, for two values, what they count in common or
+// at least minCommon words around them beyond the unit.
 func matchNumbers(m, c *claim) (pair, bool) {
 	countsAgree := intersect(m.counts, c.counts) > 0
+	same := sameValue(m.c, c.c)
 	switch {
 	case m.unit != "" && c.unit != "":
-		if m.unit != c.unit {
+		if !unitsAgree(m, c) {
 			return pair{}, false
 		}
 	case !countsAgree:
@@ -362,19 +574,31 @@ func matchNumbers(m, c *claim) (pair, bool) {
 	// are two ("72 people killed" in the strike on Kyiv, "12 people
 	// killed" in a flood in March).
 	enough := common >= minCommon && sim >= sameQuantity
-	same := sameValue(m.c, c.c)
 	apart := len(m.words)-len(m.counts) >= minApart && len(c.words)-len(c.counts) >= minApart &&
 		common == intersect(m.counts, c.counts)
 	switch {
 	case same && (m.c.ID != "" && m.c.ID == c.c.ID || m.norm == c.norm):
-		p.strength, p.sim = identical, 1
-	case same && (countsAgree || enough):
+		p.strength, p.sim, p.same = identical, 1, true
+	case same:
+		// The same value of units that agree: "nine percent" and "9
+		// percent", "72-hour strike" and "72 hours", however reworded the
+		// sentences around them.
+		p.same = true
 	case !same && (enough || countsAgree && !apart):
 		p.differs, p.strength = true, reworded
 	default:
 		return pair{}, false
 	}
 	return p, true
+}
+
+// unitsAgree reports whether the units of two figures (both given) may be
+// of one quantity: the same unit, one the other's plural, or another way of
+// writing it ("%", "percent"); or one's unit among the words of the other
+// ("41 container ships" in unit "ships" and "at least 41 container" in unit
+// "container").
+func unitsAgree(m, c *claim) bool {
+	return m.unit == c.unit || slices.Contains(c.own, m.unit) || slices.Contains(m.own, c.unit)
 }
 
 // sameValue reports whether two figures agree: one value, or ranges that
@@ -414,7 +638,7 @@ type person struct{ first, last string }
 // A title before the name ("Mr.", "President") is not a first name.
 func personOf(speaker string) *person {
 	f := strings.Fields(speaker)
-	if len(f) == 0 || len(f) > 4 || strings.EqualFold(f[0], "the") {
+	if len(f) == 0 || len(f) > 4 || determiner[strings.ToLower(f[0])] {
 		return nil
 	}
 	for _, w := range f {
@@ -436,6 +660,10 @@ func personOf(speaker string) *person {
 	}
 	return p
 }
+
+// determiner words: a speaker that starts with one ("Its chief executive")
+// describes a person or a body, and does not name one.
+var determiner = wordSet(`the a an its his her their our my your this that these those one some`)
 
 // title words before a name.
 var title = wordSet(`mr mrs ms miss dr prof sir dame president prime minister foreign senator sen rep gov governor mayor
@@ -502,15 +730,44 @@ func oneEdit(a, b string) bool {
 	return string(ra[i+1:]) == string(rb[i:])
 }
 
+// unit returns the form of a unit that figures are compared by: stemmed,
+// and one form for the ways of writing one unit ("%", "percent").
 func unit(u string) string {
-	u = strings.ToLower(strings.TrimSpace(u))
+	u = strings.Join(strings.Fields(strings.ToLower(u)), " ")
+	if a, ok := unitAlias[u]; ok {
+		return a
+	}
 	return stem(u)
 }
 
-// stem strips a plural "s", so "years" and "year" are one word.
+var unitAlias = map[string]string{
+	"percent": "%", "per cent": "%", "pct": "%", "pc": "%",
+	"$": "usd", "dollar": "usd", "dollars": "usd", "us$": "usd",
+	"€": "eur", "euro": "eur", "euros": "eur", "£": "gbp",
+	"kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+	"hr": "hour", "hrs": "hour", "yr": "year", "yrs": "year",
+}
+
+// stem strips the endings of a word that do not change what it names, so
+// that "years" and "year", "trading" and "trade", "settled" and "settle"
+// are one word. It is no grammar: the forms it makes need only agree.
 func stem(w string) string {
-	if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
-		return w[:len(w)-1]
+	n := len(w)
+	switch {
+	case n > 4 && strings.HasSuffix(w, "ies"):
+		w = w[:n-3] + "y"
+	case n > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us"):
+		w = w[:n-1]
+	}
+	n = len(w)
+	switch {
+	case n > 6 && strings.HasSuffix(w, "ing"):
+		w = w[:n-3]
+	case n > 5 && strings.HasSuffix(w, "ed"):
+		w = w[:n-2]
+	}
+	if n = len(w); n > 4 && strings.HasSuffix(w, "e") {
+		w = w[:n-1]
 	}
 	return w
 }
@@ -522,15 +779,48 @@ func stem(w string) string {
 // qualifiers of a figure ("at least", "more than").
 func contentWords(dst []string, text string, context bool) []string {
 	for _, w := range strings.Fields(events.NormalizeText(text)) {
-		if stop[w] || numberWord[w] || utf8.RuneCountInString(w) < 2 || strings.ContainsFunc(w, unicode.IsDigit) {
-			continue
+		if w, ok := contentWord(w, context); ok {
+			dst = append(dst, w)
 		}
-		if context && qualifier[w] {
-			continue
-		}
-		dst = append(dst, stem(w))
 	}
 	return dst
+}
+
+// contentWord returns w, a normalised word, as contentWords gives it, and
+// whether it is one.
+func contentWord(w string, context bool) (string, bool) {
+	if stop[w] || numberWord[w] || utf8.RuneCountInString(w) < 2 || strings.ContainsFunc(w, unicode.IsDigit) ||
+		context && qualifier[w] {
+		return "", false
+	}
+	return stem(spell(w)), true
+}
+
+// spell gives one spelling of words British and American English spell
+// apart ("sceptical", "skeptical"; "penalise", "penalize"; "labour",
+// "labor"), and of a word and its negation by "il-" or "ir-". Like stem,
+// it is no grammar: its forms need only agree.
+func spell(w string) string {
+	if len(w) < 6 {
+		return w
+	}
+	switch {
+	case strings.HasPrefix(w, "ill") || strings.HasPrefix(w, "irr"):
+		// "illegal" and "legal", "irregular" and "regular": a rewrite
+		// that turns one into the other words the same claim otherwise.
+		w = w[2:]
+	case strings.HasPrefix(w, "scept"):
+		w = "skept" + w[5:]
+	case strings.HasSuffix(w, "our"):
+		w = w[:len(w)-3] + "or"
+	}
+	for _, end := range []string{"ise", "ised", "ising", "ises", "isation"} {
+		if strings.HasSuffix(w, end) && len(w) > len(end)+2 {
+			i := len(w) - len(end)
+			return w[:i] + "iz" + w[i+2:]
+		}
+	}
+	return w
 }
 
 // set sorts ws and drops repeats.

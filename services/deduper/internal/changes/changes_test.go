@@ -134,8 +134,11 @@ func TestCompareQuotes(t *testing.T) {
 		{"trimmed", quote("Gerhard Mangott", "a last-ditch effort to find a face-saving solution for both sides"),
 			pairing{events.ChangeShared, mangottQuote}},
 		{"a few words of it", quote("Gerhard Mangott", "last-ditch effort"), pairing{events.ChangeShared, mangottQuote}},
+		{"two words of it", quote("Gerhard Mangott", "face-saving"), pairing{events.ChangeReworded, mangottQuote}},
 		{"extended", quote("Andriy Yermak", yermakQuote+". We need a full ceasefire now, and a summit of the leaders"),
 			pairing{events.ChangeShared, yermakQuote}},
+		{"one word changed", quote("Andriy Yermak", "The war must stop and for now this is up to Russia"),
+			pairing{events.ChangeReworded, yermakQuote}},
 		{"surname only", quote("Mangott", "The visit of Witkoff is a last, desperate attempt to find a solution that saves face for both sides"),
 			pairing{events.ChangeReworded, mangottQuote}},
 		{"surname misspelt", statement("Gerhard Mangot", "Witkoff’s visit represents a last-ditch attempt to find a solution that would allow both sides to save face"),
@@ -147,8 +150,10 @@ func TestCompareQuotes(t *testing.T) {
 		{"sources described otherwise", statement("Russian sources", "Putin is unlikely to bow to the sanctions ultimatum Trump set, believing he is winning the war"),
 			pairing{events.ChangeReworded, canonical[3].Text}},
 		{"a title before the name", quote("Mr. Yermak", yermakQuote), pairing{events.ChangeShared, yermakQuote}},
-		{"a group at the start of a sentence", statement("Officials", "the port will reopen on Monday when the strike ends"),
+		{"a group at the start of a sentence", statement("Officials", "The port will reopen on Monday, once the strike ends."),
 			pairing{events.ChangeShared, canonical[4].Text}},
+		{"a group, one word changed", statement("Officials", "the port will reopen on Monday when the strike ends"),
+			pairing{events.ChangeReworded, canonical[4].Text}},
 		{"no speaker given", quote("", "The war must stop and for now this is on Russia."), pairing{events.ChangeShared, yermakQuote}},
 		{"another person's words", quote("Volodymyr Zelenskiy", yermakQuote), pairing{events.ChangeOnlyMember, ""}},
 		{"another person of the same surname", quote("Anna Mangott", mangottQuote), pairing{events.ChangeOnlyMember, ""}},
@@ -289,7 +294,7 @@ func TestCompareOrderOfClaims(t *testing.T) {
 	}
 	want := map[string]events.ChangeKind{
 		member[0].Text: events.ChangeOnlyMember, member[1].Text: events.ChangeOnlyMember,
-		member[2].Text: events.ChangeShared, member[3].Text: events.ChangeShared,
+		member[2].Text: events.ChangeReworded, member[3].Text: events.ChangeShared,
 	}
 	first := Compare(canonical, member, 32)
 	for _, perm := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}, {1, 3, 0, 2}} {
@@ -397,5 +402,20 @@ func TestCompareRanges(t *testing.T) {
 				t.Errorf("Compare = %+v, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCompareLimitKeepsChangesOverShared gives a member that repeats many
+// claims and adds one: under a limit, what it adds outlasts what it
+// repeats.
+func TestCompareLimitKeepsChangesOverShared(t *testing.T) {
+	var canonical []events.Claim
+	for i := range 8 {
+		canonical = append(canonical, statement("officials", fmt.Sprintf("gate %d of the port reopened at noon", i)))
+	}
+	member := append(slices.Clone(canonical), statement("officials", "lorries queued on the ring road"))
+	got := Compare(canonical, member, 4)
+	if len(got) != 4 || got[0].Kind != events.ChangeOnlyMember {
+		t.Errorf("Compare with limit 4 = %s, want what only the member says first", describe(got))
 	}
 }
