@@ -259,7 +259,8 @@ func TestCompare(t *testing.T) {
 }
 
 // Two stories told in the same words whose names differ are two stories;
-// a name that opens a sentence, read as a word, is still shared.
+// a name that opens a sentence, read as a word, is still shared. Nor is a
+// name, a place and a day enough: an article shares words with its story.
 func TestStrangers(t *testing.T) {
 	m := NewModel(DefaultOptions)
 	for _, s := range []string{
@@ -278,6 +279,9 @@ func TestStrangers(t *testing.T) {
 		{"the same place", "Port fire", "A fire broke out at the port of Halden on Tuesday, and no injuries were reported.", true},
 		{"the name opens a sentence", "Port fire", "Halden port was hit by a fire on Tuesday. No injuries were reported, a fire broke out.", true},
 		{"no names", "Port fire", "A fire broke out at the port on Tuesday. No injuries were reported.", true},
+		// A sentence shares the name, the place and the day, and one word.
+		{"another event at the place", "Strike ends at Halden port", "The strike at Halden port ended on Tuesday.", false},
+		{"two words shared", "Halden port fire", "A fire at Halden port on Tuesday.", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
