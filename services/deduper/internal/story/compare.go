@@ -328,17 +328,23 @@ func enoughShared(vt, ct []uint32, shared int) bool {
 	}
 	var roots [10]uint32
 	n := 0
-	for _, t := range vt {
-		if f := fieldOf(t); f != FieldWords && f != FieldNames {
-			continue
-		}
-		if _, ok := slices.BinarySearch(ct, t); !ok {
-			continue
-		}
-		if r := t & hashMask; !slices.Contains(roots[:n], r) {
-			roots[n] = r
-			if n++; n >= minShared {
-				return true
+	for i, j := 0, 0; i < len(vt) && j < len(ct); {
+		switch t := vt[i]; {
+		case t < ct[j]:
+			i++
+		case t > ct[j]:
+			j++
+		default:
+			i++
+			j++
+			if f := fieldOf(t); f != FieldWords && f != FieldNames {
+				continue
+			}
+			if r := t & hashMask; !slices.Contains(roots[:n], r) {
+				roots[n] = r
+				if n++; n >= minShared {
+					return true
+				}
 			}
 		}
 	}
