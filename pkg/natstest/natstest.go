@@ -72,7 +72,28 @@ type Cluster struct {
 // test may shut one down earlier and start it again with Restart.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	ports := freePorts(t, n)
+	// The cluster ports are chosen before the servers listen on them: a
+	// process starting its own servers meanwhile (the tests of another
+	// package) can take one, and that server never gets ready. The
+	// cluster is then started again on other ports.
+	for attempt := 1; ; attempt++ {
+		c, err := startCluster(t, n)
+		if err == nil {
+			c.waitForMetaLeader()
+			return c
+		}
+		if attempt == 3 {
+			t.Fatalf("starting a cluster of %d servers, %d times: %v", n, attempt, err)
+		}
+		t.Logf("starting a cluster of %d servers: %v; trying again on other ports", n, err)
+	}
+}
+
+// startCluster starts n servers joined in one cluster on free ports; when
+// one of them does not get ready, it shuts down those it started.
+func startCluster(t testing.TB, n int) (*Cluster, error) {
+	t.Helper()
+	ports := clusterPorts(t, n)
 	routes := make([]*url.URL, n)
 	for i, p := range ports {
 		routes[i] = &url.URL{Scheme: "nats", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(p))}
@@ -90,19 +111,30 @@ func StartCluster(t testing.TB, n int) *Cluster {
 			Cluster:    server.ClusterOpts{Name: "wirewatch-test", Host: "127.0.0.1", Port: ports[i]},
 			Routes:     routes,
 		}
-		c.Servers[i] = startServer(t, c.opts[i])
+		s, err := startServer(t, c.opts[i])
+		if err != nil {
+			for _, started := range c.Servers[:i] {
+				started.Shutdown()
+				started.WaitForShutdown()
+			}
+			return nil, err
+		}
+		c.Servers[i] = s
 		// A restart keeps the client port clients know.
-		c.opts[i].Port = c.Servers[i].Addr().(*net.TCPAddr).Port
+		c.opts[i].Port = s.Addr().(*net.TCPAddr).Port
 	}
-	c.waitForMetaLeader()
-	return c
+	return c, nil
 }
 
 // Restart starts server i, shut down before, again with its options and
 // store, and waits until the cluster has a meta leader again.
 func (c *Cluster) Restart(i int) {
 	c.t.Helper()
-	c.Servers[i] = startServer(c.t, c.opts[i])
+	s, err := startServer(c.t, c.opts[i])
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.Servers[i] = s
 	c.waitForMetaLeader()
 }
 
@@ -117,7 +149,10 @@ func (c *Cluster) URLs() string {
 }
 
 // waitForMetaLeader waits until every running server is routed to the
-// other running ones and knows the JetStream meta leader.
+// other running ones and knows the JetStream meta leader, and the leader
+// counts every running server as online. Until the leader has heard from
+// a server, it places no stream on it: creating a stream with a replica on
+// every server fails with "no suitable peers for placement, peer offline".
 func (c *Cluster) waitForMetaLeader() {
 	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -128,7 +163,7 @@ func (c *Cluster) waitForMetaLeader() {
 				running++
 			}
 		}
-		ready, leaders := true, 0
+		ready, leaders, online := true, 0, 0
 		for _, s := range c.Servers {
 			if !s.Running() {
 				continue
@@ -138,17 +173,20 @@ func (c *Cluster) waitForMetaLeader() {
 			}
 			if s.JetStreamIsLeader() {
 				leaders++
+				online = len(s.JetStreamClusterPeers())
 			}
 		}
-		if ready && leaders == 1 {
+		if ready && leaders == 1 && online >= running {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Fatalf("jetstream cluster of %d servers found no meta leader in time", len(c.Servers))
+	c.t.Fatalf("jetstream cluster of %d servers found no meta leader that knows every running server in time", len(c.Servers))
 }
 
-func startServer(t testing.TB, opts *server.Options) *server.Server {
+// startServer starts a server, shut down by t.Cleanup, and waits until it
+// listens on its ports; a server that does not in time is shut down.
+func startServer(t testing.TB, opts *server.Options) (*server.Server, error) {
 	t.Helper()
 	s, err := server.NewServer(opts)
 	if err != nil {
@@ -160,10 +198,16 @@ func startServer(t testing.TB, opts *server.Options) *server.Server {
 		s.WaitForShutdown()
 	})
 	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatalf("nats server %s not ready", opts.ServerName)
+		s.Shutdown()
+		s.WaitForShutdown()
+		return nil, fmt.Errorf("nats server %s not ready (cluster port %d)", opts.ServerName, opts.Cluster.Port)
 	}
-	return s
+	return s, nil
 }
+
+// clusterPorts chooses the cluster ports of a new cluster: freePorts, or
+// in this package's tests, ports taken already.
+var clusterPorts = freePorts
 
 // freePorts returns n loopback ports that were free a moment ago.
 func freePorts(t testing.TB, n int) []int {

@@ -203,8 +203,11 @@ func newInstance() (string, error) {
 // clusters articles until ctx ends or leadership is lost; it then waits to
 // lead again.
 func (s *Service) Run(ctx context.Context) error {
-	l, err := newLease(ctx, s.js, s.cfg.Durable, s.cfg.LeaseTTL, s.cfg.StreamReplicas, s.log)
+	l, err := s.openLease(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
 	for {
@@ -259,10 +262,41 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 }
 
+// openLease opens the lease bucket, creating it if need be. A cluster that
+// answers it is briefly unavailable (its meta leader being elected, or busy
+// placing streams) is asked again, with backoff, until ctx ends: a replica
+// must not exit for that.
+func (s *Service) openLease(ctx context.Context) (*lease, error) {
+	backoff := 100 * time.Millisecond
+	for {
+		l, err := newLease(ctx, s.js, s.cfg.Durable, s.cfg.LeaseTTL, s.cfg.StreamReplicas, s.log)
+		var apiErr *jetstream.APIError
+		if err == nil || ctx.Err() != nil || !errors.As(err, &apiErr) || apiErr.ErrorCode != jsErrCodeClusterNotAvailable {
+			return l, err
+		}
+		s.log.Warn("lease bucket unavailable, retrying", zap.Error(err))
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// jsErrCodeClusterNotAvailable is the JetStream API error a cluster answers
+// while it cannot serve the request for now ("JetStream system temporarily
+// unavailable").
+const jsErrCodeClusterNotAvailable jetstream.ErrorCode = 10008
+
 // follow keeps a standby's engine up with the leader's decisions, so that
 // taking over replays only what the leader decided since, not the window. It
-// runs between attempts at the lease; what it cannot read now it reads at the
-// next attempt, or when the replica leads.
+// runs between attempts at the lease, for half the lease's TTL at most: a
+// catch-up waits up to catchUpPatience fetches for decisions the server is
+// slow to send (a stream electing a leader), and a standby waiting in it
+// would not try the lease the leader left meanwhile. What it cannot read now
+// it reads at the next attempt, or when the replica leads: every decision
+// folded in stays folded in.
 func (s *Service) follow(ctx context.Context) {
 	// Each catch-up creates a consumer on the server: at most one a
 	// second, however short the lease's TTL.
@@ -271,6 +305,8 @@ func (s *Service) follow(ctx context.Context) {
 	} else {
 		s.followed = now
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.LeaseTTL/2)
+	defer cancel()
 	restored, err := s.catchUp(ctx)
 	if err != nil && ctx.Err() == nil {
 		s.log.Debug("standby could not follow the decisions", zap.Error(err))

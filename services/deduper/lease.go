@@ -1,6 +1,7 @@
 package deduper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,7 +47,10 @@ func newLease(ctx context.Context, js jetstream.JetStream, key string, ttl time.
 }
 
 // acquire waits until this replica holds the lease or ctx ends; it calls
-// waiting, if not nil, when another replica holds it. Other failures — a
+// waiting, if not nil, when another replica holds it. A key that holds this
+// replica's own id (a creation whose reply was lost, or the lease of a term
+// that just ended and was not released) is renewed and taken: no other
+// replica has led since it was written. Other failures — a
 // cluster electing a new stream leader, a server restarting — are retried
 // with backoff and reported through failed, if not nil: a replica must not
 // exit because the lease bucket was briefly unreachable.
@@ -56,6 +60,9 @@ func (l *lease) acquire(ctx context.Context, waiting func(), failed func(error))
 		rev, err := l.kv.Create(ctx, l.key, l.id)
 		if err == nil {
 			l.rev = rev
+			return nil
+		}
+		if errors.Is(err, jetstream.ErrKeyExists) && l.reclaimWithin(ctx) {
 			return nil
 		}
 		wait := l.ttl / 4
@@ -85,7 +92,9 @@ func (l *lease) acquire(ctx context.Context, waiting func(), failed func(error))
 // hold renews the lease every ttl/3 until ctx ends, another replica takes
 // it, or renewals have failed for two thirds of the ttl; then it cancels lost
 // and returns. A single failed renewal (a node of the cluster going away) is
-// retried at the next tick while the lease is still safely ours.
+// retried at the next tick while the lease is still safely ours; a renewal
+// refused for its revision is reclaimed when the key still holds this
+// replica's id. A lease counts as renewed from when its renewal was sent.
 func (l *lease) hold(ctx context.Context, lost context.CancelFunc) {
 	defer lost()
 	t := time.NewTicker(l.ttl / 3)
@@ -96,13 +105,17 @@ func (l *lease) hold(ctx context.Context, lost context.CancelFunc) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			sent := time.Now()
 			rctx, cancel := context.WithTimeout(ctx, l.ttl/4)
 			rev, err := l.kv.Update(rctx, l.key, l.id, l.rev)
+			if errors.Is(err, jetstream.ErrKeyExists) && l.reclaim(rctx) {
+				rev, err = l.rev, nil
+			}
 			cancel()
 			switch {
 			case err == nil:
 				l.rev = rev
-				renewed = time.Now()
+				renewed = sent
 			case ctx.Err() != nil, errors.Is(err, jetstream.ErrKeyExists):
 				return // stopping, or the key is no longer ours
 			case time.Since(renewed) >= 2*l.ttl/3:
@@ -110,6 +123,36 @@ func (l *lease) hold(ctx context.Context, lost context.CancelFunc) {
 			}
 		}
 	}
+}
+
+// reclaimWithin is reclaim within a quarter of the ttl.
+func (l *lease) reclaimWithin(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, l.ttl/4)
+	defer cancel()
+	return l.reclaim(ctx)
+}
+
+// reclaim renews the lease after the key refused a write of this replica
+// for its revision, when the key still holds this replica's id: a write
+// whose reply was lost (it timed out while the server was slow or electing
+// a leader) may have been stored all the same, moving the key to a
+// revision this replica never heard of. Taking that for another replica's
+// would give up a lease still held, and leave the key to expire before any
+// replica could lead. It reports whether the lease is renewed; l.rev is
+// then the new revision.
+func (l *lease) reclaim(ctx context.Context) bool {
+	e, err := l.kv.Get(ctx, l.key)
+	if err != nil || !bytes.Equal(e.Value(), l.id) {
+		return false
+	}
+	// Renewed now rather than trusted as it stands: the write found may be
+	// the one before the last, and near its expiry.
+	rev, err := l.kv.Update(ctx, l.key, l.id, e.Revision())
+	if err != nil {
+		return false
+	}
+	l.rev = rev
+	return true
 }
 
 // release gives the lease up at once, so another replica need not wait for it
