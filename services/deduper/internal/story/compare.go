@@ -365,12 +365,18 @@ func strangers(f *[NumFeatures]float64, vt, ct []uint32) bool {
 }
 
 // namesAsWords reports whether one of the names among a's terms is a word
-// among b's.
+// among b's. Both fields sort by the term's hash, so one walk over a's
+// names and b's words finds it.
 func namesAsWords(a, b []uint32) bool {
 	i, _ := slices.BinarySearch(a, uint32(FieldNames)<<fieldShift)
-	for ; i < len(a) && fieldOf(a[i]) == FieldNames; i++ {
-		w := uint32(FieldWords)<<fieldShift | a[i]&hashMask
-		if _, ok := slices.BinarySearch(b, w); ok {
+	j, _ := slices.BinarySearch(b, uint32(FieldWords)<<fieldShift)
+	for i < len(a) && fieldOf(a[i]) == FieldNames && j < len(b) && fieldOf(b[j]) == FieldWords {
+		switch x, y := a[i]&hashMask, b[j]&hashMask; {
+		case x < y:
+			i++
+		case x > y:
+			j++
+		default:
 			return true
 		}
 	}
