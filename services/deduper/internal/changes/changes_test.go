@@ -196,11 +196,7 @@ func TestCompareNumbers(t *testing.T) {
 		}
 		return a.add(c, "").claims
 	}
-	tests := []struct {
-		name   string
-		member []events.Claim
-		want   pairing
-	}{
+	tests := []figureCase{
 		{"3.5 for 3-1/2", in("The war has lasted 3.5 years of war", num(3.5, "years", "war", "3.5 years")),
 			pairing{events.ChangeShared, "3-1/2 years"}},
 		{"in words", in("Seventy-two people were killed", num(72, "people", "killed", "Seventy-two people")),
@@ -223,15 +219,7 @@ func TestCompareNumbers(t *testing.T) {
 		{"another unit", in("talks lasted three hours of war", num(3, "hours", "war", "three hours")), pairing{events.ChangeOnlyMember, ""}},
 		{"no unit, other counts", in("72 arrested", num(72, "", "arrested", "72")), pairing{events.ChangeOnlyMember, ""}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fig := tt.member[len(tt.member)-1]
-			got := pairingOf(t, Compare(canonical, tt.member, 32), fig.Text)
-			if got != tt.want {
-				t.Errorf("Compare = %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	checkFigures(t, canonical, tests)
 }
 
 // TestCompareEdges gives Compare empty sides and limits that leave nothing.
@@ -417,5 +405,28 @@ func TestCompareLimitKeepsChangesOverShared(t *testing.T) {
 	got := Compare(canonical, member, 4)
 	if len(got) != 4 || got[0].Kind != events.ChangeOnlyMember {
 		t.Errorf("Compare with limit 4 = %s, want what only the member says first", describe(got))
+	}
+}
+
+// figureCase is an article's claims whose last is a figure, and how it
+// pairs with the canonical's.
+type figureCase struct {
+	name   string
+	member []events.Claim
+	want   pairing
+}
+
+// checkFigures sets the claims of each case against canonical and checks
+// how the last, a figure, pairs.
+func checkFigures(t *testing.T, canonical []events.Claim, tests []figureCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fig := tt.member[len(tt.member)-1]
+			got := pairingOf(t, Compare(canonical, tt.member, 32), fig.Text)
+			if got != tt.want {
+				t.Errorf("Compare = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

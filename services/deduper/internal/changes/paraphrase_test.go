@@ -105,11 +105,7 @@ func TestCompareFiguresOfOneValue(t *testing.T) {
 		}
 		return a.add(c, "").claims
 	}
-	tests := []struct {
-		name   string
-		member []events.Claim
-		want   pairing
-	}{
+	tests := []figureCase{
 		{"in words", in("Workers want a nine percent raise spread over two years", num(9, "%", "", "nine percent")),
 			pairing{events.ChangeShared, "9 percent"}},
 		{"a unit and its plural", in("Around 2,300 dock workers at Port Halden began a 72-hour strike on Monday", num(72, "hour", "strike", "72-hour strike")),
@@ -131,15 +127,7 @@ func TestCompareFiguresOfOneValue(t *testing.T) {
 			add(num(3, "day", "shutdown", "three-day shutdown"), "").claims,
 			pairing{events.ChangeShared, "three-day closure"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fig := tt.member[len(tt.member)-1]
-			got := pairingOf(t, Compare(canonical, tt.member, 32), fig.Text)
-			if got != tt.want {
-				t.Errorf("Compare = %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	checkFigures(t, canonical, tests)
 }
 
 // TestCompareParaphrases sets statements of rewrites against the claims of
