@@ -6,6 +6,7 @@
 package lease
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -49,9 +50,15 @@ func Open(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replic
 }
 
 // Hold takes the lease of key and keeps renewing it, every third of the TTL,
-// until release is called. held ends when release is called or when a
-// renewal fails (the lease may then pass to another replica: the work under
-// it should stop). It fails with ErrHeld when another replica holds the key.
+// until release is called. held ends when release is called, when the key
+// holds another replica's name, or when renewals have failed for two thirds
+// of the TTL (the lease may then pass to another replica: the work under it
+// should stop); a single failed renewal (a server of the cluster going
+// away) is tried again at the next tick. A renewal refused for its revision
+// while the key still names this replica was stored though its reply was
+// lost: the lease is renewed at the key's revision, not given up (given up,
+// it could not be released either, and nobody could poll the feed until it
+// expired). It fails with ErrHeld when another replica holds the key.
 func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, release func(), err error) {
 	rev, err := l.kv.Create(ctx, key, l.owner)
 	if taken(err) {
@@ -66,6 +73,7 @@ func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, re
 	wg.Go(func() {
 		t := time.NewTicker(l.ttl / 3)
 		defer t.Stop()
+		renewed := time.Now()
 		for {
 			select {
 			case <-stop:
@@ -73,14 +81,20 @@ func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, re
 			case <-held.Done():
 				return
 			case <-t.C:
-				rctx, cancel := context.WithTimeout(held, l.ttl/3)
+				sent := time.Now()
+				rctx, cancel := context.WithTimeout(held, l.ttl/4)
 				r, err := l.kv.Update(rctx, key, l.owner, rev)
+				if taken(err) {
+					r, err = l.reclaim(rctx, key)
+				}
 				cancel()
-				if err != nil {
+				switch {
+				case err == nil:
+					rev, renewed = r, sent
+				case errors.Is(err, ErrHeld), time.Since(renewed) >= 2*l.ttl/3:
 					lost(fmt.Errorf("renewing lease %s: %w", key, err))
 					return
 				}
-				rev = r
 			}
 		}
 	})
@@ -98,6 +112,20 @@ func (l *Leases) Hold(ctx context.Context, key string) (held context.Context, re
 		})
 	}
 	return held, release, nil
+}
+
+// reclaim renews the lease of key after a write of it was refused for its
+// revision, if the key still names this replica, and returns the new
+// revision; ErrHeld if it names another.
+func (l *Leases) reclaim(ctx context.Context, key string) (uint64, error) {
+	e, err := l.kv.Get(ctx, key)
+	if err != nil {
+		return 0, fmt.Errorf("reading lease %s: %w", key, err)
+	}
+	if !bytes.Equal(e.Value(), l.owner) {
+		return 0, ErrHeld
+	}
+	return l.kv.Update(ctx, key, l.owner, e.Revision())
 }
 
 // taken reports whether Create failed because the key is held. On a

@@ -116,3 +116,61 @@ func TestContendedLeaseOnAReplicatedBucket(t *testing.T) {
 	}
 	t.Logf("taken %d times, found held %d times", taken.Load(), held.Load())
 }
+
+// A renewal stored though its reply was lost leaves the key at a revision
+// the holder never heard of: the lease is kept, renewed and released all
+// the same. A key that names another replica ends the lease.
+func TestRenewalWhoseReplyWasLost(t *testing.T) {
+	srv := natstest.Server(t)
+	_, jsA := natstest.Connect(t, srv)
+	_, jsB := natstest.Connect(t, srv)
+	ctx := context.Background()
+	const ttl = time.Second
+	a, err := Open(ctx, jsA, ttl, 1, "a", zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(ctx, jsB, ttl, 1, "b", zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	held, release, err := a.Hold(ctx, "feed1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The write a renewal stored: the same name, a revision a never saw.
+	if _, err := a.kv.Put(ctx, "feed1", []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * ttl)
+	if held.Err() != nil {
+		t.Fatalf("lease given up after a renewal whose reply was lost: %v", context.Cause(held))
+	}
+	if _, _, err := b.Hold(ctx, "feed1"); !errors.Is(err, ErrHeld) {
+		t.Fatalf("another replica: %v, want ErrHeld", err)
+	}
+	release()
+	if _, rel, err := b.Hold(ctx, "feed1"); err != nil {
+		t.Fatalf("after release: %v, want the lease free at once", err)
+	} else {
+		rel()
+	}
+
+	held, release, err = a.Hold(ctx, "feed2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if _, err := a.kv.Put(ctx, "feed2", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-held.Done():
+		if !errors.Is(context.Cause(held), ErrHeld) {
+			t.Errorf("lease ended with %v, want ErrHeld", context.Cause(held))
+		}
+	case <-time.After(2 * ttl):
+		t.Error("lease kept after the key named another replica")
+	}
+}
