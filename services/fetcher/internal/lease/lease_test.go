@@ -9,25 +9,37 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
 
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 )
 
-func TestHoldIsExclusiveRenewedAndReleased(t *testing.T) {
+// ttl is the lease TTL of the tests on one server.
+const ttl = time.Second
+
+// twoReplicas opens the leases of replicas "a" and "b" on one server, each
+// on its own connection; ncB is b's.
+func twoReplicas(t *testing.T) (a, b *Leases, ncB *nats.Conn) {
+	t.Helper()
 	srv := natstest.Server(t)
 	_, jsA := natstest.Connect(t, srv)
 	ncB, jsB := natstest.Connect(t, srv)
 	ctx := context.Background()
-	const ttl = time.Second
 	a, err := Open(ctx, jsA, ttl, 1, "a", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(ctx, jsB, ttl, 1, "b", zap.NewNop())
+	b, err = Open(ctx, jsB, ttl, 1, "b", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, b, ncB
+}
+
+func TestHoldIsExclusiveRenewedAndReleased(t *testing.T) {
+	a, b, ncB := twoReplicas(t)
+	ctx := context.Background()
 
 	held, release, err := a.Hold(ctx, "feed1")
 	if err != nil {
@@ -121,19 +133,8 @@ func TestContendedLeaseOnAReplicatedBucket(t *testing.T) {
 // the holder never heard of: the lease is kept, renewed and released all
 // the same. A key that names another replica ends the lease.
 func TestRenewalWhoseReplyWasLost(t *testing.T) {
-	srv := natstest.Server(t)
-	_, jsA := natstest.Connect(t, srv)
-	_, jsB := natstest.Connect(t, srv)
+	a, b, _ := twoReplicas(t)
 	ctx := context.Background()
-	const ttl = time.Second
-	a, err := Open(ctx, jsA, ttl, 1, "a", zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(ctx, jsB, ttl, 1, "b", zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	held, release, err := a.Hold(ctx, "feed1")
 	if err != nil {
