@@ -12,6 +12,7 @@
 package deduper
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -478,17 +479,24 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 	// The decision first: once it is stored, a leader after this one
 	// replays it, and its states follow from it; states stored without
 	// their decision would be states no replay arrives at.
-	fences := []*uint64{&s.fenceDecided}
-	for range outs[1:] {
-		fences = append(fences, &s.fenceStates)
-	}
+	fence, stream := &s.fenceDecided, events.StreamClustered
 	for i, m := range outs {
-		m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fences[i], 10))
+		if i == 1 {
+			fence, stream = &s.fenceStates, events.StreamClusters
+		}
+		m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fence, 10))
 		// Publishing ends with the term: what was sent meanwhile is fenced.
 		dup, err := s.pub.Publish(t.ctx, m)
-		if err != nil && i == 0 && wrongLastSeq(err) && s.pastRedrives(t.ctx, fences[i]) {
-			m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fences[i], 10))
-			dup, err = s.pub.Publish(t.ctx, m)
+		if err != nil && wrongLastSeq(err) {
+			switch s.pastOwn(t.ctx, stream, fence, m) {
+			case ownStored:
+				// Stored by an attempt whose acknowledgement was lost:
+				// the fence is past it already.
+				err, dup = nil, true
+			case ownRedrives:
+				m.Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(*fence, 10))
+				dup, err = s.pub.Publish(t.ctx, m)
+			}
 		}
 		if err != nil {
 			return nil, s.resync(t, fmt.Errorf("deduper: publishing the decision on %s: %w", d.Header.Get(events.HeaderCESubject), err))
@@ -496,7 +504,7 @@ func (s *Service) Handle(_ context.Context, d *stage.Delivery) ([]*nats.Msg, err
 		if !dup {
 			// A duplicate (an article delivered again after its decision
 			// was stored) stores nothing: the stream still ends there.
-			*fences[i]++
+			*fence++
 		}
 	}
 	return nil, nil
@@ -509,35 +517,69 @@ func wrongLastSeq(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
 }
 
-// maxRedrives bounds the messages pastRedrives looks at.
-const maxRedrives = 256
+// maxPastFence bounds the messages pastOwn looks at.
+const maxPastFence = 256
 
-// pastRedrives moves the fence of the decisions stream past the messages
-// stored after it, when every one is a dead letter re-driven to the sink
-// (`wirewatch dlq replay` publishes a decision the sink failed to deliver
-// again, on its subject): copies of decisions made, not another replica's.
-// The decision being published then need not cost a rebuild of the engine.
-// It reports whether it moved the fence.
-func (s *Service) pastRedrives(ctx context.Context, fence *uint64) bool {
-	st, err := s.js.Stream(ctx, events.StreamClustered)
+// pastFence is what pastOwn found after a fence.
+type pastFence int
+
+const (
+	// othersPast: another replica's messages, or more than pastOwn looks
+	// at, or it could not read them: the engine is behind the stream.
+	othersPast pastFence = iota
+	// ownRedrives: only dead letters re-driven to the sink (`wirewatch dlq
+	// replay` publishes a decision the sink failed to deliver again, on
+	// its subject), copies of decisions made, not another replica's.
+	ownRedrives
+	// ownStored: the message being published, stored by an attempt whose
+	// acknowledgement was lost (the publisher's next attempt failed the
+	// fence, which the stream checks before it looks for a duplicate),
+	// and possibly redrives around it.
+	ownStored
+)
+
+// pastOwn looks at the messages stream holds after the fence when a
+// publish of own failed it, and moves the fence past them when they are no
+// other replica's: re-driven dead letters, or own itself. A decision then
+// need not cost a rebuild of the engine. A stored message is own only if it
+// is the same message from the same process: another leader's decision of
+// the same article has the same id.
+func (s *Service) pastOwn(ctx context.Context, stream string, fence *uint64, own *nats.Msg) pastFence {
+	st, err := s.js.Stream(ctx, stream)
 	if err != nil {
-		return false
+		return othersPast
 	}
 	last := st.CachedInfo().State.LastSeq
-	if last <= *fence || last-*fence > maxRedrives {
-		return false
+	if last <= *fence || last-*fence > maxPastFence {
+		return othersPast
 	}
+	found := ownRedrives
 	for seq := *fence + 1; seq <= last; seq++ {
 		m, err := st.GetMsg(ctx, seq)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			continue
 		}
-		if err != nil || m.Header.Get(events.HeaderRedriveOf) == "" {
-			return false
+		if err != nil {
+			return othersPast
+		}
+		switch {
+		case sameMsg(m, own):
+			found = ownStored
+		case m.Header.Get(events.HeaderRedriveOf) == "":
+			return othersPast
 		}
 	}
 	*fence = last
-	return true
+	return found
+}
+
+// sameMsg reports whether the stored message is m: its id, the process
+// that decided it and its payload.
+func sameMsg(stored *jetstream.RawStreamMsg, m *nats.Msg) bool {
+	id := m.Header.Get(events.HeaderMsgID)
+	return id != "" && stored.Header.Get(events.HeaderMsgID) == id &&
+		stored.Header.Get(headerDecidedBy) == m.Header.Get(headerDecidedBy) &&
+		bytes.Equal(stored.Data, m.Data)
 }
 
 // resync ends the term after a decision was not published whole, and

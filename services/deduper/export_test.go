@@ -3,6 +3,8 @@ package deduper
 import (
 	"context"
 	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // SetClock makes s read the time from now: tests move a deduper through
@@ -30,3 +32,7 @@ func Leading(s *Service) bool {
 // Indexed returns how many articles s's engine holds. Call it only while
 // s is not running.
 func Indexed(s *Service) int { return s.engine.Len() }
+
+// SetPublishTimeout makes s wait up to d for each acknowledgement of what
+// it publishes, over 3 attempts.
+func SetPublishTimeout(s *Service, d time.Duration) { s.pub = stage.NewPublisher(s.js, d, 3) }
