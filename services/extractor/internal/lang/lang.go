@@ -30,7 +30,7 @@ const (
 // stopwords holds frequent function words, chosen so that each list has many
 // words the others lack. Words shared by several languages count for each.
 var stopwords = map[string]map[string]bool{
-	"en": set("the of and to in is that for it was on with as he be by at are this his from have but not they or an which had were has been their its will said would who there can more also after about than into when she her we you what one up out over"),
+	"en": set("the a of and to in is that for it was on with as he be by at are this his from have but not they or an which had were has been their its will said would who there can more also after about than into when she her we you what one up out over"),
 	"de": set("der die das und ist nicht den dem des ein eine einer einem einen sich mit auf für von zu im auch als wie noch nach bei aus sie er es wird wurde werden sind hat haben über vor kann oder aber dass nur schon wenn durch zum zur sein seine ihre gegen diese dieser ich wir"),
 	"fr": set("le la les des du de et est un une que qui dans pour pas sur au aux il elle ne se ce plus par avec sont ont été mais ou son sa ses leur cette comme nous vous être était fait aussi entre après"),
 	"es": set("el la los las de del y que en un una es por para con no se su sus al lo como más pero fue ha han este esta sobre entre también sin muy ya desde hasta cuando porque ser está son hay todo"),

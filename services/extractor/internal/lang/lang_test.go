@@ -20,6 +20,8 @@ func TestDetect(t *testing.T) {
 		{"greek", "Ο απεσταλμένος δήλωσε την Τετάρτη ότι οι συνομιλίες ήταν χρήσιμες.", "el"},
 		{"japanese", "特使は水曜日、協議は有益だったと述べた。", "ja"},
 		{"chinese", "特使周三表示，会谈是有益的。", "zh"},
+		{"english brief", "Quake hits island off Iran\n\nA 5.6 magnitude earthquake hit an island off Iran's southern coast on Sunday, injuring five people.", "en"},
+		{"portuguese brief", "Sismo no Irão\n\nUm sismo de magnitude 5,6 atingiu no domingo uma ilha ao largo da costa iraniana.", "pt"},
 		{"too short", "Hello world", Undetermined},
 		{"numbers only", "12 345 678 9.0", Undetermined},
 		{"empty", "", Undetermined},
