@@ -52,7 +52,8 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -d' ' -f2); do \
 	    $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./$$pkg || exit 1; done; done
 
-demo: ## run the pipeline once over the example articles into out/demo
+demo: ## run the pipeline once, from a fresh state, over the example articles into out/demo
+	rm -rf .wirewatch/demo out/demo
 	$(GO) run ./cmd/wirewatch run --input examples/articles --out out/demo --data .wirewatch/demo --once
 
 DATASETS ?= $(abspath ../shared/datasets)

@@ -137,13 +137,22 @@ func Compare(canonical, member []events.Claim, limit int) []events.ClaimChange {
 		byM[i] = -1
 	}
 	usedC := make([]bool, len(cs))
-	for k, p := range pairs {
-		if byM[p.m] < 0 && !usedC[p.c] {
-			byM[p.m] = k
-			usedC[p.c] = true
+	n := len(pairs)
+	take := func(figures bool) {
+		for k, p := range pairs[:n] {
+			if (ms[p.m].c.Kind == events.ClaimNumber) == figures && byM[p.m] < 0 && !usedC[p.c] {
+				byM[p.m] = k
+				usedC[p.c] = true
+			}
 		}
 	}
+	// Quotes and statements first, then the figures they hold, then the
+	// other figures: "a three-day shutdown would hurt" and "a three-day
+	// closure will cost" hold one figure, though the 72 hours of the
+	// strike are three days too.
+	take(false)
 	pairs = pairFigures(ms, cs, pairs, byM, usedC)
+	take(true)
 	var out []events.ClaimChange
 	for i := range ms {
 		if ms[i].folded {
@@ -295,6 +304,11 @@ type claim struct {
 	// it.
 	folded bool
 	unit   string
+	// q is a number's value as a quantity: in a base unit of its kind
+	// (hours for "three-day", months for "two years"), bounded as its
+	// text bounds it ("more than forty"); plain is the same in the unit
+	// the figure gives.
+	q, plain quantity
 	// counts are the words of what a number counts; own, those and the
 	// words of its text.
 	counts, own []string
@@ -328,6 +342,7 @@ func prepare(claims []events.Claim) []claim {
 			continue
 		}
 		out[i].unit = unit(c.Unit)
+		out[i].q, out[i].plain = quantityOf(c, out[i].unit)
 		out[i].counts = set(contentWords(nil, c.Counts, true))
 		out[i].own = set(contentWords(slices.Clone(out[i].counts), c.Text, true))
 	}
@@ -539,7 +554,7 @@ func figuresAgree(ms, cs []claim, m, c *claim) bool {
 
 // sameFigure reports whether two figures give the same value of one unit.
 func sameFigure(a, b *claim) bool {
-	return a.unit != "" && a.unit == b.unit && sameValue(a.c, b.c)
+	return a.unit != "" && a.q.kind == b.q.kind && sameValue(a, b)
 }
 
 // matchNumbers pairs two figures that count the same thing: units that
@@ -548,7 +563,7 @@ func sameFigure(a, b *claim) bool {
 // at least minCommon words around them beyond the unit.
 func matchNumbers(m, c *claim) (pair, bool) {
 	countsAgree := intersect(m.counts, c.counts) > 0
-	same := sameValue(m.c, c.c)
+	same := sameValue(m, c)
 	switch {
 	case m.unit != "" && c.unit != "":
 		if !unitsAgree(m, c) {
@@ -598,29 +613,144 @@ func matchNumbers(m, c *claim) (pair, bool) {
 // ("41 container ships" in unit "ships" and "at least 41 container" in unit
 // "container").
 func unitsAgree(m, c *claim) bool {
-	return m.unit == c.unit || slices.Contains(c.own, m.unit) || slices.Contains(m.own, c.unit)
+	return m.q.kind == c.q.kind || slices.Contains(c.own, m.unit) || slices.Contains(m.own, c.unit)
 }
 
-// sameValue reports whether two figures agree: one value, or ranges that
+// sameValue reports whether two figures agree: one value, ranges that
 // overlap ("two or three years" agrees with "three years", not with "four
-// years").
-func sameValue(a, b *events.Claim) bool {
-	if a.Value == nil || b.Value == nil {
-		return events.NormalizeText(a.Text) == events.NormalizeText(b.Text)
+// years"), a bound and the value it starts from ("at least 41" and "41"),
+// or bounds that say the same ("more than forty" and "at least 41"). Two
+// figures of one kind of quantity compare in its base unit: "three-day"
+// agrees with "72 hours". A figure without a value agrees by its words.
+func sameValue(a, b *claim) bool {
+	if a.c.Value == nil || b.c.Value == nil {
+		return a.norm == b.norm
 	}
-	alo, ahi := bounds(a)
-	blo, bhi := bounds(b)
-	return near(alo, blo) || near(ahi, bhi) || alo <= bhi && blo <= ahi
+	x, y := a.q, b.q
+	if x.kind != y.kind {
+		// Units that are not one kind of quantity ("41 container" and
+		// "41 container ships") compare as given.
+		x, y = a.plain, b.plain
+	}
+	switch {
+	case x.bound == exact && y.bound == exact:
+		return near(x.lo, y.lo) || near(x.hi, y.hi) || x.lo <= y.hi && y.lo <= x.hi
+	case x.bound == exact:
+		x, y = y, x
+	}
+	// x is a bound: its end is what it says.
+	end := x.lo
+	if x.bound == atMost {
+		end = x.hi
+	}
+	if y.bound == exact {
+		return near(end, y.lo) || near(end, y.hi) || y.lo < end && end < y.hi
+	}
+	other := y.lo
+	if y.bound == atMost {
+		other = y.hi
+	}
+	return x.bound == y.bound && near(end, other)
 }
 
-// bounds returns the range a figure gives: its value twice, unless it
-// gives an upper bound above it.
-func bounds(c *events.Claim) (lo, hi float64) {
-	lo, hi = *c.Value, *c.Value
-	if c.Upper != nil && *c.Upper > lo {
-		hi = *c.Upper
+// quantity is a figure's value or range in a base unit, and whether its
+// text makes it a bound.
+type quantity struct {
+	kind   string // the base unit, or the figure's own unit
+	lo, hi float64
+	bound  boundKind
+}
+
+type boundKind int8
+
+const (
+	exact   boundKind = iota
+	atLeast           // "at least 41", "more than forty" (41 then)
+	atMost            // "up to two days", "fewer than 10" (9 then)
+)
+
+// baseUnits gives units of one kind of quantity in a base unit of it.
+// Months and years are not counted in days: "a year" is not 365 days in a
+// news story, "twelve months" is.
+// Keys are units as unit normalises them.
+var baseUnits = func() map[string]baseUnit {
+	m := map[string]baseUnit{}
+	for w, b := range map[string]baseUnit{
+		"minute": {"hour", 1.0 / 60}, "min": {"hour", 1.0 / 60},
+		"hour": {"hour", 1}, "day": {"hour", 24}, "week": {"hour", 7 * 24}, "fortnight": {"hour", 14 * 24},
+		"month": {"month", 1}, "year": {"month", 12}, "decade": {"month", 120},
+	} {
+		m[unit(w)] = b
 	}
-	return lo, hi
+	return m
+}()
+
+type baseUnit struct {
+	base   string
+	factor float64
+}
+
+// quantityOf returns a number claim's quantity, of unit u (normalised),
+// in the base unit of its kind and as given.
+func quantityOf(c *events.Claim, u string) (q, plain quantity) {
+	if c.Value == nil {
+		return quantity{kind: u}, quantity{kind: u}
+	}
+	plain = quantity{kind: u, lo: *c.Value, hi: *c.Value}
+	if c.Upper != nil && *c.Upper > plain.lo {
+		plain.hi = *c.Upper
+	}
+	b, ok := baseUnits[u]
+	q = plain
+	plain.bound, plain.lo, plain.hi = boundOf(c.Text, plain.lo, plain.hi, true)
+	if !ok {
+		return plain, plain
+	}
+	q.kind, q.lo, q.hi = b.base, q.lo*b.factor, q.hi*b.factor
+	q.bound, q.lo, q.hi = boundOf(c.Text, q.lo, q.hi, false)
+	return q, plain
+}
+
+// boundOf reads the words before a figure's number that make it a bound,
+// and returns the bound with its range. A strict bound of a whole count
+// is the next whole number ("more than forty" ships are at least 41); of
+// anything else, the value itself.
+func boundOf(text string, lo, hi float64, count bool) (boundKind, float64, float64) {
+	lead := strings.ToLower(text)
+	if i := strings.IndexFunc(lead, func(r rune) bool { return r >= '0' && r <= '9' }); i >= 0 {
+		lead = lead[:i]
+	}
+	lead = " " + strings.Join(strings.Fields(lead), " ") + " "
+	whole := count && lo == math.Trunc(lo) && hi == lo
+	for _, q := range boundWords {
+		if !strings.HasPrefix(lead, " "+q.words+" ") {
+			continue
+		}
+		switch {
+		case q.bound == atLeast && q.strict && whole:
+			return atLeast, lo + 1, lo + 1
+		case q.bound == atMost && q.strict && whole:
+			return atMost, hi - 1, hi - 1
+		}
+		return q.bound, lo, hi
+	}
+	return exact, lo, hi
+}
+
+// boundWords are the words that make a figure a bound, longest first
+// where one begins another.
+var boundWords = []struct {
+	words  string
+	bound  boundKind
+	strict bool
+}{
+	{"more than", atLeast, true}, {"over", atLeast, true}, {"above", atLeast, true},
+	{"upwards of", atLeast, true}, {"in excess of", atLeast, true},
+	{"at least", atLeast, false}, {"no fewer than", atLeast, false}, {"no less than", atLeast, false},
+	{"a minimum of", atLeast, false},
+	{"less than", atMost, true}, {"fewer than", atMost, true}, {"under", atMost, true}, {"below", atMost, true},
+	{"up to", atMost, false}, {"at most", atMost, false}, {"no more than", atMost, false},
+	{"as many as", atMost, false}, {"a maximum of", atMost, false},
 }
 
 func near(x, y float64) bool {

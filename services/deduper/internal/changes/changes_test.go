@@ -430,3 +430,47 @@ func checkFigures(t *testing.T, canonical []events.Claim, tests []figureCase) {
 		})
 	}
 }
+
+// TestSameValue: figures of one kind of quantity compare in its base unit,
+// and the words before a number that bound it are read.
+func TestSameValue(t *testing.T) {
+	rng := func(lo, hi float64, unit, text string) events.Claim {
+		c := num(lo, unit, "", text)
+		c.Upper = &hi
+		return c
+	}
+	tests := []struct {
+		name string
+		a, b events.Claim
+		want bool
+	}{
+		{"days and hours", num(3, "day", "", "three-day"), num(72, "hours", "", "72 hours"), true},
+		{"days and other hours", num(3, "day", "", "three-day"), num(48, "hours", "", "48 hours"), false},
+		{"weeks and days", num(2, "weeks", "", "two weeks"), num(14, "days", "", "14 days"), true},
+		{"minutes and hours", num(90, "minutes", "", "90 minutes"), num(1.5, "hours", "", "1.5 hours"), true},
+		{"years and months", num(1.5, "years", "", "1.5 years"), num(18, "months", "", "18 months"), true},
+		{"a year is not 365 days", num(1, "year", "", "one year"), num(365, "days", "", "365 days"), false},
+		{"a strict bound of a count and a bound", num(40, "ships", "", "more than forty ships"), num(41, "ships", "", "at least 41 ships"), true},
+		{"a strict bound and its value", num(40, "ships", "", "more than 40 ships"), num(40, "ships", "", "40 ships"), false},
+		{"a bound and its value", num(41, "ships", "", "at least 41 ships"), num(41, "ships", "", "41 ships"), true},
+		{"a bound and a value beyond it", num(41, "ships", "", "at least 41 ships"), num(45, "ships", "", "45 ships"), false},
+		{"two lower bounds apart", num(40, "ships", "", "over 40 ships"), num(100, "ships", "", "over 100 ships"), false},
+		{"an upper and a lower bound", num(41, "ships", "", "at least 41 ships"), num(41, "ships", "", "up to 41 ships"), false},
+		{"an upper bound of a duration", num(48, "hours", "", "less than 48 hours"), num(2, "days", "", "two days"), true},
+		{"under a count", num(10, "people", "", "fewer than 10 people"), num(9, "people", "", "nine people"), true},
+		{"a word that begins a bound word", num(40, "ships", "", "overall 40 ships"), num(40, "ships", "", "40 ships"), true},
+		{"a bound inside a range", num(3, "years", "", "at least three years"), rng(2, 4, "years", "two to four years"), true},
+		{"no value", events.Claim{Kind: events.ClaimNumber, Text: "dozens of ships", Unit: "ships"}, events.Claim{Kind: events.ClaimNumber, Text: "Dozens of ships", Unit: "ships"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := prepare([]events.Claim{tt.a, tt.b})
+			if got := sameValue(&cs[0], &cs[1]); got != tt.want {
+				t.Errorf("sameValue(%q, %q) = %v, want %v (quantities %+v, %+v)", tt.a.Text, tt.b.Text, got, tt.want, cs[0].q, cs[1].q)
+			}
+			if got := sameValue(&cs[1], &cs[0]); got != tt.want {
+				t.Errorf("sameValue(%q, %q) = %v, want %v", tt.b.Text, tt.a.Text, got, tt.want)
+			}
+		})
+	}
+}

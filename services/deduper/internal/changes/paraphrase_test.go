@@ -120,8 +120,11 @@ func TestCompareFiguresOfOneValue(t *testing.T) {
 			pairing{events.ChangeOnlyMember, ""}},
 		{"one value, counting another thing", in("police said 72 were arrested", num(72, "", "arrested", "72")),
 			pairing{events.ChangeOnlyMember, ""}},
-		{"one value and unit, said to count another thing", in("the three-day strike began on Monday", num(3, "day", "strike", "three-day strike")),
-			pairing{events.ChangeOnlyMember, ""}},
+		{"one duration in other units", in("the three-day strike began on Monday", num(3, "day", "strike", "three-day strike")),
+			pairing{events.ChangeShared, "72 hours"}},
+		{"a strict bound of a count", in("More than forty container ships were left idling", num(40, "ships", "", "More than forty container ships")),
+			pairing{events.ChangeShared, "at least 41 container"}},
+
 		{"in a statement paired with the one it is in", (&article{t: t, text: "Its chief executive, Peter Aaland, warned that a three-day shutdown would hurt the regional economy more than any pay deal."}).
 			add(statement("Its chief executive", "a three-day shutdown would hurt the regional economy more than any pay deal"), "").
 			add(num(3, "day", "shutdown", "three-day shutdown"), "").claims,

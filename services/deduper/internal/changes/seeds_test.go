@@ -124,7 +124,7 @@ func TestCompareSeed001(t *testing.T) {
 		{events.ChangeReworded, `it was "ludicrous"`, "there was no reason"},
 		{events.ChangeReworded, "any bids to sanction", "threats to penalise"},
 		{events.ChangeShared, "two or three years", "two or three years"},
-		{events.ChangeOnlyMember, "less than 48 hours", ""},
+		{events.ChangeShared, "less than 48 hours", "two days"},
 		{events.ChangeOnlyMember, "Russia, the sources said", ""},
 	}
 	for _, w := range want {
