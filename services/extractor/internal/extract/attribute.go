@@ -54,6 +54,11 @@ func attribute(ctx context.Context, a *events.Article, blocks []block, pageWire 
 			continue
 		}
 		if b.kind == events.BlockParagraph || b.kind == events.BlockHeading {
+			if len(out) < nameLineBlocks && namesOnly(b.text, a.Authors) {
+				// The byline of a page that names its authors in its
+				// metadata, without "By": <div class="author">.
+				continue
+			}
 			if by, ok := attribution.ParseByline(b.text); ok {
 				authors = append(authors, by.Authors...)
 				if by.Wire != "" && bylineWire.name == "" {
@@ -185,6 +190,39 @@ func summaryText(s string) string {
 		}
 	}
 	return clip(textnorm.Line(b.String()), maxSummaryRunes)
+}
+
+// nameLineBlocks is how many blocks from the start a line that only names
+// the authors is taken for a byline: further down, a name alone is a
+// subheading or a caption.
+const nameLineBlocks = 3
+
+// namesOnly reports whether line names the authors and nothing else: one of
+// them, or several joined by commas, "and" or "&" ("Elin Vik", "Elin Vik
+// and Jon Berg").
+func namesOnly(line string, authors []string) bool {
+	if len(authors) == 0 || utf8.RuneCountInString(line) > 200 {
+		return false
+	}
+	known := make(map[string]bool, len(authors))
+	for _, n := range authors {
+		known[nameKey(n)] = true
+	}
+	line = strings.NewReplacer(" and ", ",", " & ", ",", ";", ",").Replace(line)
+	parts := strings.Split(line, ",")
+	for _, p := range parts {
+		if !known[nameKey(p)] {
+			return false
+		}
+	}
+	return true
+}
+
+// nameKey is a name as namesOnly compares it: lower case, single spaces,
+// no punctuation around it.
+func nameKey(name string) string {
+	name = strings.TrimFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 // dedupe returns names without empty and repeated (case-insensitively)

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -271,6 +272,46 @@ func TestExtractCredit(t *testing.T) {
 			}
 			if _, ok := a.Provenance["credit"]; ok {
 				t.Errorf("provenance holds the internal credit key: %v", a.Provenance)
+			}
+		})
+	}
+}
+
+// TestExtractNameLine: a line near the top that only names the authors the
+// page's metadata gives is a byline without "By", and stays out of the
+// text; a name alone further down, or a line that says more, stays in.
+func TestExtractNameLine(t *testing.T) {
+	const para = `<p>The council approved the budget on Monday after a long debate, with most members voting in favour of the plan.</p>`
+	const more = `<p>Opponents said the plan raised fees for small shops and promised to challenge it at the next session of the council.</p>`
+	const ld = `<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Elin Vik"},{"@type":"Person","name":"Jon Berg"}]}</script>`
+	page := func(head, body string) string {
+		return `<html><head><title>Budget passes</title>` + head + `</head><body><h1>Budget passes</h1>` + body + `</body></html>`
+	}
+	tests := []struct {
+		name, body string
+		kept       string // a line the text must hold, or ""
+		dropped    string // a line it must not, or ""
+	}{
+		{"one author", page(ld, `<div class="note">Elin Vik</div>`+para+more), "", "Elin Vik"},
+		{"two authors", page(ld, `<div class="note">Elin Vik and Jon Berg</div>`+para+more), "", "Elin Vik and Jon Berg"},
+		{"a name the metadata does not give", page(ld, `<div class="note">Ann Lee</div>`+para+more), "Ann Lee", ""},
+		{"no author in the metadata", page("", `<div class="note">Elin Vik</div>`+para+more), "Elin Vik", ""},
+		{"more than names", page(ld, `<p>Elin Vik reports from the council chamber</p>`+para+more), "Elin Vik reports from the council chamber", ""},
+		{"a name further down", page(ld, para+more+`<p>Opponents said more.</p><h2>Elin Vik</h2>`+more), "Elin Vik", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := rawDoc(tt.body, "text/html")
+			a, err := Extract(context.Background(), raw, Options{}, testNow)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			lines := strings.Split(a.Text, "\n")
+			if tt.kept != "" && !slices.Contains(lines, tt.kept) {
+				t.Errorf("text lost the line %q:\n%s", tt.kept, a.Text)
+			}
+			if tt.dropped != "" && slices.Contains(lines, tt.dropped) {
+				t.Errorf("text holds the byline %q:\n%s", tt.dropped, a.Text)
 			}
 		})
 	}
