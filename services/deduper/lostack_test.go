@@ -5,11 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
-
 	"github.com/wirewatch/wirewatch/pkg/events"
 	"github.com/wirewatch/wirewatch/pkg/natstest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
@@ -37,21 +32,7 @@ func TestLostAcknowledgementCostsNoRebuild(t *testing.T) {
 	if err := stage.EnsureStreams(ctx, js, events.StreamOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	p := natstest.DelayProxy(t, s.Addr().String())
-	nc, err := nats.Connect(p.URL(), nats.Name(t.Name()))
-	if err != nil {
-		t.Fatalf("connecting through the proxy: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	pjs, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops := stage.NewOps()
-	d, err := deduper.New(pjs, deduper.Config{Ops: ops}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, d := proxiedDeduper(t, s, deduper.Config{})
 	deduper.SetPublishTimeout(d, lostAckTimeout)
 	end, err := deduper.Lead(ctx, d)
 	if err != nil {

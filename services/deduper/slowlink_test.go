@@ -72,20 +72,7 @@ func storeDecisions(t *testing.T, js jetstream.JetStream, arts []*events.Article
 // server still had some to send then.
 func catchUpThroughSlowLink(t *testing.T, s *server.Server, js jetstream.JetStream) (d *deduper.Service, slowed bool) {
 	t.Helper()
-	p := natstest.DelayProxy(t, s.Addr().String())
-	nc, err := nats.Connect(p.URL(), nats.Name(t.Name()))
-	if err != nil {
-		t.Fatalf("connecting through the proxy: %v", err)
-	}
-	defer nc.Close()
-	pjs, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err = deduper.New(pjs, deduper.Config{}, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, d := proxiedDeduper(t, s, deduper.Config{})
 	stream, err := js.Stream(context.Background(), events.StreamClustered)
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +88,27 @@ func catchUpThroughSlowLink(t *testing.T, s *server.Server, js jetstream.JetStre
 	}
 	end()
 	return d, slowed
+}
+
+// proxiedDeduper makes a deduper of cfg connected to s through a delay
+// proxy of its own, closed when t ends.
+func proxiedDeduper(t *testing.T, s *server.Server, cfg deduper.Config) (*natstest.Proxy, *deduper.Service) {
+	t.Helper()
+	p := natstest.DelayProxy(t, s.Addr().String())
+	nc, err := nats.Connect(p.URL(), nats.Name(t.Name()))
+	if err != nil {
+		t.Fatalf("connecting through the proxy: %v", err)
+	}
+	t.Cleanup(nc.Close)
+	pjs, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := deduper.New(pjs, cfg, zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, d
 }
 
 // slowLastBatch waits until a replay's consumer of stream has at most a
