@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -53,7 +54,14 @@ func Clean(raw string) string {
 		u.RawQuery = strings.Join(kept, "&")
 	}
 	u.ForceQuery = false
-	return u.String()
+	out := u.String()
+	// A query may end in spaces that stood before the fragment or before
+	// a tracking parameter; Clean trims what it reads, so it trims them
+	// here too and cleans again, to give what cleaning its answer gives.
+	if trimmed := strings.TrimRightFunc(out, unicode.IsSpace); trimmed != out {
+		return Clean(trimmed)
+	}
+	return out
 }
 
 // wrappers are redirect services whose links carry their target in a query
