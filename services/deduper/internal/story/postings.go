@@ -135,10 +135,16 @@ func (p *Postings) HeldCandidates(m *Model, terms []uint32, limit int, held func
 	// Keep the best limit in a min-heap whose root is the worst kept.
 	h := make([]cand, 0, limit)
 	for s, sc := range p.score {
+		c := cand{s, sc}
+		if len(h) == limit && !h[0].worse(c) {
+			continue
+		}
+		// Only a story that would be kept is looked up: of the thousand
+		// or so that share a query term at a million articles indexed,
+		// some tens, each a lookup in a large map.
 		if held != nil && !held(s) {
 			continue
 		}
-		c := cand{s, sc}
 		switch {
 		case len(h) < limit:
 			h = append(h, c)
