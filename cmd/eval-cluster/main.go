@@ -15,10 +15,13 @@ import (
 	"github.com/wirewatch/wirewatch/internal/clustereval"
 )
 
+var keep *bool
+
 func main() {
 	docs := flag.String("docs", "../shared/datasets/ecbplus-dev/docs.jsonl", "ECB+ docs.jsonl")
 	shuffles := flag.Int("shuffles", 5, "random orders to average over")
 	semeval := flag.String("semeval", "../shared/datasets/semeval2022-en-pairs/pairs.jsonl", "SemEval-2022 pairs.jsonl (empty: skip)")
+	keep = flag.Bool("keep", false, "keep each order's scratch directory (its out/ holds the articles the pipeline delivered: the deduper's eval-cluster --engine --articles clusters them again)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -41,7 +44,11 @@ func run(ctx context.Context, path string, shuffles int, semeval string) error {
 			return err
 		}
 		r, err := clustereval.Shuffle(ctx, docs, uint64(s+1), tmp, zap.NewNop())
-		os.RemoveAll(tmp)
+		if !*keep {
+			os.RemoveAll(tmp)
+		} else {
+			fmt.Fprintln(os.Stderr, "kept", tmp)
+		}
 		if err != nil {
 			return err
 		}

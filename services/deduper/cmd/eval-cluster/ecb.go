@@ -48,13 +48,17 @@ func loadDocs(path string) ([]doc, error) {
 // shuffled returns the documents in the s-th random order.
 func shuffled(docs []doc, s int) []doc {
 	order := append([]doc(nil), docs...)
-	r := rand.New(rand.NewPCG(uint64(s+1), 42))
+	r := rand.New(rand.NewPCG(uint64(s+1), orderSeed))
 	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	return order
 }
 
 // perTopic makes evaluateECB print the B-cubed F1 of each topic.
 var perTopic bool
+
+// orderSeed is the second seed of the random orders (the pipeline eval
+// of the root module uses 0x5eed).
+var orderSeed uint64 = 42
 
 // evaluateECB clusters the documents in several orders and averages the
 // scores.
@@ -120,6 +124,15 @@ type clusterer struct {
 	major func(s int32) string
 	// cands are the candidates of the last article, with their scores.
 	cands []cand
+	// vecs, qs and of are each article's vector, query and story, and
+	// checked the size at which a story was last checked for a split
+	// (--online-split).
+	vecs    []story.Vector
+	qs      [][]uint32
+	of      []int32
+	checked []int
+	kept    map[int]bool
+	home    map[int]int32
 }
 
 // cand is a candidate story of an article and its score.
@@ -183,6 +196,19 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		best = int32(len(c.cents))
 		c.cents = append(c.cents, &story.Centroid{})
 		c.parent = append(c.parent, best)
+		c.checked = append(c.checked, 0)
+	}
+	if onlineSplit > 0 {
+		defer func() {
+			c.vecs = append(c.vecs, v)
+			c.qs = append(c.qs, q)
+			c.of = append(c.of, best)
+			if c.kept == nil {
+				c.kept, c.home = map[int]bool{}, map[int]int32{}
+			}
+			c.home[len(c.of)-1] = best
+			c.checkSplit(c.find(best))
+		}()
 	}
 	if bridge && best >= 0 && contains(same, best) {
 		// Every other story the article surely tells too is folded in.
@@ -338,6 +364,15 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 	pred := map[string]string{}
 	for i, d := range docs {
 		pred[d.ID] = fmt.Sprint(c.find(stories[i]))
+		if onlineSplit > 0 {
+			pred[d.ID] = fmt.Sprint(c.find(c.of[i]))
+			if c.kept[i] {
+				pred[d.ID] = fmt.Sprint(c.find(c.home[i]))
+			}
+		}
+	}
+	if splitAt > 0 {
+		pred = splitStories(c.m, docs, pred)
 	}
 	return pred
 }

@@ -17,6 +17,15 @@
 //	--hard-weight 3    with --train and --cv, weigh the other event of a topic more
 //	--cv               two-fold cross-validation of --train by topic (--sweep thresholds)
 //	--date-veto 0.5    date conflict from which an article that shares no key name stays out
+//	--engine           cluster with the deduper's engine (every tier, undated)
+//	--articles DIR     with --engine, cluster the articles a pipeline run
+//	                   delivered (the root eval-cluster --keep), --variant
+//	                   undated,rawtitle,rawtext,en replacing what the
+//	                   extractor gave with the document's own
+//	--order-seed N     the random orders (0x5eed = 24301: those of make eval-cluster)
+//	--split 0.15       experiment: split each final story by average link
+//	--online-split T   experiment: check a story for parts of another event
+//	                   as it grows (--split-growth, -min, -cap, -ones, -fork)
 //	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
 //	--pairs            how well features separate the events of a topic
 //	--pair ID,ID       what the model sees of two documents
@@ -35,6 +44,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wirewatch/wirewatch/services/deduper/evaluate"
 	"github.com/wirewatch/wirewatch/services/deduper/internal/story"
 )
 
@@ -61,6 +71,17 @@ func main() {
 	cv := flag.Bool("cv", false, "two-fold cross-validation by topic: fit on odd topics, cluster even ones, and back")
 	flag.BoolVar(&showHard, "hard", false, "with --train, print the other-event stories that score highest (use with --text)")
 
+	flag.Uint64Var(&orderSeed, "order-seed", orderSeed, "second seed of the random orders (0x5eed: the orders of make eval-cluster)")
+	flag.Float64Var(&splitAt, "split", 0, "experiment: split each final story by average link among its members down to this score")
+	flag.IntVar(&splitMin, "split-min", splitMin, "with --split, the least part that leaves its story")
+	flag.Float64Var(&onlineSplit, "online-split", 0, "experiment: check a story for parts that tell another event each time it grows by half (average link down to this score)")
+	flag.Float64Var(&splitGrowth, "split-growth", splitGrowth, "with --online-split, how much a story grows between checks")
+	flag.BoolVar(&splitOnes, "split-ones", false, "with --online-split, score members as stories of one against each other")
+	flag.IntVar(&splitCap, "split-cap", 0, "with --online-split, check only stories of up to this many members")
+	flag.BoolVar(&splitFork, "split-fork", false, "with --online-split, members that leave keep their story in the results")
+	engine := flag.Bool("engine", false, "cluster with the deduper's engine itself (all tiers, undated) instead of the story tier alone")
+	articles := flag.String("articles", "", "with --engine: a pipeline run's sink directory, whose articles to cluster")
+	variant := flag.String("variant", "", "with --articles: undated,rawtitle,rawtext,en replace what the extractor gave")
 	semeval := flag.String("semeval", "", "SemEval-2022 pairs.jsonl: report Compare's accuracy on the clear pairs")
 	both := flag.Bool("both", false, "with --semeval, cluster ECB+ too")
 	flag.BoolVar(&verbose, "v", false, "with --semeval, print the pairs Compare gets wrong")
@@ -168,7 +189,18 @@ func main() {
 	for _, th := range ths {
 		o := opts
 		o.Threshold = th
-		b, p := evaluateECB(o, docs, *shuffles, *merge, *explain)
+		var b, p evaluate.PRF
+		if *articles != "" {
+			arts, err := loadArticles(*articles)
+			if err != nil {
+				fail(err)
+			}
+			b, p = evaluateArticles(o, docs, arts, *variant)
+		} else if *engine {
+			b, p = evaluateEngine(o, docs, *shuffles)
+		} else {
+			b, p = evaluateECB(o, docs, *shuffles, *merge, *explain)
+		}
 		fmt.Printf("threshold %.3f  B-cubed P %.3f R %.3f F1 %.3f  pairwise P %.3f R %.3f F1 %.3f\n",
 			th, b.P, b.R, b.F1, p.P, p.R, p.F1)
 	}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/events"
+	"github.com/wirewatch/wirewatch/services/deduper/evaluate"
+	engine "github.com/wirewatch/wirewatch/services/deduper/internal/cluster"
+	"github.com/wirewatch/wirewatch/services/deduper/internal/story"
+)
+
+// evaluateEngine clusters the documents with the deduper's engine itself
+// (every tier, the time rule, Link and bridges), each document's first line
+// its title and the rest its text, undated: what the pipeline does without
+// the extractor.
+func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairwise evaluate.PRF) {
+	gold := map[string]string{}
+	for _, d := range docs {
+		gold[d.ID] = d.Event
+	}
+	var bc, pw []evaluate.PRF
+	for s := range shuffles {
+		pred := engineCluster(opts, shuffled(docs, s))
+		bc = append(bc, evaluate.BCubed(pred, gold))
+		pw = append(pw, evaluate.Pairwise(pred, gold))
+	}
+	return evaluate.Mean(bc), evaluate.Mean(pw)
+}
+
+func engineCluster(opts story.Options, order []doc) map[string]string {
+	e := engine.New(engine.Options{Story: opts})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pred := map[string]string{}
+	into := map[string]string{}
+	for i, d := range order {
+		title, body := d.split()
+		if strings.TrimSpace(body) == "" {
+			title, body = "", title
+		}
+		a := &events.Article{ID: d.ID, Title: title, Text: body, Language: "en", ContentHash: events.TextHash(d.Text)}
+		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
+		pred[d.ID] = dec.Assignment.ID
+		for _, m := range dec.Assignment.Merged {
+			into[m] = dec.Assignment.ID
+		}
+	}
+	for id, c := range pred {
+		for n := 0; into[c] != "" && n < 1000; n++ {
+			c = into[c]
+		}
+		pred[id] = c
+	}
+	return pred
+}
+
+// loadArticles reads the articles a pipeline run delivered (the sink's
+// JSON lines under dir), in the order they arrived: the eval tool names
+// each input "<position>-<doc id>.txt".
+func loadArticles(dir string) ([]*events.Article, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	byPos := map[int]*events.Article{}
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for sc.Scan() {
+			var a events.Article
+			if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("reading %s: %w", name, err)
+			}
+			base := strings.TrimSuffix(filepath.Base(a.Source.Path), ".txt")
+			pos, id, ok := strings.Cut(base, "-")
+			n, err := strconv.Atoi(pos)
+			if !ok || err != nil {
+				continue
+			}
+			a.ID = id
+			byPos[n] = &a
+		}
+		f.Close()
+	}
+	out := make([]*events.Article, 0, len(byPos))
+	for n := range len(byPos) {
+		a, ok := byPos[n]
+		if !ok {
+			return nil, fmt.Errorf("article %d of %d is missing", n, len(byPos))
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// evaluateArticles clusters the articles of a pipeline run with the
+// engine, after variant (a comma-separated list: undated, rawtitle,
+// rawtext) replaces what the extractor gave with the document's own.
+func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, variant string) (evaluate.PRF, evaluate.PRF) {
+	gold := map[string]string{}
+	byID := map[string]doc{}
+	for _, d := range docs {
+		gold[d.ID] = d.Event
+		byID[d.ID] = d
+	}
+	e := engine.New(engine.Options{Story: opts})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pred := map[string]string{}
+	into := map[string]string{}
+	for i, a := range arts {
+		title, body := byID[a.ID].split()
+		if strings.TrimSpace(body) == "" {
+			title, body = "", title
+		}
+		if strings.Contains(variant, "undated") {
+			a.PublishedAt = nil
+		}
+		if strings.Contains(variant, "rawtitle") {
+			a.Title = title
+		}
+		if strings.Contains(variant, "rawtext") {
+			a.Text = body
+		}
+		if strings.Contains(variant, "en") {
+			a.Language = "en"
+		}
+		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
+		pred[a.ID] = dec.Assignment.ID
+		for _, m := range dec.Assignment.Merged {
+			into[m] = dec.Assignment.ID
+		}
+	}
+	for id, c := range pred {
+		for n := 0; into[c] != "" && n < 1000; n++ {
+			c = into[c]
+		}
+		pred[id] = c
+	}
+	return evaluate.BCubed(pred, gold), evaluate.Pairwise(pred, gold)
+}
