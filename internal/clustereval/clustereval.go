@@ -106,7 +106,7 @@ func Shuffle(ctx context.Context, docs []Doc, seed uint64, tmp string, log *zap.
 }
 
 // clusters reads the sink's records: document id → cluster id, following
-// merges to the cluster each document ended in.
+// merges and splits to the cluster each document ended in.
 func clusters(out string, byPath map[string]string) (map[string]string, error) {
 	names, err := filepath.Glob(filepath.Join(out, "*.jsonl"))
 	if err != nil {
@@ -114,6 +114,7 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 	}
 	pred := map[string]string{}
 	mergedInto := map[string]string{}
+	docOf := map[string]string{} // article id → document id
 	for _, name := range names {
 		f, err := os.Open(name)
 		if err != nil {
@@ -123,10 +124,15 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		for sc.Scan() {
 			var rec struct {
+				ID      string                `json:"id"`
 				Source  struct{ Path string } `json:"source"`
 				Cluster struct {
 					ID     string   `json:"id"`
 					Merged []string `json:"merged"`
+					Splits []struct {
+						ID      string   `json:"id"`
+						Members []string `json:"members"`
+					} `json:"splits"`
 				} `json:"cluster"`
 			}
 			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
@@ -135,6 +141,16 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 			}
 			if id, ok := byPath[rec.Source.Path]; ok {
 				pred[id] = rec.Cluster.ID
+				docOf[rec.ID] = id
+			}
+			// Members that left a cluster for a new one (the records come
+			// in the order decided).
+			for _, sp := range rec.Cluster.Splits {
+				for _, m := range sp.Members {
+					if id, ok := docOf[m]; ok {
+						pred[id] = sp.ID
+					}
+				}
 			}
 			for _, m := range rec.Cluster.Merged {
 				mergedInto[m] = rec.Cluster.ID

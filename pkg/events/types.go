@@ -317,6 +317,11 @@ type Assignment struct {
 	// Merges says why, one entry for each, in the order they were made.
 	Merged []string     `json:"merged,omitempty"`
 	Merges []MergeCause `json:"merges,omitempty"`
+	// Splits lists the members that left the cluster the article joined,
+	// each group for a cluster of its own, once the article showed they
+	// tell another story than the rest: the article may be one of them,
+	// and then ID is the cluster it is in now.
+	Splits []SplitCause `json:"splits,omitempty"`
 	// Changes compares the article's claims with the canonical article's:
 	// what they share, what a rewrite reworded, numbers that disagree.
 	Changes []ClaimChange `json:"changes,omitempty"`
@@ -331,6 +336,22 @@ type MergeCause struct {
 	// before it joined) or "link" (the members of the two stories, compared
 	// pair by pair, tell one story; merged after it joined).
 	Rule      string  `json:"rule"`
+	Score     float64 `json:"score"`
+	Threshold float64 `json:"threshold"`
+}
+
+// SplitCause is a group of members that left a cluster for a new one:
+// compared pair by pair, they tell another story than the members that
+// stay.
+type SplitCause struct {
+	// ID is the new cluster, From the cluster they left.
+	ID   string `json:"id"`
+	From string `json:"from"`
+	// Members are the ids of the articles that left, copies of them
+	// included.
+	Members []string `json:"members"`
+	// Score is the mean score of the pairs of a member that left and one
+	// that stayed, below Threshold.
 	Score     float64 `json:"score"`
 	Threshold float64 `json:"threshold"`
 }
@@ -385,6 +406,11 @@ func (c Assignment) check(p *problems) {
 		}
 		if !slices.Contains(c.Merged, m.ID) {
 			p.addf("cluster.merges[%d] names %q, which cluster.merged does not list", i, m.ID)
+		}
+	}
+	for i, s := range c.Splits {
+		if s.ID == "" || s.From == "" || len(s.Members) == 0 {
+			p.addf("cluster.splits[%d] needs an id, the cluster it left and its members", i)
 		}
 	}
 	if len(c.Merges) > 0 && len(c.Merges) != len(c.Merged) {

@@ -613,6 +613,10 @@ func (s *Service) decide(d *stage.Delivery) ([]*nats.Msg, error) {
 	for _, m := range dec.Assignment.Merges {
 		s.metrics.merges.WithLabelValues(m.Rule).Inc()
 	}
+	for _, sp := range dec.Assignment.Splits {
+		s.metrics.splits.Inc()
+		s.metrics.splitOut.Add(float64(len(sp.Members)))
+	}
 	s.metrics.clusters.Set(float64(s.engine.Clusters()))
 	var out []*nats.Msg
 	for _, u := range dec.Updates {

@@ -13,6 +13,8 @@ const (
 	MetricClusterSize = "wirewatch_dedup_cluster_size"
 	MetricClusters    = "wirewatch_dedup_clusters"
 	MetricMerges      = "wirewatch_dedup_merges_total"
+	MetricSplits      = "wirewatch_dedup_splits_total"
+	MetricSplitOut    = "wirewatch_dedup_split_members_total"
 	MetricReplayed    = "wirewatch_dedup_replayed_total"
 	MetricReplayedSeq = "wirewatch_dedup_replayed_sequence"
 	MetricLeading     = "wirewatch_dedup_leading"
@@ -24,6 +26,8 @@ type metrics struct {
 	clusterSize prometheus.Histogram
 	clusters    prometheus.Gauge
 	merges      *prometheus.CounterVec
+	splits      prometheus.Counter
+	splitOut    prometheus.Counter
 	replayed    prometheus.Counter
 	replayedSeq prometheus.Gauge
 	leading     prometheus.Gauge
@@ -50,6 +54,14 @@ func newMetrics(ops *stage.Ops) *metrics {
 			Name: MetricMerges, ConstLabels: stageLabel,
 			Help: "Clusters merged into another, by rule: bridge (an article surely tells both) or link (their members tell one story).",
 		}, []string{"rule"})),
+		splits: stage.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: MetricSplits, ConstLabels: stageLabel,
+			Help: "Groups of members that left a cluster for a new one, their members telling another story than the rest.",
+		})),
+		splitOut: stage.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: MetricSplitOut, ConstLabels: stageLabel,
+			Help: "Articles that left a cluster for a new one with a group (wirewatch_dedup_splits_total).",
+		})),
 		replayed: stage.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: MetricReplayed, ConstLabels: stageLabel,
 			Help: "Stored decisions folded into this replica's clusters: at start, while it stands by, and when it takes over.",

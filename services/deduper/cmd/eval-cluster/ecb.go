@@ -118,21 +118,18 @@ type clusterer struct {
 	// oracle, when set, may overrule the decision: an experiment that
 	// measures what each kind of error costs.
 	oracle func(best int32) int32
-	// onMerge, when set, hears of every merge.
+	// onMerge, when set, hears of every merge, and onSplit of the members
+	// (by their tags: their index + 1) that left s for ns.
 	onMerge func(dst, src int32)
+	onSplit func(s, ns int32, tags []uint32)
 	// major returns the event most of a story's articles report.
 	major func(s int32) string
 	// cands are the candidates of the last article, with their scores.
 	cands []cand
-	// vecs, qs and of are each article's vector, query and story, and
-	// checked the size at which a story was last checked for a split
-	// (--online-split).
-	vecs    []story.Vector
-	qs      [][]uint32
-	of      []int32
-	checked []int
-	kept    map[int]bool
-	home    map[int]int32
+	// of is each article's story as a split left it (-1: none did), and n
+	// how many articles came.
+	of []int32
+	n  int
 }
 
 // cand is a candidate story of an article and its score.
@@ -196,20 +193,11 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		best = int32(len(c.cents))
 		c.cents = append(c.cents, &story.Centroid{})
 		c.parent = append(c.parent, best)
-		c.checked = append(c.checked, 0)
 	}
-	if onlineSplit > 0 {
-		defer func() {
-			c.vecs = append(c.vecs, v)
-			c.qs = append(c.qs, q)
-			c.of = append(c.of, best)
-			if c.kept == nil {
-				c.kept, c.home = map[int]bool{}, map[int]int32{}
-			}
-			c.home[len(c.of)-1] = best
-			c.checkSplit(c.find(best))
-		}()
-	}
+	tag := uint32(c.n + 1)
+	c.n++
+	c.of = append(c.of, -1)
+	defer func() { c.split(c.find(best)) }()
 	if bridge && best >= 0 && contains(same, best) {
 		// Every other story the article surely tells too is folded in.
 		for _, o := range same {
@@ -223,7 +211,7 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 			}
 		}
 	}
-	m.Add(c.cents[best], v)
+	m.AddTagged(c.cents[best], v, tag)
 	c.post.Add(best, q)
 	if !c.merge || c.cents[best].N < 2 {
 		// A story the article founded was just compared with every
@@ -244,6 +232,29 @@ func (c *clusterer) assign(title, body string) (best int32, score, second float6
 		}
 	}
 	return best, score, second
+}
+
+// split moves the members of story s that Split finds telling another
+// story into stories of their own; the first member's part stays.
+func (c *clusterer) split(s int32) {
+	cent := c.cents[s]
+	tags := cent.Tags()
+	if len(tags) == 0 {
+		return
+	}
+	for _, p := range c.m.Split(cent, tags[0]) {
+		part := c.m.Divide(cent, p.Tags)
+		ns := int32(len(c.cents))
+		c.cents = append(c.cents, &part)
+		c.parent = append(c.parent, ns)
+		c.post.Add(ns, c.m.QueryTerms(story.Vector{Terms: part.Terms, Weights: part.Weights()}))
+		for _, t := range p.Tags {
+			c.of[t-1] = ns
+		}
+		if c.onSplit != nil {
+			c.onSplit(s, ns, p.Tags)
+		}
+	}
 }
 
 // oracleRefuses reports whether the oracle refuses a merge of the given
@@ -317,6 +328,17 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 		}
 		delete(counts, src)
 	}
+	c.onSplit = func(s, ns int32, tags []uint32) {
+		counts[ns] = map[string]int{}
+		for _, t := range tags {
+			if int(t) == c.n {
+				continue // the article itself, counted once placed
+			}
+			e := docs[t-1].Event
+			counts[s][e]--
+			counts[ns][e]++
+		}
+	}
 	var events []string
 	for i, d := range docs {
 		if oracleFix != "" {
@@ -343,6 +365,9 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 		}
 		title, body := d.split()
 		s, score, second := c.assign(title, body)
+		if c.of[i] >= 0 {
+			s = c.of[i]
+		}
 		stories[i] = s
 		s = c.find(s)
 		if trace != nil && i < len(docs) && opts.Threshold >= 0 {
@@ -364,15 +389,9 @@ func cluster(opts story.Options, docs []doc, merge bool) map[string]string {
 	pred := map[string]string{}
 	for i, d := range docs {
 		pred[d.ID] = fmt.Sprint(c.find(stories[i]))
-		if onlineSplit > 0 {
+		if c.of[i] >= 0 {
 			pred[d.ID] = fmt.Sprint(c.find(c.of[i]))
-			if c.kept[i] {
-				pred[d.ID] = fmt.Sprint(c.find(c.home[i]))
-			}
 		}
-	}
-	if splitAt > 0 {
-		pred = splitStories(c.m, docs, pred)
 	}
 	return pred
 }

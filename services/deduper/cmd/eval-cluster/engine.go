@@ -50,6 +50,11 @@ func engineCluster(opts story.Options, order []doc) map[string]string {
 		for _, m := range dec.Assignment.Merged {
 			into[m] = dec.Assignment.ID
 		}
+		for _, sc := range dec.Assignment.Splits {
+			for _, id := range sc.Members {
+				pred[id] = sc.ID
+			}
+		}
 	}
 	for id, c := range pred {
 		for n := 0; into[c] != "" && n < 1000; n++ {
@@ -139,6 +144,11 @@ func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, va
 		pred[a.ID] = dec.Assignment.ID
 		for _, m := range dec.Assignment.Merged {
 			into[m] = dec.Assignment.ID
+		}
+		for _, sc := range dec.Assignment.Splits {
+			for _, id := range sc.Members {
+				pred[id] = sc.ID
+			}
 		}
 	}
 	for id, c := range pred {

@@ -23,9 +23,6 @@
 //	                   undated,rawtitle,rawtext,en replacing what the
 //	                   extractor gave with the document's own
 //	--order-seed N     the random orders (0x5eed = 24301: those of make eval-cluster)
-//	--split 0.15       experiment: split each final story by average link
-//	--online-split T   experiment: check a story for parts of another event
-//	                   as it grows (--split-growth, -min, -cap, -ones, -fork)
 //	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
 //	--pairs            how well features separate the events of a topic
 //	--pair ID,ID       what the model sees of two documents
@@ -72,13 +69,6 @@ func main() {
 	flag.BoolVar(&showHard, "hard", false, "with --train, print the other-event stories that score highest (use with --text)")
 
 	flag.Uint64Var(&orderSeed, "order-seed", orderSeed, "second seed of the random orders (0x5eed: the orders of make eval-cluster)")
-	flag.Float64Var(&splitAt, "split", 0, "experiment: split each final story by average link among its members down to this score")
-	flag.IntVar(&splitMin, "split-min", splitMin, "with --split, the least part that leaves its story")
-	flag.Float64Var(&onlineSplit, "online-split", 0, "experiment: check a story for parts that tell another event each time it grows by half (average link down to this score)")
-	flag.Float64Var(&splitGrowth, "split-growth", splitGrowth, "with --online-split, how much a story grows between checks")
-	flag.BoolVar(&splitOnes, "split-ones", false, "with --online-split, score members as stories of one against each other")
-	flag.IntVar(&splitCap, "split-cap", 0, "with --online-split, check only stories of up to this many members")
-	flag.BoolVar(&splitFork, "split-fork", false, "with --online-split, members that leave keep their story in the results")
 	engine := flag.Bool("engine", false, "cluster with the deduper's engine itself (all tiers, undated) instead of the story tier alone")
 	articles := flag.String("articles", "", "with --engine: a pipeline run's sink directory, whose articles to cluster")
 	variant := flag.String("variant", "", "with --articles: undated,rawtitle,rawtext,en replace what the extractor gave")
@@ -94,6 +84,9 @@ func main() {
 	flag.Float64Var(&opts.SingleThreshold, "single-threshold", opts.SingleThreshold, "Compare threshold for a story of one")
 	flag.Float64Var(&opts.LinkThreshold, "link-threshold", opts.LinkThreshold, "Link threshold")
 	flag.IntVar(&opts.Exemplars, "exemplars", opts.Exemplars, "members a story keeps for Link")
+	flag.IntVar(&opts.SplitMembers, "split-members", opts.SplitMembers, "members up to which a story keeps each, for Split (0: never split)")
+	flag.Float64Var(&opts.SplitThreshold, "split-threshold", opts.SplitThreshold, "mean pair score from which two groups of a story's members are one story")
+	flag.IntVar(&opts.SplitMin, "split-min", opts.SplitMin, "least members of a group that leaves its story")
 	flag.Float64Var(&opts.LinkFloor, "link-floor", opts.LinkFloor, "least score of an article against a candidate for Link to be asked")
 	flag.Float64Var(&opts.PriorDocs, "prior", opts.PriorDocs, "prior documents of the IDF")
 	flag.Float64Var(&opts.LeadBoost, "lead-boost", opts.LeadBoost, "extra weight of the title and first sentences")

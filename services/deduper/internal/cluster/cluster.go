@@ -160,7 +160,19 @@ type member struct {
 	joined                     int64 // Unix nanoseconds, UTC
 	score                      float64
 	kind, rel, rule, scoreKey  uint8
+	// origin packs what tells a likely original (canon) that a member line
+	// does not keep otherwise: the length of its text (low 30 bits),
+	// whether it names authors (bit 31) and is a wire story with its
+	// dateline (bit 30). A story divided (split.go) chooses its canonical
+	// by it.
+	origin uint32
 }
+
+const (
+	originByline = 1 << 31
+	originWire   = 1 << 30
+	originLen    = originWire - 1
+)
 
 // Tables of the indexes a member keeps.
 var (
@@ -186,7 +198,14 @@ func index[T comparable](table []T, x T) uint8 {
 func newMember(a *events.Article, asg events.Assignment, now time.Time) member {
 	m := member{id: a.ID, title: a.Title, matchedID: asg.MatchedID, wire: a.Wire, feedURL: a.Source.FeedURL,
 		url: a.Source.URL, path: a.Source.Path, published: a.PublishedAt, joined: now.UnixNano(),
-		kind: index(sourceKinds[:], a.Source.Kind), rel: relIndex(asg.Relation), rule: index(rules[:], asg.Rule)}
+		kind: index(sourceKinds[:], a.Source.Kind), rel: relIndex(asg.Relation), rule: index(rules[:], asg.Rule),
+		origin: uint32(min(len(a.Text), originLen))}
+	if len(a.Authors) > 0 {
+		m.origin |= originByline
+	}
+	if a.Wire != "" && a.Dateline != "" {
+		m.origin |= originWire
+	}
 	for k := 1; k < len(scoreKeys) && asg.Relation != events.RelationNew; k++ {
 		if x, ok := asg.Scores[scoreKeys[k]]; ok {
 			m.score, m.scoreKey = x, uint8(k)
@@ -617,6 +636,25 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	}
 	clear(e.others)
 	e.others = e.others[:0]
+	if len(vec.Terms) > 0 {
+		// The join may show that some of the story's members tell another
+		// story than the rest (split.go); the article may be among them.
+		causes, made := e.divide(target, now)
+		if len(made) > 0 {
+			asg.Splits = causes
+			from := target
+			for i, t := range made {
+				if slices.Contains(causes[i].Members, a.ID) {
+					target = t
+				} else {
+					updates = append(updates, e.update(t))
+				}
+			}
+			if target != from {
+				updates = append(updates, e.update(from))
+			}
+		}
+	}
 	asg.ID = target.id
 	asg.Version = target.version
 	asg.CanonicalID = target.canon.id
@@ -719,7 +757,7 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	if len(vec.Terms) > 0 {
 		// Copies add nothing to what a story is about; only new articles
 		// and rewrites shape its centroid.
-		e.model.Add(&st.centroid, vec)
+		e.model.AddTagged(&st.centroid, vec, seq)
 		e.post.Add(slot, query)
 		e.touchLink(st, seq)
 		e.unlink(seq)
@@ -1356,12 +1394,20 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 	if e.redelivered(a, &asg) {
 		return
 	}
+	// An article that left the story it joined, with others, joined the
+	// story they left first.
+	joined := asg.ID
+	for _, sc := range asg.Splits {
+		if slices.Contains(sc.Members, a.ID) {
+			joined = sc.From
+		}
+	}
 	var target *state
-	if slot, ok := e.slotOf[asg.ID]; ok {
+	if slot, ok := e.slotOf[joined]; ok {
 		target = e.find(slot)
 	}
 	if target == nil {
-		target = e.newCluster(asg.ID, a.Language, now)
+		target = e.newCluster(joined, a.Language, now)
 	}
 	// Bridges were merged before the article joined, links after.
 	linked := map[string]bool{}
@@ -1402,6 +1448,14 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 	}
 	e.join(target, a, asg, hashKey(a.ContentHash), fp, vec, query, now)
 	mergeIn(true)
+	if len(asg.Splits) > 0 {
+		e.replaySplits(asg.Splits, now)
+		if slot, ok := e.slotOf[asg.ID]; ok {
+			if st := e.find(slot); st != nil {
+				target = st
+			}
+		}
+	}
 	if asg.Version > target.version {
 		target.version = asg.Version
 	}

@@ -16,10 +16,17 @@ type Centroid struct {
 	weights []uint16
 	N       int
 	cuts    cuts // of the coverage features, found when first needed
-	// exemplars are the first Options.Exemplars members, each as a
-	// centroid of one, for Link. A story of one is its own exemplar and
-	// keeps none; a story of several keeps none when they were dropped.
+	// tag is what the clusterer called the story's first member
+	// (AddTagged); a story of one is its own exemplar and keeps none.
+	tag uint32
+	// exemplars are the first members, each as a centroid of one: the
+	// first Options.Exemplars for Link, and all of them while the story has
+	// no more than Options.SplitMembers, for Split. A story of several
+	// keeps none when they were dropped.
 	exemplars []Centroid
+	// sims holds, while the exemplars are every member, the score of each
+	// pair of them (Model.pairScore): pair (i, j), j < i, at i(i-1)/2 + j.
+	sims []float32
 }
 
 // exemplarsOf returns the members of c that Link compares: its exemplars,
@@ -29,7 +36,22 @@ func exemplarsOf(c *Centroid) []Centroid {
 	if len(c.exemplars) > 0 || c.N >= 2 {
 		return c.exemplars
 	}
-	return []Centroid{{Terms: c.Terms, weights: c.weights, N: 1, cuts: c.cuts}}
+	return []Centroid{{Terms: c.Terms, weights: c.weights, N: 1, cuts: c.cuts, tag: c.tag}}
+}
+
+// whole reports whether c holds each of its members as an exemplar (a story
+// of one is its own).
+func (c *Centroid) whole() bool { return c.N == 1 || (c.N >= 2 && len(c.exemplars) == c.N) }
+
+// Tags returns what the clusterer called the members c holds as exemplars
+// (AddTagged), in the order they joined.
+func (c *Centroid) Tags() []uint32 {
+	xs := exemplarsOf(c)
+	out := make([]uint32, len(xs))
+	for i := range xs {
+		out[i] = xs[i].tag
+	}
+	return out
 }
 
 // dropped reports whether c is a story of several that keeps no exemplars.
@@ -40,7 +62,7 @@ func (c *Centroid) dropped() bool { return c.N >= 2 && len(c.exemplars) == 0 }
 // tell (a story's centroid compared as if it were one member links far too
 // much: ECB+ B-cubed F1 0.883 against 0.916 without Link at all).
 func (c *Centroid) DropExemplars() {
-	c.exemplars = nil
+	c.exemplars, c.sims = nil, nil
 }
 
 // Exemplars returns how many members c keeps for Link.
@@ -55,13 +77,13 @@ func keepExemplars(c *Centroid, add []Centroid, limit int) {
 		return
 	}
 	if c.N == 1 && len(c.exemplars) == 0 {
-		c.exemplars = []Centroid{{Terms: c.Terms, weights: c.weights, N: 1}}
+		c.exemplars = []Centroid{{Terms: c.Terms, weights: c.weights, N: 1, tag: c.tag}}
 	}
 	for _, x := range add {
 		if len(c.exemplars) >= limit {
 			break
 		}
-		c.exemplars = append(c.exemplars, Centroid{Terms: x.Terms, weights: x.weights, N: 1})
+		c.exemplars = append(c.exemplars, Centroid{Terms: x.Terms, weights: x.weights, N: 1, tag: x.tag})
 	}
 	c.exemplars = slices.Clip(c.exemplars)
 }
@@ -88,13 +110,47 @@ func (c *Centroid) decode(buf []float32) []float32 {
 }
 
 // Add adds v to the centroid.
-func (m *Model) Add(c *Centroid, v Vector) {
-	if c.N >= 1 && m.opts.Exemplars > 0 && !c.dropped() && len(c.exemplars) < m.opts.Exemplars {
-		var one Centroid
-		m.merge(&one, v.Terms, v.Weights, 1)
-		keepExemplars(c, []Centroid{one}, m.opts.Exemplars)
+func (m *Model) Add(c *Centroid, v Vector) { m.AddTagged(c, v, 0) }
+
+// AddTagged adds v to the centroid as the member the clusterer calls tag:
+// Split names the members by their tags.
+func (m *Model) AddTagged(c *Centroid, v Vector, tag uint32) {
+	if c.N == 0 {
+		c.tag = tag
+	}
+	if c.N >= 1 && m.opts.Exemplars > 0 && !c.dropped() {
+		all := m.splits(c, 1)
+		if all || len(exemplarsOf(c)) < m.opts.Exemplars {
+			one := Centroid{tag: tag}
+			m.merge(&one, v.Terms, v.Weights, 1)
+			add := []Centroid{one}
+			if all {
+				m.growSims(c, add)
+				keepExemplars(c, add, m.opts.SplitMembers)
+			} else {
+				keepExemplars(c, add, m.opts.Exemplars)
+			}
+		}
 	}
 	m.merge(c, v.Terms, v.Weights, 1)
+	m.trimExemplars(c)
+}
+
+// splits reports whether c, grown by n members, still holds each as an
+// exemplar with the scores of each pair: Split can divide it.
+func (m *Model) splits(c *Centroid, n int) bool {
+	return m.opts.SplitMembers > 0 && c.whole() && c.N+n <= m.opts.SplitMembers
+}
+
+// trimExemplars keeps the first Options.Exemplars members of a story that
+// does not hold every member: those Link needs.
+func (m *Model) trimExemplars(c *Centroid) {
+	if len(c.exemplars) > m.opts.Exemplars && !c.whole() {
+		c.exemplars = slices.Clone(c.exemplars[:m.opts.Exemplars])
+	}
+	if !c.whole() || c.N < 2 {
+		c.sims = nil
+	}
 }
 
 // Merge adds the members of src to dst. A story made of one that let its
@@ -102,13 +158,21 @@ func (m *Model) Add(c *Centroid, v Vector) {
 // for all of it.
 func (m *Model) Merge(dst, src *Centroid) {
 	if dst.N >= 1 && src.N >= 1 && m.opts.Exemplars > 0 {
-		if src.dropped() {
-			dst.exemplars = nil // a story of several from now on
-		} else {
+		switch {
+		case src.dropped():
+			dst.exemplars, dst.sims = nil, nil // a story of several from now on
+		case src.whole() && m.splits(dst, src.N):
+			m.joinSims(dst, src)
+			keepExemplars(dst, exemplarsOf(src), m.opts.SplitMembers)
+		default:
 			keepExemplars(dst, exemplarsOf(src), m.opts.Exemplars)
 		}
 	}
+	if dst.N == 0 {
+		dst.tag = src.tag
+	}
 	m.merge(dst, src.Terms, src.Weights(), src.N)
+	m.trimExemplars(dst)
 }
 
 func (m *Model) merge(c *Centroid, terms []uint32, weights []float32, n int) {

@@ -439,7 +439,7 @@ func (m *Model) contradicts(f *[NumFeatures]float64, n int) bool {
 // the two centroids, for the record, when they are one. A story of several
 // that let its exemplars go (Centroid.DropExemplars) is one with no other.
 func (m *Model) Link(a, b *Centroid) Match {
-	xs, ys := exemplarsOf(a), exemplarsOf(b)
+	xs, ys := m.linkExemplars(a), m.linkExemplars(b)
 	if len(xs) == 0 || len(ys) == 0 {
 		// A story that let its exemplars go: Link cannot tell.
 		return match([NumFeatures]float64{}, 0, m.opts.LinkThreshold)
@@ -458,6 +458,13 @@ func (m *Model) Link(a, b *Centroid) Match {
 	r := match(f, s, m.opts.LinkThreshold)
 	r.Bridge = r.Same
 	return r
+}
+
+// linkExemplars returns the members of c that Link compares: its first
+// Options.Exemplars.
+func (m *Model) linkExemplars(c *Centroid) []Centroid {
+	xs := exemplarsOf(c)
+	return xs[:min(len(xs), max(1, m.opts.Exemplars))]
 }
 
 func match(f [NumFeatures]float64, s, threshold float64) Match {

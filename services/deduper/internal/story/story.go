@@ -134,6 +134,15 @@ type Options struct {
 	Exemplars     int
 	LinkThreshold float64
 	LinkFloor     float64
+	// SplitMembers is how many members a story may have and still keep
+	// each, with the score of each pair of them, so that Split can find
+	// the members that tell another story (0: never). SplitThreshold is
+	// the mean score of the pairs across two groups of members from which
+	// they are one story; SplitMin the least members of a group that
+	// leaves its story.
+	SplitMembers   int
+	SplitThreshold float64
+	SplitMin       int
 	// KeepText keeps the text of every term so that Term can show it. It
 	// is for tools: it costs memory.
 	KeepText bool
@@ -166,6 +175,7 @@ var DefaultOptions = Options{
 		FeatLeadName: 0.132, FeatStoryLead: 0.763, FeatWeekdayConflict: -0.648},
 	Bias: -5.621, Threshold: 0.15, SingleThreshold: 0.3, BridgeThreshold: 0.9, DateVeto: 0.5,
 	Exemplars: 6, LinkThreshold: 0.3, LinkFloor: 0.05,
+	SplitMembers: 24, SplitThreshold: 0.18, SplitMin: 3,
 }
 
 // Vector is an article's salient terms, sorted by id, with their weights:

@@ -330,6 +330,7 @@ func TestLink(t *testing.T) {
 func TestExemplars(t *testing.T) {
 	opts := DefaultOptions
 	opts.Exemplars = 3
+	opts.SplitMembers = 0
 	m := NewModel(opts)
 	texts := []string{"alpha beta gamma", "delta epsilon zeta", "eta theta iota", "kappa lambda mu", "nu xi omicron"}
 	var vs []Vector

@@ -1,0 +1,193 @@
+package story
+
+import "slices"
+
+// pairScore is how surely two members, each a story of one, tell one
+// story: the mean of Compare's score of each against the other.
+func (m *Model) pairScore(a, b *Centroid) float32 {
+	return float32((m.Score(m.StoryFeatures(a, b)) + m.Score(m.StoryFeatures(b, a))) / 2)
+}
+
+// growSims adds to the pair scores of c, which holds every member, those of
+// the members in add, in order.
+func (m *Model) growSims(c *Centroid, add []Centroid) {
+	xs := exemplarsOf(c)
+	n := len(xs)
+	for k := range add {
+		for j := range n {
+			c.sims = append(c.sims, m.pairScore(&add[k], &xs[j]))
+		}
+		for j := range k {
+			c.sims = append(c.sims, m.pairScore(&add[k], &add[j]))
+		}
+	}
+}
+
+// joinSims adds to the pair scores of dst those of src's members and of each
+// pair across the two; both hold every member.
+func (m *Model) joinSims(dst, src *Centroid) {
+	xs, ys := exemplarsOf(dst), exemplarsOf(src)
+	for k := range ys {
+		for j := range xs {
+			dst.sims = append(dst.sims, m.pairScore(&ys[k], &xs[j]))
+		}
+		for j := range k {
+			dst.sims = append(dst.sims, src.sims[pairAt(k, j)])
+		}
+	}
+}
+
+// pairAt is where the score of members i and j (j < i) is in sims.
+func pairAt(i, j int) int { return i*(i-1)/2 + j }
+
+// Part is a group of a story's members that Split finds telling another
+// story than the rest: their tags (AddTagged), in the order they joined,
+// and the mean score of the pairs across the part and the rest.
+type Part struct {
+	Tags  []uint32
+	Score float64
+}
+
+// Split finds the members of c that tell another story than the member
+// tagged keep. Average link over the scores of the pairs of members groups
+// them until no two groups reach Options.SplitThreshold on average; the
+// groups of Options.SplitMin members or more, other than keep's (or, when
+// keep is not a member, the largest), are the parts returned. It returns
+// none while c does not hold each member and the scores of each pair (see
+// Options.SplitMembers), or has fewer than SplitMin·2 members.
+//
+// A story that mixes two events began with one wrong join, and then draws
+// both events' reports: against its centroid, a report of either scores
+// high. Members compared pair by pair keep what sets the events apart.
+func (m *Model) Split(c *Centroid, keep uint32) []Part {
+	n := c.N
+	least := max(2, m.opts.SplitMin)
+	if m.opts.SplitMembers <= 0 || n < least*2 || len(c.exemplars) != n || len(c.sims) != pairAt(n, 0) {
+		return nil
+	}
+	// sim is the symmetric score matrix of the groups, size the members
+	// each holds, group the group each member is in (its first member).
+	sim := make([]float64, n*n)
+	for i := range n {
+		for j := range i {
+			s := float64(c.sims[pairAt(i, j)])
+			sim[i*n+j], sim[j*n+i] = s, s
+		}
+	}
+	size := make([]int, n)
+	group := make([]int, n)
+	alive := make([]bool, n)
+	for i := range n {
+		size[i], group[i], alive[i] = 1, i, true
+	}
+	for {
+		a, b, best := -1, -1, m.opts.SplitThreshold
+		for i := range n {
+			if !alive[i] {
+				continue
+			}
+			for j := i + 1; j < n; j++ {
+				if alive[j] && sim[i*n+j] >= best {
+					a, b, best = i, j, sim[i*n+j]
+				}
+			}
+		}
+		if a < 0 {
+			break
+		}
+		for k := range n {
+			if alive[k] && k != a && k != b {
+				s := (sim[a*n+k]*float64(size[a]) + sim[b*n+k]*float64(size[b])) / float64(size[a]+size[b])
+				sim[a*n+k], sim[k*n+a] = s, s
+			}
+		}
+		size[a] += size[b]
+		alive[b] = false
+		for k := range n {
+			if group[k] == b {
+				group[k] = a
+			}
+		}
+	}
+	stay := -1
+	for i := range n {
+		if c.exemplars[i].tag == keep {
+			stay = group[i]
+			break
+		}
+	}
+	if stay < 0 {
+		stay = 0
+		for i := range n {
+			if alive[i] && size[i] > size[stay] {
+				stay = i
+			}
+		}
+	}
+	var parts []Part
+	for g := range n {
+		if !alive[g] || g == stay || size[g] < least {
+			continue
+		}
+		p := Part{}
+		var across float64
+		pairs := 0
+		for i := range n {
+			if group[i] != g {
+				continue
+			}
+			p.Tags = append(p.Tags, c.exemplars[i].tag)
+			for j := range n {
+				if group[j] != g {
+					across += float64(c.sims[pairAt(max(i, j), min(i, j))])
+					pairs++
+				}
+			}
+		}
+		p.Score = round(across / float64(pairs))
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+// Divide takes the members tagged tags out of c into a story of their own,
+// which it returns: each of the two is made again of its members, each a
+// story of one, with the scores of their pairs. c must hold every member
+// (Split found the part).
+func (m *Model) Divide(c *Centroid, tags []uint32) Centroid {
+	var in, out []int
+	for i := range c.exemplars {
+		if slices.Contains(tags, c.exemplars[i].tag) {
+			out = append(out, i)
+		} else {
+			in = append(in, i)
+		}
+	}
+	part := m.gather(c, out)
+	*c = m.gather(c, in)
+	return part
+}
+
+// gather makes a story of the members of c at idx, in order.
+func (m *Model) gather(c *Centroid, idx []int) Centroid {
+	var g Centroid
+	for _, i := range idx {
+		x := &c.exemplars[i]
+		if g.N == 0 {
+			g.tag = x.tag
+		}
+		m.merge(&g, x.Terms, x.Weights(), 1)
+	}
+	if len(idx) < 2 {
+		return g
+	}
+	g.exemplars = make([]Centroid, len(idx))
+	for k, i := range idx {
+		x := c.exemplars[i]
+		g.exemplars[k] = Centroid{Terms: x.Terms, weights: x.weights, N: 1, tag: x.tag}
+		for j := range k {
+			g.sims = append(g.sims, c.sims[pairAt(max(i, idx[j]), min(i, idx[j]))])
+		}
+	}
+	return g
+}

@@ -1,0 +1,183 @@
+package story
+
+import (
+	"slices"
+	"testing"
+)
+
+// Two events that share their cast: reports of the first (tags 1–4) and of
+// the second (tags 5–7) mixed in one story, as a wrong early join leaves
+// them.
+var (
+	quakeReports = []string{
+		"A magnitude 5.9 earthquake struck Qeshm island in the Gulf on Sunday, killing ten villagers and flattening 300 homes.",
+		"Ten people died when a 5.9 quake hit Qeshm on Sunday; rescuers searched the ruins of 300 houses in Tabl.",
+		"The Sunday earthquake on Qeshm, measured at 5.9, killed ten and destroyed 300 homes around the village of Tabl.",
+		"Rescuers in Tabl on Qeshm counted ten dead after Sunday's 5.9 tremor brought down 300 homes.",
+	}
+	aftershockReports = []string{
+		"A 5.6 earthquake shook Qeshm island on Wednesday, injuring five people in the port of Dargahan; no one was killed.",
+		"Five were hurt in Dargahan when a magnitude 5.6 quake hit Qeshm on Wednesday, officials said, with no deaths.",
+		"Wednesday's 5.6 quake on Qeshm injured five in Dargahan and cracked the walls of the harbour office.",
+	}
+)
+
+func mixedStory(t *testing.T, opts Options) (*Model, *Centroid) {
+	t.Helper()
+	m := NewModel(opts)
+	for _, s := range []string{
+		"The city council approved the library budget after a long debate about opening hours.",
+		"Shares fell on Monday as investors weighed the central bank's next move on interest rates.",
+		"The national football team beat Norland 3-1 in Kessby on Saturday.",
+	} {
+		m.Vectorize("", s, true)
+	}
+	var c Centroid
+	for i, s := range append(slices.Clone(quakeReports), aftershockReports...) {
+		m.AddTagged(&c, m.Vectorize("", s, true), uint32(i+1))
+	}
+	return m, &c
+}
+
+func TestSplitFindsTheOtherEvent(t *testing.T) {
+	m, c := mixedStory(t, DefaultOptions)
+	if !slices.Equal(c.Tags(), []uint32{1, 2, 3, 4, 5, 6, 7}) {
+		t.Fatalf("a story of 7 holds members %v, want each", c.Tags())
+	}
+	parts := m.Split(c, 1)
+	if len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{5, 6, 7}) {
+		t.Fatalf("Split(keep 1) = %+v, want the three aftershock reports", parts)
+	}
+	if p := parts[0]; p.Score >= DefaultOptions.SplitThreshold || p.Score <= 0 {
+		t.Errorf("the part's score against the rest is %v, want in (0, %v)", p.Score, DefaultOptions.SplitThreshold)
+	}
+	// The member to keep decides which part stays.
+	if parts := m.Split(c, 6); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{1, 2, 3, 4}) {
+		t.Errorf("Split(keep 6) = %+v, want the four quake reports", parts)
+	}
+	// Not a member: the largest part stays.
+	if parts := m.Split(c, 99); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{5, 6, 7}) {
+		t.Errorf("Split(keep 99) = %+v, want the three aftershock reports", parts)
+	}
+
+	whole := *c
+	part := m.Divide(c, parts[0].Tags)
+	if c.N != 4 || part.N != 3 {
+		t.Fatalf("divided into %d and %d members, want 4 and 3", c.N, part.N)
+	}
+	if !slices.Equal(c.Tags(), []uint32{1, 2, 3, 4}) || !slices.Equal(part.Tags(), []uint32{5, 6, 7}) {
+		t.Errorf("divided into %v and %v", c.Tags(), part.Tags())
+	}
+	// Each is made again of its members, with the scores of their pairs:
+	// neither divides again, and each is a story again.
+	if ps := m.Split(c, 1); len(ps) != 0 {
+		t.Errorf("the quake story divides again: %+v", ps)
+	}
+	if len(c.sims) != pairAt(4, 0) || len(part.sims) != pairAt(3, 0) {
+		t.Errorf("pair scores %d and %d, want 6 and 3", len(c.sims), len(part.sims))
+	}
+	if r := m.Link(c, &part); r.Same {
+		t.Errorf("the two parts link again: %+v", r)
+	}
+	if r := m.Compare(m.Vectorize("", aftershockReports[0], false), &part); !r.Same {
+		t.Errorf("an aftershock report does not tell the aftershock story: %+v", r)
+	}
+	if r1, r2 := m.Compare(m.Vectorize("", aftershockReports[1], false), &part), m.Compare(m.Vectorize("", aftershockReports[1], false), &whole); r1.Score <= r2.Score {
+		t.Errorf("an aftershock report scores %v against its own story, %v against the mix", r1.Score, r2.Score)
+	}
+}
+
+func TestSplitNeedsEveryMember(t *testing.T) {
+	opts := DefaultOptions
+	opts.SplitMembers = 6
+	m, c := mixedStory(t, opts)
+	if c.Exemplars() != opts.Exemplars || len(c.sims) != 0 {
+		t.Fatalf("a story of 7 past SplitMembers 6 keeps %d exemplars and %d pair scores, want %d and none",
+			c.Exemplars(), len(c.sims), opts.Exemplars)
+	}
+	if ps := m.Split(c, 1); ps != nil {
+		t.Errorf("a story that does not hold every member splits: %+v", ps)
+	}
+	opts.SplitMembers = 0
+	m, c = mixedStory(t, opts)
+	if ps := m.Split(c, 1); ps != nil {
+		t.Errorf("Split with SplitMembers 0: %+v", ps)
+	}
+	// Parts smaller than SplitMin stay.
+	opts = DefaultOptions
+	opts.SplitMin = 4
+	m, c = mixedStory(t, opts)
+	if ps := m.Split(c, 1); ps != nil {
+		t.Errorf("Split with SplitMin 4 moves a part of 3: %+v", ps)
+	}
+	// A dropped story holds nothing.
+	m, c = mixedStory(t, DefaultOptions)
+	c.DropExemplars()
+	if ps := m.Split(c, 1); ps != nil {
+		t.Errorf("a story that let its members go splits: %+v", ps)
+	}
+}
+
+func TestMergeKeepsThePairScores(t *testing.T) {
+	m, _ := mixedStory(t, DefaultOptions)
+	texts := append(slices.Clone(quakeReports), aftershockReports...)
+	var vs []Vector
+	for _, s := range texts {
+		vs = append(vs, m.Vectorize("", s, false))
+	}
+	// The same members added one by one, and in two stories merged: the
+	// same pair scores, the same split.
+	var whole, a, b Centroid
+	for i, v := range vs {
+		m.AddTagged(&whole, v, uint32(i+1))
+		if i < 2 {
+			m.AddTagged(&a, v, uint32(i+1))
+		} else {
+			m.AddTagged(&b, v, uint32(i+1))
+		}
+	}
+	m.Merge(&a, &b)
+	if !slices.Equal(a.Tags(), whole.Tags()) || len(a.sims) != len(whole.sims) {
+		t.Fatalf("merged story holds %v with %d pair scores, want %v with %d", a.Tags(), len(a.sims), whole.Tags(), len(whole.sims))
+	}
+	for i := range a.sims {
+		if d := a.sims[i] - whole.sims[i]; d > 1e-6 || d < -1e-6 {
+			t.Fatalf("pair score %d: %v merged, %v added one by one", i, a.sims[i], whole.sims[i])
+		}
+	}
+	if ps := m.Split(&a, 1); len(ps) != 1 || !slices.Equal(ps[0].Tags, []uint32{5, 6, 7}) {
+		t.Errorf("merged story splits into %+v", ps)
+	}
+	// Link still compares the first Options.Exemplars members only.
+	if n := len(m.linkExemplars(&a)); n != DefaultOptions.Exemplars {
+		t.Errorf("Link compares %d members, want %d", n, DefaultOptions.Exemplars)
+	}
+}
+
+// BenchmarkSplitCheck measures the most a join costs a story for Split: the
+// member that makes a story of SplitMembers joins it (its pair scores with
+// each member are computed), and Split runs over all of them.
+func BenchmarkSplitCheck(b *testing.B) {
+	m := NewModel(DefaultOptions)
+	c := newCorpus(3)
+	for range 2000 {
+		m.learn(c.article(300))
+	}
+	n := DefaultOptions.SplitMembers
+	var vs []Vector
+	for range n {
+		vs = append(vs, m.Vectorize(c.article600()))
+	}
+	var base Centroid
+	for i, v := range vs[:n-1] {
+		m.AddTagged(&base, v, uint32(i))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := base
+		s.sims = slices.Clip(s.sims)
+		s.exemplars = slices.Clip(s.exemplars)
+		m.AddTagged(&s, vs[n-1], uint32(n-1))
+		m.Split(&s, 0)
+	}
+}
