@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -25,10 +26,10 @@ import (
 // clusters. It divides only a story whose every member is held: the model
 // holds each member of a small story (story.Options.SplitMembers).
 func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state) {
-	tags := st.centroid.Tags()
-	if len(tags) < 2*max(2, e.opts.Story.SplitMin) {
+	if n := st.centroid.N; n < 2*max(2, e.opts.Story.SplitMin) || n > e.opts.Story.SplitMembers || st.centroid.Exemplars() != n {
 		return nil, nil
 	}
+	tags := st.centroid.Tags()
 	for _, t := range tags {
 		if a := e.art(t); a == nil || e.find(a.slot) != st {
 			// A member evicted, or revised since (its older text is still in
@@ -104,15 +105,17 @@ func (e *Engine) leaving(st *state, tags []uint32) []string {
 }
 
 // splitID returns an id for the cluster that the members of st from first
-// on found: derived from first's id, as if it had founded it, unless a
-// cluster of that id is held.
+// on found: derived from first's id and st's, so that it names no cluster
+// a subscriber knew before (a cluster first founded, and merged away,
+// would be ignored by a view that took it for an older state of that one).
 func (e *Engine) splitID(st *state, first string) string {
-	id := events.ClusterID(first)
-	for n := 0; ; n++ {
+	key := first + "@split@" + st.id
+	id := events.ClusterID(key)
+	for n := 1; ; n++ {
 		if _, ok := e.slotOf[id]; !ok {
 			return id
 		}
-		id = events.ClusterID(first + "@" + st.id + "@" + string(rune('a'+n%26)))
+		id = events.ClusterID(fmt.Sprintf("%s@%d", key, n))
 	}
 }
 
