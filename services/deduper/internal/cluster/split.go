@@ -225,8 +225,9 @@ func (e *Engine) replaySplits(splits []events.SplitCause, now time.Time) {
 				}
 			}
 		}
-		if _, held := e.slotOf[sc.ID]; held {
-			// Replayed twice: the move was made.
+		if _, held := e.slotOf[sc.ID]; held || slices.Contains(sc.Members, st.canon.id) {
+			// Replayed twice (the move was made), or not a move the engine
+			// makes: a canonical stays.
 			continue
 		}
 		e.moveOut(st, sc.ID, tags, sc.Members, now)

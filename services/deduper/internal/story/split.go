@@ -152,9 +152,13 @@ func (m *Model) Split(c *Centroid, keep uint32) []Part {
 
 // Divide takes the members tagged tags out of c into a story of their own,
 // which it returns: each of the two is made again of its members, each a
-// story of one, with the scores of their pairs. c must hold every member
-// (Split found the part).
+// story of one, with the scores of their pairs. A story that does not hold
+// every member with the scores of its pairs (Split found no part in it),
+// or none of tags, is left as it is, and the story returned is empty.
 func (m *Model) Divide(c *Centroid, tags []uint32) Centroid {
+	if c.N < 2 || len(c.exemplars) != c.N || len(c.sims) != pairAt(c.N, 0) {
+		return Centroid{}
+	}
 	var in, out []int
 	for i := range c.exemplars {
 		if slices.Contains(tags, c.exemplars[i].tag) {
@@ -162,6 +166,9 @@ func (m *Model) Divide(c *Centroid, tags []uint32) Centroid {
 		} else {
 			in = append(in, i)
 		}
+	}
+	if len(out) == 0 || len(in) == 0 {
+		return Centroid{}
 	}
 	part := m.gather(c, out)
 	*c = m.gather(c, in)

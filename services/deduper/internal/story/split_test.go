@@ -98,6 +98,11 @@ func TestSplitNeedsEveryMember(t *testing.T) {
 	if ps := m.Split(c, 1); ps != nil {
 		t.Errorf("a story that does not hold every member splits: %+v", ps)
 	}
+	// Nor does Divide touch it.
+	before := slices.Clone(c.Terms)
+	if part := m.Divide(c, []uint32{5, 6, 7}); part.N != 0 || c.N != 7 || !slices.Equal(c.Terms, before) {
+		t.Errorf("Divide of a story past SplitMembers: a part of %d, %d left, terms %v → %v", part.N, c.N, before, c.Terms)
+	}
 	opts.SplitMembers = 0
 	m, c = mixedStory(t, opts)
 	if ps := m.Split(c, 1); ps != nil {
@@ -109,6 +114,14 @@ func TestSplitNeedsEveryMember(t *testing.T) {
 	m, c = mixedStory(t, opts)
 	if ps := m.Split(c, 1); ps != nil {
 		t.Errorf("Split with SplitMin 4 moves a part of 3: %+v", ps)
+	}
+	// Nor divide a story from all its members, or from none.
+	m, c = mixedStory(t, DefaultOptions)
+	if part := m.Divide(c, []uint32{1, 2, 3, 4, 5, 6, 7}); part.N != 0 || c.N != 7 {
+		t.Errorf("Divide of every member: a part of %d, %d left", part.N, c.N)
+	}
+	if part := m.Divide(c, []uint32{42}); part.N != 0 || c.N != 7 {
+		t.Errorf("Divide of no member: a part of %d, %d left", part.N, c.N)
 	}
 	// A dropped story holds nothing.
 	m, c = mixedStory(t, DefaultOptions)
