@@ -21,7 +21,8 @@ func main() {
 			fs.IntVar(&cfg.MaxHamming, "max-hamming", 3, "largest SimHash distance of a near duplicate")
 			fs.DurationVar(&cfg.Window, "window", 72*time.Hour, "how long after it arrived an article can still be matched")
 			fs.DurationVar(&cfg.Apart, "apart", 14*24*time.Hour, "how far apart in publication time an article and a story's dated members may be")
-			fs.IntVar(&cfg.LinkRecent, "link-recent", 50_000, "how many of the latest articles keep the stories they joined comparable member by member (memory: ~0.3 KB a member, six a story)")
+			fs.IntVar(&cfg.LinkRecent, "link-recent", 50_000, "how many of the latest articles keep the stories they joined comparable member by member (memory: ~0.3 KB a member, up to 32 a story)")
+			fs.IntVar(&cfg.SplitMembers, "split-members", 32, "the most members a story may have and still be divided when some of them tell another story (-1: never; the same on every replica)")
 		},
 		Check: func(c stage.Common) error {
 			cfg.StreamReplicas = c.Replicas

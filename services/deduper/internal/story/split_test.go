@@ -1,6 +1,7 @@
 package story
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -169,28 +170,34 @@ func TestMergeKeepsThePairScores(t *testing.T) {
 
 // BenchmarkSplitCheck measures the most a join costs a story for Split: the
 // member that makes a story of SplitMembers joins it (its pair scores with
-// each member are computed), and Split runs over all of them.
+// each member are computed), and Split runs over all of them; for the
+// default SplitMembers and for the most the deduper accepts.
 func BenchmarkSplitCheck(b *testing.B) {
-	m := NewModel(DefaultOptions)
-	c := newCorpus(3)
-	for range 2000 {
-		m.learn(c.article(300))
-	}
-	n := DefaultOptions.SplitMembers
-	var vs []Vector
-	for range n {
-		vs = append(vs, m.Vectorize(c.article600()))
-	}
-	var base Centroid
-	for i, v := range vs[:n-1] {
-		m.AddTagged(&base, v, uint32(i))
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		s := base
-		s.sims = slices.Clip(s.sims)
-		s.exemplars = slices.Clip(s.exemplars)
-		m.AddTagged(&s, vs[n-1], uint32(n-1))
-		m.Split(&s, 0)
+	for _, n := range []int{DefaultOptions.SplitMembers, 128} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
+			opts := DefaultOptions
+			opts.SplitMembers = n
+			m := NewModel(opts)
+			c := newCorpus(3)
+			for range 2000 {
+				m.learn(c.article(300))
+			}
+			var vs []Vector
+			for range n {
+				vs = append(vs, m.Vectorize(c.article600()))
+			}
+			var base Centroid
+			for i, v := range vs[:n-1] {
+				m.AddTagged(&base, v, uint32(i))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				s := base
+				s.sims = slices.Clip(s.sims)
+				s.exemplars = slices.Clip(s.exemplars)
+				m.AddTagged(&s, vs[n-1], uint32(n-1))
+				m.Split(&s, 0)
+			}
+		})
 	}
 }
