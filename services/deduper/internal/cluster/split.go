@@ -121,17 +121,24 @@ func (e *Engine) splitID(st *state, first string) string {
 
 // moveOut moves the members ids of st (tags: those of them its centroid
 // holds) into a new cluster of the given id, and returns it. The canonical
-// of st stays. The new cluster's canonical is the likeliest original of its
-// members; their changes are set against it.
+// of st stays (Engine.divide never moves it; a replica may: replaySplits).
+// The new cluster's canonical is the likeliest original of its
+// members (see canonPick); their changes are set against it.
 func (e *Engine) moveOut(st *state, id string, tags []uint32, ids []string, now time.Time) *state {
 	t := e.newCluster(id, st.language, now)
 	tslot := e.slotOf[id]
 	t.centroid = e.model.Divide(&st.centroid, tags)
+	if t.centroid.N == 0 && leavesAll(&st.centroid, tags) {
+		// Every member st's centroid holds leaves: only a replica that
+		// knows the members of a window, not those that stay, moves them.
+		t.centroid, st.centroid = st.centroid, story.Centroid{}
+	}
 	if len(t.centroid.Terms) > 0 {
 		e.post.Add(tslot, e.model.QueryTerms(story.Vector{Terms: t.centroid.Terms, Weights: t.centroid.Weights()}))
 	}
 	t.firstSeen = now.UTC()
 	var seqs []uint32
+	var pick canonPick
 	for _, mid := range ids {
 		i := st.listed(mid)
 		if i < 0 {
@@ -141,8 +148,9 @@ func (e *Engine) moveOut(st *state, id string, tags []uint32, ids []string, now 
 		seq, held := e.byDoc[mid]
 		a := e.art(seq)
 		var claims []events.Claim
-		if held && a != nil {
-			claims = e.claimsOf(seq)
+		known := false
+		if held && a != nil && e.find(a.slot) == st {
+			claims, known = e.claimsOf(seq), e.claimsHeld(seq)
 			if own, ok := e.clusters[a.slot]; ok && own != st {
 				// It joined a cluster merged into st, which resolves
 				// through st while it holds articles of its own.
@@ -162,37 +170,18 @@ func (e *Engine) moveOut(st *state, id string, tags []uint32, ids []string, now 
 		st.unlist(mid, claims, true)
 		t.list(m)
 		t.joined++
-		if m.published != nil {
-			t.span(m.published.Unix(), m.published.Unix())
-		}
+		t.spanLine(m)
 		if j := time.Unix(0, m.joined).UTC(); j.Before(t.firstSeen) {
 			t.firstSeen = j
 		}
-		cand := canon{id: m.id, wire: m.origin&originWire != 0, byline: m.origin&originByline != 0,
-			textLen: int(m.origin & originLen), claims: claims}
-		if m.published != nil {
-			cand.published = m.published.Unix()
-		}
-		if t.canon.id == "" || better(cand, t.canon) {
-			t.canon, t.title = cand, m.title
-		}
+		pick.offer(lineCanon(m, claims), m.title, known)
 	}
-	// The members' claims against the new canonical.
-	for _, seq := range seqs {
-		a := e.art(seq)
-		if a.id == t.canon.id {
-			continue
-		}
-		claims := e.claimsOf(seq)
-		t.countShared(claims, 1)
-		e.recordChanges(t, a.id, changes.Compare(t.canon.claims, claims, e.opts.MaxChanges))
-	}
+	t.canon, t.title = pick.pick()
+	e.setAgainst(t, seqs)
 	// What st spans in time, without them.
 	st.from, st.to = 0, 0
-	for _, m := range st.members {
-		if m.published != nil {
-			st.span(m.published.Unix(), m.published.Unix())
-		}
+	for i := range st.members {
+		st.spanLine(st.members[i])
 	}
 	if t.centroid.Exemplars() > 0 {
 		e.touchLink(t, e.head+uint32(len(e.arts))-1)
@@ -204,7 +193,114 @@ func (e *Engine) moveOut(st *state, id string, tags []uint32, ids []string, now 
 	return t
 }
 
-// replaySplits makes again, restoring a decision, the moves it records.
+// leavesAll reports whether c holds each of its members and tags names
+// them all.
+func leavesAll(c *story.Centroid, tags []uint32) bool {
+	held := c.Tags()
+	if c.N == 0 || len(held) != c.N {
+		return false
+	}
+	for _, t := range held {
+		if !slices.Contains(tags, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// lineCanon is the member m as a candidate canonical, with its claims.
+func lineCanon(m member, claims []events.Claim) canon {
+	cand := canon{id: m.id, wire: m.origin&originWire != 0, byline: m.origin&originByline != 0,
+		textLen: int(m.origin & originLen), claims: claims}
+	if m.published != nil {
+		cand.published = m.published.Unix()
+	}
+	return cand
+}
+
+// canonPick finds the likeliest original of a group of members, of those
+// whose claims are held (recentClaims) if any: the members' changes and
+// shared claims are set against what the canonical says, and one whose
+// claims are gone would have each claim of a member listed as the
+// member's alone.
+type canonPick struct {
+	all, known           canon
+	allTitle, knownTitle string
+}
+
+func (p *canonPick) offer(c canon, title string, known bool) {
+	if p.all.id == "" || better(c, p.all) {
+		p.all, p.allTitle = c, title
+	}
+	if known && (p.known.id == "" || better(c, p.known)) {
+		p.known, p.knownTitle = c, title
+	}
+}
+
+func (p *canonPick) pick() (canon, string) {
+	if p.known.id != "" {
+		return p.known, p.knownTitle
+	}
+	return p.all, p.allTitle
+}
+
+// claimsHeld reports whether the claims of the article of seq are held.
+func (e *Engine) claimsHeld(seq uint32) bool {
+	return e.claims != nil && e.claims[seq%recentClaims].seq == seq
+}
+
+// setAgainst sets the claims of the articles seqs, members of st, against
+// st's canonical: its changes and counts of shared claims.
+func (e *Engine) setAgainst(st *state, seqs []uint32) {
+	for _, seq := range seqs {
+		a := e.art(seq)
+		if a.id == st.canon.id {
+			continue
+		}
+		claims := e.claimsOf(seq)
+		st.countShared(claims, 1)
+		e.recordChanges(st, a.id, changes.Compare(st.canon.claims, claims, e.opts.MaxChanges))
+	}
+}
+
+// renameCanon names canonical of st, whose canonical left it, the
+// likeliest original of the members it lists, and sets the members it
+// holds against it. Only a replica does (replaySplits): knowing only the
+// members of a window, it may have named one that the engine that decided
+// moved, which never moves its own.
+func (e *Engine) renameCanon(st *state) {
+	var seqs []uint32
+	var pick canonPick
+	for _, m := range st.members {
+		var claims []events.Claim
+		known := false
+		if seq, ok := e.byDoc[m.id]; ok {
+			if a := e.art(seq); a != nil && e.find(a.slot) == st {
+				claims, known = e.claimsOf(seq), e.claimsHeld(seq)
+				seqs = append(seqs, seq)
+			}
+		}
+		pick.offer(lineCanon(m, claims), m.title, known)
+	}
+	st.shared, st.changes = nil, nil
+	st.canon, st.title = pick.pick()
+	e.setAgainst(st, seqs)
+}
+
+// spanLine widens the times of the story to include the publication time
+// of the member m, as join did when it joined: unless it gave none, or one
+// in the future of its join (see published).
+func (st *state) spanLine(m member) {
+	if m.published != nil && !m.published.After(time.Unix(0, m.joined)) {
+		st.span(m.published.Unix(), m.published.Unix())
+	}
+}
+
+// replaySplits makes again, restoring a decision, the moves it records: of
+// the members the engine holds in the story they left. A replica that
+// replays the decisions of a window may hold only some of the story: it
+// may have named canonical a member that leaves, and then names the
+// likeliest of those that stay; if all it held leave, it forgets the story.
 func (e *Engine) replaySplits(splits []events.SplitCause, now time.Time) {
 	for _, sc := range splits {
 		slot, ok := e.slotOf[sc.From]
@@ -216,20 +312,32 @@ func (e *Engine) replaySplits(splits []events.SplitCause, now time.Time) {
 			continue
 		}
 		var tags []uint32
+		moving := false
 		for _, id := range sc.Members {
 			if seq, ok := e.byDoc[id]; ok {
 				if a := e.art(seq); a != nil && e.find(a.slot) == st {
+					moving = true
 					if r := relations[a.rel]; r == events.RelationNew || r == events.RelationRewrite {
 						tags = append(tags, seq)
 					}
 				}
 			}
 		}
-		if _, held := e.slotOf[sc.ID]; held || slices.Contains(sc.Members, st.canon.id) {
-			// Replayed twice (the move was made), or not a move the engine
-			// makes: a canonical stays.
+		if _, held := e.slotOf[sc.ID]; held || !moving {
+			// Replayed twice (the move was made), or a replica that holds
+			// none of the members (they came before the decisions it
+			// replays): nothing to move.
 			continue
 		}
+		lost := st.canon.id
 		e.moveOut(st, sc.ID, tags, sc.Members, now)
+		switch {
+		case st.live <= 0:
+			// A replica that held only members that left: the engine that
+			// decided held the others, which came before the replay.
+			e.forget(st)
+		case slices.Contains(sc.Members, lost):
+			e.renameCanon(st)
+		}
 	}
 }
