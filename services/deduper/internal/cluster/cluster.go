@@ -56,11 +56,13 @@ const (
 	// the dated members of a story may be for the article to tell it.
 	DefaultApart = 14 * 24 * time.Hour
 	// DefaultLinkRecent is how many of the latest articles keep the stories
-	// they joined able to link: a story keeps its first members for Link
-	// (story.Options.Exemplars) until that many articles arrived after its
-	// last, so that their memory is bounded by the rate of news, not by
-	// the window. A story that has not grown in a while is linked no
-	// more (story.Model.Link cannot tell without its members).
+	// they joined able to link and to be divided: a story keeps its first
+	// members for Link (story.Options.Exemplars), and all of them while it
+	// is small enough to be divided (story.Options.SplitMembers), until
+	// that many articles arrived after its last, so that their memory is
+	// bounded by the rate of news, not by the window. A story that has not
+	// grown in a while is linked and divided no more (story.Model.Link and
+	// Split cannot tell without its members).
 	DefaultLinkRecent = 50_000
 	// DefaultMaxChanges bounds the claim changes carried per article and
 	// per cluster state.

@@ -40,10 +40,13 @@
 // get a second chance: m.Link(stories[best], stories[o]) compares their
 // members pair by pair. m.Merge folds a story into another. Postings keep
 // the ids of merged stories, so the clusterer maps them (a union-find).
-// Link needs the first members of a story (Options.Exemplars), which cost
-// up to 6·MemberTerms bytes each; a clusterer bounds that memory by
-// letting go of them (Centroid.DropExemplars) in the stories that stopped
-// changing. Neither Model nor Postings is safe for concurrent use.
+// Link needs the first members of a story (Options.Exemplars), and Split
+// every member of a small one with the scores of their pairs
+// (Options.SplitMembers; add them with AddTagged, and m.Divide moves the
+// members Split names into a story of their own). Each member kept costs up
+// to 6·MemberTerms bytes; a clusterer bounds that memory by letting go of
+// them (Centroid.DropExemplars) in the stories that stopped changing.
+// Neither Model nor Postings is safe for concurrent use.
 package story
 
 import (
