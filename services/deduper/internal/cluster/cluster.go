@@ -728,8 +728,9 @@ func (e *Engine) newCluster(id, lang string, now time.Time) *state {
 
 // join adds a to st as a member with the relation of asg. It returns the
 // story the article's older revision leaves, when that is another story
-// still held (its state changed: it lists the article no more), and the
-// canonical the article displaced, if it did.
+// still held (at a new version: it lists the article no more, unless the
+// article stays its canonical), and the canonical the article displaced,
+// if it did.
 func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash, fp uint64, vec story.Vector, query []uint32, now time.Time) (left *state, displaced canon) {
 	// The article counts in st before its older revision leaves the index:
 	// a revision that stays in the story its old text was alone in keeps
@@ -770,10 +771,15 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 		// A revision in its own story: its line and what it was counted
 		// with give way to the new text's.
 		st.unlist(a.ID, prevClaims, false)
-	} else if prev != nil && e.held(prev) && prev.canon.id != a.ID {
+	} else if prev != nil && e.held(prev) {
 		// It left another story, which lists it no more (a canonical
-		// stays: see canon).
-		prev.unlist(a.ID, prevClaims, true)
+		// stays: see canon). The story gets a new version even when the
+		// article stays its canonical: a replica that knew the story only
+		// in part may name another canonical (see canon), and the
+		// versions of a story must not depend on which member it names.
+		if prev.canon.id != a.ID {
+			prev.unlist(a.ID, prevClaims, true)
+		}
 		prev.version++
 		prev.touch(now)
 		left = prev
