@@ -317,6 +317,12 @@ type Assignment struct {
 	// Merges says why, one entry for each, in the order they were made.
 	Merged []string     `json:"merged,omitempty"`
 	Merges []MergeCause `json:"merges,omitempty"`
+	// Left is the cluster the article's older revision was in, when the
+	// revision tells another story, at the version it has without it: a
+	// replica that never held the older revision (it came before the
+	// decisions the replica replays) still gives that cluster the same
+	// version.
+	Left *ClusterVersion `json:"left,omitempty"`
 	// Splits lists the members that left the cluster the article joined,
 	// each group for a cluster of its own, once the article showed they
 	// tell another story than the rest: the article may be one of them,
@@ -338,6 +344,12 @@ type MergeCause struct {
 	Rule      string  `json:"rule"`
 	Score     float64 `json:"score"`
 	Threshold float64 `json:"threshold"`
+}
+
+// ClusterVersion names a cluster at one of its versions.
+type ClusterVersion struct {
+	ID      string `json:"id"`
+	Version uint64 `json:"version"`
 }
 
 // SplitCause is a group of members that left a cluster for a new one:
@@ -407,6 +419,9 @@ func (c Assignment) check(p *problems) {
 		if !slices.Contains(c.Merged, m.ID) {
 			p.addf("cluster.merges[%d] names %q, which cluster.merged does not list", i, m.ID)
 		}
+	}
+	if c.Left != nil && (c.Left.ID == "" || c.Left.ID == c.ID) {
+		p.addf("cluster.left needs the id of another cluster than cluster.id")
 	}
 	for i, s := range c.Splits {
 		if s.ID == "" || s.From == "" || len(s.Members) == 0 {

@@ -615,6 +615,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	left, displaced := e.join(target, a, asg, hash, fp, vec, query, now)
 	if left != nil {
 		updates = append(updates, e.update(left))
+		asg.Left = &events.ClusterVersion{ID: left.id, Version: left.version}
 	}
 	if target.centroid.N >= 2 {
 		// The article joined a story that was: the other candidates get a
@@ -1455,6 +1456,16 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 		fp = simhash.Fingerprint(a.Text)
 	}
 	e.join(target, a, asg, hashKey(a.ContentHash), fp, vec, query, now)
+	if asg.Left != nil {
+		// The story the older revision left has the version the engine
+		// that decided gave it, whether this engine held that revision
+		// there or not (it came before the decisions replayed).
+		if slot, ok := e.slotOf[asg.Left.ID]; ok {
+			if st := e.find(slot); st != nil && st.id == asg.Left.ID && asg.Left.Version > st.version {
+				st.version = asg.Left.Version
+			}
+		}
+	}
 	mergeIn(true)
 	if len(asg.Splits) > 0 {
 		e.replaySplits(asg.Splits, now)

@@ -85,3 +85,43 @@ func TestReplicaVersionsWhenARevisionLeavesAStoryKnownInPart(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicaVersionsWhenARevisionLeavesAStoryItNeverHeld: the report's
+// older text joined the story before the window the replica replays, its
+// revision within it. The replica never held the report in the story, so
+// it cannot tell from the revision that the story lost a member; the
+// revision's decision names the story it left and its version (Left).
+func TestReplicaVersionsWhenARevisionLeavesAStoryItNeverHeld(t *testing.T) {
+	opts := Options{Window: 3 * time.Hour}
+	live := New(opts)
+	var stored []decided
+	assign := func(a *events.Article, at time.Time) events.Assignment {
+		t.Helper()
+		d := live.Assign(a, at)
+		stored = append(stored, decided{a, d, at})
+		return d.Assignment
+	}
+	story := assign(newArticle("/wire.txt", "Halden strike", base), t0).ID
+	if d := assign(newArticle("/report.txt", "Ships off Halden", rewrite), t0.Add(10*time.Minute)); d.ID != story {
+		t.Fatalf("the report joined %s, want %s", d.ID, story)
+	}
+	// A copy within the window keeps the story held by the replica.
+	if d := assign(newArticle("/copy.txt", "Halden strike", strings.ToUpper(base)), t0.Add(2*time.Hour)); d.ID != story {
+		t.Fatalf("the copy joined %s, want %s", d.ID, story)
+	}
+	d := assign(newArticle("/report.txt", "Library", other), t0.Add(2*time.Hour+50*time.Minute))
+	if d.ID == story || d.Left == nil || d.Left.ID != story {
+		t.Fatalf("the revision: in %s, left %+v; want another cluster, leaving %s", d.ID, d.Left, story)
+	}
+	// The replica replays from after the report's first decision.
+	now := t0.Add(3*time.Hour + 20*time.Minute)
+	restored := replayWindow(t, stored, now)
+	live.evict(now)
+	ls, rs := live.find(live.slotOf[story]), restored.find(restored.slotOf[story])
+	if ls == nil || rs == nil {
+		t.Fatalf("story %s held live: %v, by the replica: %v", story, ls != nil, rs != nil)
+	}
+	if rs.version != ls.version || ls.version != d.Left.Version {
+		t.Errorf("story %s: v%d, replica v%d, the decision says v%d", story, ls.version, rs.version, d.Left.Version)
+	}
+}
