@@ -261,7 +261,8 @@ func summarize(kind string, h nats.Header, data []byte) string {
 		var a events.ClusteredArticle
 		if json.Unmarshal(data, &a) == nil {
 			c := a.Cluster
-			return fmt.Sprintf("clustered %s → %s v%d %s by %s%s %q", a.ID, c.ID, c.Version, c.Relation, c.Rule, scores(c.Scores), clip(a.Title, 60))
+			return fmt.Sprintf("clustered %s → %s v%d %s by %s%s %q%s", a.ID, c.ID, c.Version, c.Relation, c.Rule, scores(c.Scores),
+				clip(a.Title, 60), moves(c))
 		}
 	case events.SchemaClusterUpdate:
 		var u events.ClusterUpdate
@@ -294,6 +295,23 @@ func summarize(kind string, h nats.Header, data []byte) string {
 		kind = "message"
 	}
 	return fmt.Sprintf("%s %s (%d bytes)", kind, h.Get(events.HeaderCESubject), len(data))
+}
+
+// moves says what else a decision did to clusters: the clusters it
+// merged, the groups of members that left for new ones, the cluster the
+// article's older revision left.
+func moves(c events.Assignment) string {
+	var b strings.Builder
+	if len(c.Merged) > 0 {
+		fmt.Fprintf(&b, "; merged %s", strings.Join(c.Merged, ", "))
+	}
+	for _, sp := range c.Splits {
+		fmt.Fprintf(&b, "; %d left %s for %s (%.3f < %.2f)", len(sp.Members), sp.From, sp.ID, sp.Score, sp.Threshold)
+	}
+	if c.Left != nil {
+		fmt.Fprintf(&b, "; left %s (v%d)", c.Left.ID, c.Left.Version)
+	}
+	return b.String()
 }
 
 func where(s events.Source) string {

@@ -96,3 +96,24 @@ func TestDescribeFeedHealth(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeClusteredArticleMoves(t *testing.T) {
+	a := events.ClusteredArticle{Schema: events.SchemaClusteredArticle,
+		Article: events.Article{ID: "a7", Title: "Quake on Qeshm"},
+		Cluster: events.Assignment{ID: "c9", Relation: events.RelationRewrite, Rule: "story_similarity", Version: 1,
+			Merged: []string{"c4"},
+			Splits: []events.SplitCause{{ID: "c9", From: "c1", Members: []string{"a1", "a2", "a7"}, Score: 0.172, Threshold: 0.18}},
+			Left:   &events.ClusterVersion{ID: "c2", Version: 5}}}
+	data, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := nats.Header{}
+	hdr.Set(events.HeaderCEType, events.SchemaClusteredArticle)
+	got := describe("news.clustered.en", hdr, data)
+	for _, want := range []string{"a7 → c9 v1 rewrite", "merged c4", "3 left c1 for c9 (0.172 < 0.18)", "left c2 (v5)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+}
