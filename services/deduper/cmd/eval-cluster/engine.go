@@ -35,18 +35,35 @@ func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairw
 }
 
 func engineCluster(opts story.Options, order []doc) map[string]string {
+	arts := make([]*events.Article, len(order))
+	for i, d := range order {
+		title, body := d.body()
+		arts[i] = &events.Article{ID: d.ID, Title: title, Text: body, Language: "en", ContentHash: events.TextHash(d.Text)}
+	}
+	return assignAll(opts, arts)
+}
+
+// body returns the document's title and text as the engine takes them: a
+// document of one line is all text.
+func (d doc) body() (title, body string) {
+	title, body = d.split()
+	if strings.TrimSpace(body) == "" {
+		return "", title
+	}
+	return title, body
+}
+
+// assignAll assigns the articles in order with a new engine and returns the
+// cluster each ended in: through the merges and splits the later decisions
+// made.
+func assignAll(opts story.Options, arts []*events.Article) map[string]string {
 	e := engine.New(engine.Options{Story: opts})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	pred := map[string]string{}
 	into := map[string]string{}
-	for i, d := range order {
-		title, body := d.split()
-		if strings.TrimSpace(body) == "" {
-			title, body = "", title
-		}
-		a := &events.Article{ID: d.ID, Title: title, Text: body, Language: "en", ContentHash: events.TextHash(d.Text)}
+	for i, a := range arts {
 		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
-		pred[d.ID] = dec.Assignment.ID
+		pred[a.ID] = dec.Assignment.ID
 		for _, m := range dec.Assignment.Merged {
 			into[m] = dec.Assignment.ID
 		}
@@ -119,15 +136,8 @@ func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, va
 		gold[d.ID] = d.Event
 		byID[d.ID] = d
 	}
-	e := engine.New(engine.Options{Story: opts})
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	pred := map[string]string{}
-	into := map[string]string{}
-	for i, a := range arts {
-		title, body := byID[a.ID].split()
-		if strings.TrimSpace(body) == "" {
-			title, body = "", title
-		}
+	for _, a := range arts {
+		title, body := byID[a.ID].body()
 		if strings.Contains(variant, "undated") {
 			a.PublishedAt = nil
 		}
@@ -140,22 +150,7 @@ func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, va
 		if strings.Contains(variant, "en") {
 			a.Language = "en"
 		}
-		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
-		pred[a.ID] = dec.Assignment.ID
-		for _, m := range dec.Assignment.Merged {
-			into[m] = dec.Assignment.ID
-		}
-		for _, sc := range dec.Assignment.Splits {
-			for _, id := range sc.Members {
-				pred[id] = sc.ID
-			}
-		}
 	}
-	for id, c := range pred {
-		for n := 0; into[c] != "" && n < 1000; n++ {
-			c = into[c]
-		}
-		pred[id] = c
-	}
+	pred := assignAll(opts, arts)
 	return evaluate.BCubed(pred, gold), evaluate.Pairwise(pred, gold)
 }
