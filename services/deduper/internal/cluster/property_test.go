@@ -567,16 +567,7 @@ func TestRandomStreamsRestartMidWindow(t *testing.T) {
 			}
 			now = advance(r, now, opts.Window)
 			live.evict(now)
-			restored := New(opts)
-			from := now.Add(-opts.Window - time.Minute)
-			for i, x := range stored {
-				if x.at.Before(from) {
-					continue
-				}
-				restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *x.a, Cluster: x.d.Assignment}, x.at)
-				checkInvariants(t, restored, i)
-			}
-			restored.evict(now)
+			restored := replayWindow(t, opts, stored, now)
 			ls, rs := stateOf(live), stateOf(restored)
 			for doc, id := range ls.Docs {
 				if rs.Docs[doc] != id {

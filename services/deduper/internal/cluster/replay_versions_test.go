@@ -62,7 +62,7 @@ func TestReplicaVersionsWhenARevisionLeavesAStoryKnownInPart(t *testing.T) {
 			// The replica starts once the wire story has left the window.
 			now := t0.Add(3*time.Hour + 30*time.Minute)
 			live.evict(now)
-			restored := replayWindow(t, stored, now)
+			restored := replayWindow(t, opts, stored, now)
 			ls, rs := live.find(live.slotOf[story]), restored.find(restored.slotOf[story])
 			if ls == nil || rs == nil {
 				t.Fatalf("story %s held live: %v, by the replica: %v", story, ls != nil, rs != nil)
@@ -115,7 +115,7 @@ func TestReplicaVersionsWhenARevisionLeavesAStoryItNeverHeld(t *testing.T) {
 	}
 	// The replica replays from after the report's first decision.
 	now := t0.Add(3*time.Hour + 20*time.Minute)
-	restored := replayWindow(t, stored, now)
+	restored := replayWindow(t, opts, stored, now)
 	live.evict(now)
 	ls, rs := live.find(live.slotOf[story]), restored.find(restored.slotOf[story])
 	if ls == nil || rs == nil {

@@ -8,6 +8,9 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/events"
 )
 
+// splitOpts are the options of the engines of splitRun.
+var splitOpts = Options{Window: 3 * time.Hour}
+
 // splitRun feeds the quake reports in the given order (indexes into
 // quakes) to a live engine with a 3-hour window, the first early ones a
 // minute apart from t0 and the rest a minute apart from two hours later,
@@ -16,8 +19,7 @@ import (
 func splitRun(t *testing.T, order []int, early int) (*Engine, []decided, time.Time) {
 	t.Helper()
 	all := quakeArticles()
-	opts := Options{Window: 3 * time.Hour}
-	live := New(opts)
+	live := New(splitOpts)
 	var stored []decided
 	split := false
 	for i, k := range order {
@@ -37,12 +39,12 @@ func splitRun(t *testing.T, order []int, early int) (*Engine, []decided, time.Ti
 	return live, stored, now
 }
 
-// replayWindow restores, as a deduper starting at now does, the decisions
-// stored within the window (and a minute more).
-func replayWindow(t *testing.T, stored []decided, now time.Time) *Engine {
+// replayWindow restores, as a deduper of opts starting at now does, the
+// decisions stored within its window (and a minute more).
+func replayWindow(t *testing.T, opts Options, stored []decided, now time.Time) *Engine {
 	t.Helper()
-	restored := New(Options{Window: 3 * time.Hour})
-	from := now.Add(-3*time.Hour - time.Minute)
+	restored := New(opts)
+	from := now.Add(-opts.withDefaults().Window - time.Minute)
 	for i, x := range stored {
 		if x.at.Before(from) {
 			continue
@@ -85,7 +87,7 @@ func TestReplicaReplaysSplitOfAStoryItNeverKnew(t *testing.T) {
 	if len(last.Splits) != 1 || last.ID != last.Splits[0].ID {
 		t.Fatalf("the last report does not leave with the split: %+v", last)
 	}
-	restored := replayWindow(t, stored, now)
+	restored := replayWindow(t, splitOpts, stored, now)
 	sameClusters(t, live, restored)
 	// The replica's new cluster is what its member tells: a report of
 	// the first quake joins it there too.
@@ -105,7 +107,7 @@ func TestReplicaReplaysSplitItHoldsNoMemberOf(t *testing.T) {
 	if len(last.Splits) != 1 || last.ID != last.Splits[0].From {
 		t.Fatalf("the last report leaves with the split, or there is none: %+v", last)
 	}
-	sameClusters(t, live, replayWindow(t, stored, now))
+	sameClusters(t, live, replayWindow(t, splitOpts, stored, now))
 }
 
 // A replica that knows only the last members of the divided story names
@@ -116,7 +118,7 @@ func TestReplicaReplaysSplitItHoldsNoMemberOf(t *testing.T) {
 func TestReplicaMovesTheCanonicalItNamed(t *testing.T) {
 	live, stored, now := splitRun(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, 5)
 	sp := stored[len(stored)-1].d.Assignment.Splits[0]
-	restored := replayWindow(t, stored, now)
+	restored := replayWindow(t, splitOpts, stored, now)
 	sameClusters(t, live, restored)
 	from := restored.find(restored.slotOf[sp.From])
 	if from == nil {
