@@ -131,6 +131,7 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 					Merged []string `json:"merged"`
 					Splits []struct {
 						ID      string   `json:"id"`
+						From    string   `json:"from"`
 						Members []string `json:"members"`
 					} `json:"splits"`
 				} `json:"cluster"`
@@ -145,15 +146,22 @@ func clusters(out string, byPath map[string]string) (map[string]string, error) {
 			}
 			// Members that left a cluster for a new one (the records come
 			// in the order decided).
+			// The clusters merged went into the one the article joined,
+			// which is a split's from when the article left with it.
+			into := rec.Cluster.ID
 			for _, sp := range rec.Cluster.Splits {
+				delete(mergedInto, sp.ID) // a new cluster
 				for _, m := range sp.Members {
 					if id, ok := docOf[m]; ok {
 						pred[id] = sp.ID
 					}
+					if m == rec.ID {
+						into = sp.From
+					}
 				}
 			}
 			for _, m := range rec.Cluster.Merged {
-				mergedInto[m] = rec.Cluster.ID
+				mergedInto[m] = into
 			}
 		}
 		f.Close()

@@ -449,3 +449,26 @@ func explainErrors(order []doc, pred, gold map[string]string) {
 		fmt.Println(l)
 	}
 }
+
+// topicHalf keeps the documents of the odd or the even topics ("" keeps
+// all), so that a setting chosen on one half can be checked on the other.
+func topicHalf(docs []doc, half string) ([]doc, error) {
+	var rem int
+	switch half {
+	case "":
+		return docs, nil
+	case "odd":
+		rem = 1
+	case "even":
+		rem = 0
+	default:
+		return nil, fmt.Errorf("--topics %q: want odd or even", half)
+	}
+	var out []doc
+	for _, d := range docs {
+		if d.Topic%2 == rem {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

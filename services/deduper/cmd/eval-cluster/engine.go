@@ -64,13 +64,20 @@ func assignAll(opts story.Options, arts []*events.Article) map[string]string {
 	for i, a := range arts {
 		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
 		pred[a.ID] = dec.Assignment.ID
-		for _, m := range dec.Assignment.Merged {
-			into[m] = dec.Assignment.ID
-		}
+		// The clusters merged went into the one the article joined, which
+		// is a split's from when the article left with it.
+		dst := dec.Assignment.ID
 		for _, sc := range dec.Assignment.Splits {
+			delete(into, sc.ID) // a new cluster
 			for _, id := range sc.Members {
 				pred[id] = sc.ID
+				if id == a.ID {
+					dst = sc.From
+				}
 			}
+		}
+		for _, m := range dec.Assignment.Merged {
+			into[m] = dst
 		}
 	}
 	for id, c := range pred {

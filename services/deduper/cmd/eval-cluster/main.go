@@ -27,6 +27,7 @@
 //	--pairs            how well features separate the events of a topic
 //	--pair ID,ID       what the model sees of two documents
 //	--warm FILES       learn term rarity from other news first (IDF prior)
+//	--topics odd       only the odd (or even) topics, to check a setting on the other half
 //	--oracle KINDS     correct kinds of error with the labels: what each costs
 //	--contrast 0.15    experiment (off by default): when a rival story scores
 //	                   at least this, choose it instead of the best when the
@@ -103,6 +104,7 @@ func main() {
 	flag.Float64Var(&opts.DateVeto, "date-veto", opts.DateVeto, "date conflict from which an article that shares no key name with a story of several members stays out of it (0: never)")
 	weights := flag.String("weights", "", "Compare's weights as name=value,... (bias=value too)")
 	flag.BoolVar(&opts.KeepText, "text", false, "keep the text of terms, to show them")
+	topics := flag.String("topics", "", "cluster only the odd or the even topics: odd, even (a check that a setting chosen on one half holds on the other)")
 	flag.Parse()
 
 	if *warm != "" {
@@ -135,6 +137,9 @@ func main() {
 	}
 	docs, err := loadDocs(*path)
 	if err != nil {
+		fail(err)
+	}
+	if docs, err = topicHalf(docs, *topics); err != nil {
 		fail(err)
 	}
 	switch {

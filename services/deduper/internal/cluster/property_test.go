@@ -321,18 +321,30 @@ func diffStates(a, b engineState) string {
 // publishedVersions checks that every state a decision publishes has a
 // version above the last one published for its cluster, or is that very
 // state again, and that no decision joins a cluster announced as merged.
-// A cluster forgotten for longer than the window may begin again at 1.
+// A cluster forgotten for longer than the window may begin again at 1, but
+// the cluster a split makes is new: its id was never published.
 type publishedVersions struct {
 	window time.Duration
 	last   map[string]*events.ClusterUpdate
 	at     map[string]time.Time
 	merged map[string]string
+	ever   map[string]bool
 }
 
 func (p *publishedVersions) check(t *testing.T, step int, now time.Time, d Decision, redelivered bool) {
 	t.Helper()
 	if p.last == nil {
-		p.last, p.at, p.merged = map[string]*events.ClusterUpdate{}, map[string]time.Time{}, map[string]string{}
+		p.last, p.at, p.merged, p.ever = map[string]*events.ClusterUpdate{}, map[string]time.Time{}, map[string]string{}, map[string]bool{}
+	}
+	if !redelivered {
+		for _, sc := range d.Assignment.Splits {
+			if p.ever[sc.ID] {
+				t.Fatalf("step %d: a split of %s made %s, an id published before", step, sc.From, sc.ID)
+			}
+		}
+	}
+	for _, u := range d.Updates {
+		p.ever[u.ID] = true
 	}
 	for _, u := range d.Updates {
 		if at, ok := p.at[u.ID]; ok && now.Sub(at) > p.window && u.Version == 1 {

@@ -105,11 +105,14 @@ func (e *Engine) leaving(st *state, tags []uint32) []string {
 }
 
 // splitID returns an id for the cluster that the members of st from first
-// on found: derived from first's id and st's, so that it names no cluster
-// a subscriber knew before (a cluster first founded, and merged away,
-// would be ignored by a view that took it for an older state of that one).
+// on found: derived from first's id, st's and st's version, so that it
+// names no cluster a subscriber knew before. A cluster first founded, and
+// merged away, would be ignored by a view that took it for an older state
+// of that one; and a group that leaves st, is linked back, and leaves
+// again must not revive the id it left with the first time, which the
+// engine has forgotten by then.
 func (e *Engine) splitID(st *state, first string) string {
-	key := first + "@split@" + st.id
+	key := fmt.Sprintf("%s@split@%s@%d", first, st.id, st.version)
 	id := events.ClusterID(key)
 	for n := 1; ; n++ {
 		if _, ok := e.slotOf[id]; !ok {

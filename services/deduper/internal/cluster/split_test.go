@@ -151,3 +151,41 @@ func memberIDs(u *events.ClusterUpdate) []string {
 	}
 	return out
 }
+
+// TestSplitsNeverReviveAnID links every story with every other (Link from
+// 0). Each report of the second quake joins the story that stays, Link
+// merges back the first quake's reports that left it, and the join divides
+// them out again: the same group leaves the same story over and over. Each
+// split must name a cluster never published before, though the engine has
+// forgotten by then the cluster the group left with the time before.
+func TestSplitsNeverReviveAnID(t *testing.T) {
+	opts := Options{}.withDefaults()
+	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
+	e := New(opts)
+	arts := quakeArticles()
+	// More reports of the second quake, each told its own way.
+	parts := []string{"Five hurt in Dargahan", "Wednesday's 5.6 quake on Qeshm", "no one killed in Dargahan",
+		"the harbour office cracked", "five injured at the port", "officials in Dargahan"}
+	for i := range 6 {
+		text := fmt.Sprintf("%s: %s after the 5.6 earthquake injured five on Wednesday. Reporters saw %s.",
+			parts[i], parts[(i+2)%6], parts[(i+4)%6])
+		arts = append(arts, newArticle(fmt.Sprintf("/quake/again/%d.txt", i), "", text))
+	}
+	published := map[string]bool{}
+	var from []string
+	for i, a := range arts {
+		d := e.Assign(a, t0.Add(time.Duration(i)*time.Minute))
+		for _, sc := range d.Assignment.Splits {
+			if published[sc.ID] {
+				t.Fatalf("article %d: the split from %s made %s, which was published before", i, sc.From, sc.ID)
+			}
+			from = append(from, sc.From)
+		}
+		for _, u := range d.Updates {
+			published[u.ID] = true
+		}
+	}
+	if len(from) < 3 || from[1] != from[0] || from[2] != from[0] {
+		t.Fatalf("splits from %v: the stream does not divide one story again and again", from)
+	}
+}
