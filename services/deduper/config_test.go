@@ -16,10 +16,10 @@ func TestConfigValidate(t *testing.T) {
 		want []string // parts of the error, none for a valid config
 	}{
 		{"defaults", deduper.Config{}, nil},
-		{"tuned", deduper.Config{MaxHamming: 4, Window: 24 * time.Hour, LinkRecent: 10_000, SplitMembers: 16, LeaseTTL: 5 * time.Second}, nil},
+		{"tuned", deduper.Config{MaxHamming: 4, Window: 24 * time.Hour, LinkRecent: 10_000, SplitMembers: 16, LinkThreshold: 0.25, SplitThreshold: 0.18, LeaseTTL: 5 * time.Second}, nil},
 		{"never divided", deduper.Config{SplitMembers: -1}, nil},
-		{"every problem at once", deduper.Config{MaxHamming: 17, Window: -time.Hour, Apart: -time.Hour, LinkRecent: -1, SplitMembers: 1000, LeaseTTL: time.Millisecond},
-			[]string{"max hamming 17", "window -1h0m0s is negative", "apart -1h0m0s", "link-recent -1", "split-members 1000", "lease TTL 1ms"}},
+		{"every problem at once", deduper.Config{MaxHamming: 17, Window: -time.Hour, Apart: -time.Hour, LinkRecent: -1, SplitMembers: 1000, LinkThreshold: -0.1, SplitThreshold: 1.5, LeaseTTL: time.Millisecond},
+			[]string{"max hamming 17", "window -1h0m0s is negative", "apart -1h0m0s", "link-recent -1", "split-members 1000", "link threshold -0.1", "split threshold 1.5", "lease TTL 1ms"}},
 		{"window past the streams' age", deduper.Config{Window: events.DefaultMaxAge + time.Hour}, []string{"longer than the streams keep"}},
 	}
 	for _, tt := range tests {

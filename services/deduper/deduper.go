@@ -56,6 +56,17 @@ type Config struct {
 	// (story.Options.SplitMembers): 0 is the default, 32; below 0 stories
 	// are never divided. Every replica must use the same value.
 	SplitMembers int
+	// LinkThreshold is the mean score of the pairs of two stories' first
+	// members from which they merge (story.Options.LinkThreshold), and
+	// SplitThreshold the mean score of the pairs across two groups of a
+	// story's members under which they divide (story.Options.SplitThreshold).
+	// 0 is the default of each (DefaultLinkThreshold, DefaultSplitThreshold).
+	// A lower LinkThreshold and a higher SplitThreshold group the reports of
+	// an event better when one topic has several, and move articles between
+	// clusters more often (docs/benchmarks.md). Every replica must use the
+	// same values.
+	LinkThreshold  float64
+	SplitThreshold float64
 	// LeaseTTL is how long a leader that stopped renewing keeps its lease.
 	// Default 15s. An article sent to a leader that is then cut off goes
 	// to the next leader after twice this, at least 5 s (the input
@@ -66,6 +77,12 @@ type Config struct {
 	// Ops, if set, takes the deduper's metrics and readiness check.
 	Ops *stage.Ops
 }
+
+// The defaults of Config.LinkThreshold and Config.SplitThreshold.
+var (
+	DefaultLinkThreshold  = story.DefaultOptions.LinkThreshold
+	DefaultSplitThreshold = story.DefaultOptions.SplitThreshold
+)
 
 // maxSplitMembers bounds Config.SplitMembers: the join that makes a story
 // of 32 costs 0.12–0.19 ms for its division, one of 128 0.7 ms
@@ -92,6 +109,12 @@ func (c Config) Validate() error {
 	}
 	if c.SplitMembers > maxSplitMembers {
 		errs = append(errs, fmt.Errorf("deduper: split-members %d is over %d (a join costs the pair scores of every member, the grouping their cube)", c.SplitMembers, maxSplitMembers))
+	}
+	if c.LinkThreshold < 0 || c.LinkThreshold > 1 {
+		errs = append(errs, fmt.Errorf("deduper: link threshold %g is outside [0, 1]", c.LinkThreshold))
+	}
+	if c.SplitThreshold < 0 || c.SplitThreshold > 1 {
+		errs = append(errs, fmt.Errorf("deduper: split threshold %g is outside [0, 1]", c.SplitThreshold))
 	}
 	if c.LeaseTTL != 0 && c.LeaseTTL < time.Second {
 		errs = append(errs, fmt.Errorf("deduper: lease TTL %s is under a second", c.LeaseTTL))
@@ -186,6 +209,12 @@ func New(js jetstream.JetStream, cfg Config, log *zap.Logger) (*Service, error) 
 		opts.Story.SplitMembers = 0
 	case cfg.SplitMembers > 0:
 		opts.Story.SplitMembers = cfg.SplitMembers
+	}
+	if cfg.LinkThreshold > 0 {
+		opts.Story.LinkThreshold = cfg.LinkThreshold
+	}
+	if cfg.SplitThreshold > 0 {
+		opts.Story.SplitThreshold = cfg.SplitThreshold
 	}
 	s := &Service{
 		cfg:        cfg,

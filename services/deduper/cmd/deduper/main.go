@@ -23,6 +23,8 @@ func main() {
 			fs.DurationVar(&cfg.Apart, "apart", 14*24*time.Hour, "how far apart in publication time an article and a story's dated members may be")
 			fs.IntVar(&cfg.LinkRecent, "link-recent", 50_000, "how many of the latest articles keep the stories they joined comparable member by member (memory: ~0.3 KB a member, up to 32 a story)")
 			fs.IntVar(&cfg.SplitMembers, "split-members", 32, "the most members a story may have and still be divided when some of them tell another story (-1: never; the same on every replica)")
+			fs.Float64Var(&cfg.LinkThreshold, "link-threshold", deduper.DefaultLinkThreshold, "mean pair score of two stories' first members from which they merge (higher: fewer merges and moves; the same on every replica)")
+			fs.Float64Var(&cfg.SplitThreshold, "split-threshold", deduper.DefaultSplitThreshold, "mean pair score across two groups of a story's members under which they divide (lower: fewer splits and moves; the same on every replica)")
 		},
 		Check: func(c stage.Common) error {
 			cfg.StreamReplicas = c.Replicas

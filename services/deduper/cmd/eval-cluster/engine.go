@@ -26,13 +26,24 @@ func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairw
 		gold[d.ID] = d.Event
 	}
 	var bc, pw []evaluate.PRF
+	churn = moves{}
 	for s := range shuffles {
 		pred := engineCluster(opts, shuffled(docs, s))
 		bc = append(bc, evaluate.BCubed(pred, gold))
 		pw = append(pw, evaluate.Pairwise(pred, gold))
 	}
+	fmt.Printf("  per order: %.1f splits (%.1f members moved), %.1f merges by Link, %.1f by bridges, of %d articles\n",
+		float64(churn.splits)/float64(shuffles), float64(churn.moved)/float64(shuffles),
+		float64(churn.links)/float64(shuffles), float64(churn.bridges)/float64(shuffles), len(docs))
 	return evaluate.Mean(bc), evaluate.Mean(pw)
 }
+
+// moves counts what assignAll's decisions changed of clusters made before:
+// how often stories divide and merge, and so how often a subscriber sees
+// an article change clusters.
+type moves struct{ splits, moved, links, bridges int }
+
+var churn moves
 
 func engineCluster(opts story.Options, order []doc) map[string]string {
 	arts := make([]*events.Article, len(order))
@@ -67,7 +78,16 @@ func assignAll(opts story.Options, arts []*events.Article) map[string]string {
 		// The clusters merged went into the one the article joined, which
 		// is a split's from when the article left with it.
 		dst := dec.Assignment.ID
+		churn.splits += len(dec.Assignment.Splits)
+		for _, m := range dec.Assignment.Merges {
+			if m.Rule == events.MergeLink {
+				churn.links++
+			} else {
+				churn.bridges++
+			}
+		}
 		for _, sc := range dec.Assignment.Splits {
+			churn.moved += len(sc.Members)
 			delete(into, sc.ID) // a new cluster
 			for _, id := range sc.Members {
 				pred[id] = sc.ID

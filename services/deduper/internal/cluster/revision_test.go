@@ -144,7 +144,7 @@ func TestSharedClaimsFollowTheCanonical(t *testing.T) {
 func TestNewStoryCarriesTheNearestScores(t *testing.T) {
 	e := New(Options{})
 	e.Assign(newArticle("/a.txt", "Halden strike", base), t0)
-	d := e.Assign(newArticle("/lib.txt", "Library reopens", other+" Halden readers came too."), t0.Add(time.Minute))
+	d := e.Assign(newArticle("/lib.txt", "Library reopens", other+" Harbour union members from Halden came too."), t0.Add(time.Minute))
 	asg := d.Assignment
 	if asg.Relation != events.RelationNew {
 		t.Fatalf("relation %s, want new", asg.Relation)

@@ -9,7 +9,7 @@ import (
 )
 
 // splitOpts are the options of the engines of splitRun.
-var splitOpts = Options{Window: 3 * time.Hour}
+var splitOpts = Options{Window: 3 * time.Hour, Story: quakeStory}
 
 // splitRun feeds the quake reports in the given order (indexes into
 // quakes) to a live engine with a 3-hour window, the first early ones a
@@ -140,7 +140,7 @@ func TestReplicaMovesTheCanonicalItNamed(t *testing.T) {
 // after every other member then tells neither story.
 func TestSplitSpanLeavesFutureDatesOut(t *testing.T) {
 	arts := quakeArticles()
-	e := New(Options{Window: 60 * 24 * time.Hour})
+	e := New(Options{Window: 60 * 24 * time.Hour, Story: quakeStory})
 	day := t0.Add(-time.Hour)
 	later := t0.Add(25 * 24 * time.Hour)
 	var last Decision
@@ -183,7 +183,7 @@ func TestSplitCanonicalHasItsClaims(t *testing.T) {
 	dead := events.Claim{ID: "dead", Kind: events.ClaimNumber, Text: "ten dead", Value: &ten, Unit: "people", Counts: "killed"}
 	hurt := events.Claim{ID: "hurt", Kind: events.ClaimNumber, Text: "five hurt", Value: &five, Unit: "people", Counts: "injured"}
 	arts := quakeArticles()
-	e := New(Options{})
+	e := New(Options{Story: quakeStory})
 	now := t0
 	var d Decision
 	for i, a := range arts {

@@ -90,7 +90,7 @@ func TestSplitFindsTheOtherEvent(t *testing.T) {
 
 func TestSplitNeedsEveryMember(t *testing.T) {
 	opts := DefaultOptions
-	opts.SplitMembers = 6
+	opts.SplitMembers, opts.Exemplars = 6, 4
 	m, c := mixedStory(t, opts)
 	if c.Exemplars() != opts.Exemplars || len(c.sims) != 0 {
 		t.Fatalf("a story of 7 past SplitMembers 6 keeps %d exemplars and %d pair scores, want %d and none",
@@ -133,7 +133,9 @@ func TestSplitNeedsEveryMember(t *testing.T) {
 }
 
 func TestMergeKeepsThePairScores(t *testing.T) {
-	m, _ := mixedStory(t, DefaultOptions)
+	opts := DefaultOptions
+	opts.Exemplars = 4 // fewer than the story's 7 members
+	m, _ := mixedStory(t, opts)
 	texts := append(slices.Clone(quakeReports), aftershockReports...)
 	var vs []Vector
 	for _, s := range texts {
@@ -163,8 +165,8 @@ func TestMergeKeepsThePairScores(t *testing.T) {
 		t.Errorf("merged story splits into %+v", ps)
 	}
 	// Link still compares the first Options.Exemplars members only.
-	if n := len(m.linkExemplars(&a)); n != DefaultOptions.Exemplars {
-		t.Errorf("Link compares %d members, want %d", n, DefaultOptions.Exemplars)
+	if n := len(m.linkExemplars(&a)); n != opts.Exemplars {
+		t.Errorf("Link compares %d members, want %d", n, opts.Exemplars)
 	}
 }
 
