@@ -629,7 +629,7 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 				// one was alone in.
 				continue
 			}
-			if l := e.model.Link(&target.centroid, &st.centroid); l.Same {
+			if l := e.model.Link(&target.centroid, &st.centroid); l.Same && !e.undone(target, st) {
 				e.merge(target, st, now)
 				asg.Merged = append(asg.Merged, st.id)
 				asg.Merges = append(asg.Merges, events.MergeCause{ID: st.id, Rule: events.MergeLink, Score: l.Score, Threshold: l.Threshold})
@@ -1069,6 +1069,21 @@ func (st *state) span(from, to int64) {
 func (e *Engine) held(st *state) bool {
 	slot, ok := e.slotOf[st.id]
 	return ok && st.mergedTo < 0 && e.clusters[slot] == st
+}
+
+// undone reports whether merging st into dst would be undone by the
+// division that follows (story.Model.Undone): the same two groups of
+// members, only under other ids. The canonical that stays is the one the
+// merge would keep.
+func (e *Engine) undone(dst, st *state) bool {
+	if !e.membersHeld(dst) || !e.membersHeld(st) {
+		return false // the union would not be divided
+	}
+	keep := e.storyTag(dst, dst.canon.id)
+	if better(st.canon, dst.canon) {
+		keep = e.storyTag(st, st.canon.id)
+	}
+	return e.model.Undone(&dst.centroid, &st.centroid, keep)
 }
 
 // touchLink notes that the story st, if it keeps exemplars, changed with

@@ -29,13 +29,8 @@ func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state
 	if n := st.centroid.N; n < 2*max(2, e.opts.Story.SplitMin) || n > e.opts.Story.SplitMembers || st.centroid.Exemplars() != n {
 		return nil, nil
 	}
-	tags := st.centroid.Tags()
-	for _, t := range tags {
-		if a := e.art(t); a == nil || e.find(a.slot) != st {
-			// A member evicted, or revised since (its older text is still in
-			// the centroid): the story is not what its members are.
-			return nil, nil
-		}
+	if !e.membersHeld(st) {
+		return nil, nil
 	}
 	keep := e.storyTag(st, st.canon.id)
 	var causes []events.SplitCause
@@ -51,6 +46,19 @@ func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state
 		made = append(made, t)
 	}
 	return causes, made
+}
+
+// membersHeld reports whether every member st's centroid holds is still
+// held and in st: a member evicted, or revised since (its older text is
+// still in the centroid), makes the story other than what its members are,
+// and it is not divided.
+func (e *Engine) membersHeld(st *state) bool {
+	for _, t := range st.centroid.Tags() {
+		if a := e.art(t); a == nil || e.find(a.slot) != st {
+			return false
+		}
+	}
+	return true
 }
 
 // storyTag returns the tag in st's centroid of the article id, or of the

@@ -162,13 +162,13 @@ func memberIDs(u *events.ClusterUpdate) []string {
 	return out
 }
 
-// TestSplitsNeverReviveAnID links every story with every other (Link from
-// 0). Each report of the second quake joins the story that stays, Link
-// merges back the first quake's reports that left it, and the join divides
-// them out again: the same group leaves the same story over and over. Each
-// split must name a cluster never published before, though the engine has
-// forgotten by then the cluster the group left with the time before.
-func TestSplitsNeverReviveAnID(t *testing.T) {
+// TestLinkMakesNoMergeTheSplitWouldUndo links every story with every other
+// (Link from 0). Once the first quake's reports have left the mixed story,
+// each report of the second quake joins the story that stayed, and Link
+// would merge the first quake's story back, for the division that follows
+// to move the same reports out again under a new id. No such merge is
+// made: the first quake's cluster keeps its id and its members.
+func TestLinkMakesNoMergeTheSplitWouldUndo(t *testing.T) {
 	opts := Options{Story: quakeStory}.withDefaults()
 	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
 	e := New(opts)
@@ -181,21 +181,49 @@ func TestSplitsNeverReviveAnID(t *testing.T) {
 			parts[i], parts[(i+2)%6], parts[(i+4)%6])
 		arts = append(arts, newArticle(fmt.Sprintf("/quake/again/%d.txt", i), "", text))
 	}
-	published := map[string]bool{}
-	var from []string
+	var split events.SplitCause
 	for i, a := range arts {
 		d := e.Assign(a, t0.Add(time.Duration(i)*time.Minute))
-		for _, sc := range d.Assignment.Splits {
-			if published[sc.ID] {
-				t.Fatalf("article %d: the split from %s made %s, which was published before", i, sc.From, sc.ID)
+		as := d.Assignment
+		if i < len(quakes) {
+			if len(as.Splits) == 1 {
+				split = as.Splits[0]
 			}
-			from = append(from, sc.From)
+			continue
 		}
-		for _, u := range d.Updates {
-			published[u.ID] = true
+		if as.ID != split.From || len(as.Splits) > 0 || len(as.Merged) > 0 {
+			t.Fatalf("report %d of the second quake: cluster %s, merged %v, splits %+v; want %s and nothing else",
+				i, as.ID, as.Merged, as.Splits, split.From)
 		}
 	}
-	if len(from) < 3 || from[1] != from[0] || from[2] != from[0] {
-		t.Fatalf("splits from %v: the stream does not divide one story again and again", from)
+	if split.ID == "" {
+		t.Fatal("the first quake's reports never left the mixed story")
+	}
+	st := e.find(e.slotOf[split.ID])
+	if st == nil || st.id != split.ID || len(st.members) != len(split.Members) {
+		t.Fatalf("the first quake's cluster %s is not what it was: %+v", split.ID, st)
+	}
+}
+
+// TestSplitIDs: the cluster a group makes when it leaves a story is named
+// after its first member, the story, and the story's version, so that a
+// group that leaves again later, when the engine has forgotten the cluster
+// it made the first time, does not revive that cluster's id.
+func TestSplitIDs(t *testing.T) {
+	e := New(Options{})
+	st := e.newCluster("c0", "en", t0)
+	first := e.splitID(st, "a1")
+	st.version++
+	if again := e.splitID(st, "a1"); again == first {
+		t.Errorf("a later split of the same group names %s again", first)
+	}
+	if other := e.splitID(st, "a2"); other == first {
+		t.Errorf("another group's split names %s", first)
+	}
+	// An id the engine holds is never given.
+	held := e.splitID(st, "a3")
+	e.newCluster(held, "en", t0)
+	if next := e.splitID(st, "a3"); next == held {
+		t.Errorf("splitID gave %s, a cluster held", held)
 	}
 }

@@ -198,3 +198,42 @@ func (m *Model) gather(c *Centroid, idx []int) Centroid {
 	}
 	return g
 }
+
+// Undone reports whether merging src into dst would be divided again at
+// once into the two stories they are: whether Split, over the union, with
+// the member tagged keep staying, finds one part and it is exactly the
+// members of the story keep is not in. Such a merge changes no grouping,
+// only the ids a subscriber sees, so a clusterer makes neither. It is
+// false when the union could not be divided (a story that does not hold
+// every member, or more than Options.SplitMembers together).
+func (m *Model) Undone(dst, src *Centroid, keep uint32) bool {
+	if !dst.whole() || !src.whole() || dst.N+src.N > m.opts.SplitMembers {
+		return false
+	}
+	if len(dst.sims) != pairAt(dst.N, 0) || len(src.sims) != pairAt(src.N, 0) {
+		return false
+	}
+	u := Centroid{N: dst.N, exemplars: slices.Clone(exemplarsOf(dst)), sims: slices.Clone(dst.sims)}
+	m.joinSims(&u, src)
+	u.exemplars = append(u.exemplars, exemplarsOf(src)...)
+	u.N += src.N
+	parts := m.Split(&u, keep)
+	if len(parts) != 1 {
+		return false
+	}
+	other := src
+	if slices.Contains(src.Tags(), keep) {
+		other = dst
+	}
+	want := other.Tags()
+	got := parts[0].Tags
+	if len(got) != len(want) {
+		return false
+	}
+	for _, t := range want {
+		if !slices.Contains(got, t) {
+			return false
+		}
+	}
+	return true
+}

@@ -77,6 +77,19 @@ func TestSplitFindsTheOtherEvent(t *testing.T) {
 	if len(c.sims) != pairAt(4, 0) || len(part.sims) != pairAt(3, 0) {
 		t.Errorf("pair scores %d and %d, want 6 and 3", len(c.sims), len(part.sims))
 	}
+	// Merged again, they would be divided again into the same two,
+	// whichever canonical stays; and the stories are left as they are.
+	if !m.Undone(c, &part, 1) || !m.Undone(&part, c, 6) || !m.Undone(c, &part, 6) {
+		t.Errorf("merging the two parts again is not undone")
+	}
+	if c.N != 4 || part.N != 3 || len(c.sims) != pairAt(4, 0) || len(c.exemplars) != 4 {
+		t.Errorf("Undone changed the stories: %d and %d members, %d pair scores", c.N, part.N, len(c.sims))
+	}
+	// Not when the union could not be divided.
+	small := NewModel(func() Options { o := DefaultOptions; o.SplitMembers = 6; return o }())
+	if small.Undone(c, &part, 1) {
+		t.Errorf("a union of 7 is undone with SplitMembers 6")
+	}
 	if r := m.Link(c, &part); r.Same {
 		t.Errorf("the two parts link again: %+v", r)
 	}
@@ -151,6 +164,12 @@ func TestMergeKeepsThePairScores(t *testing.T) {
 		} else {
 			m.AddTagged(&b, v, uint32(i+1))
 		}
+	}
+	// The union of a (two quake reports) and b (the other two and the
+	// aftershocks) divides, but into other groups than a and b: the merge
+	// is not undone, it regroups.
+	if m.Undone(&a, &b, 1) {
+		t.Errorf("merging a story of %v and one of %v is undone", a.Tags(), b.Tags())
 	}
 	m.Merge(&a, &b)
 	if !slices.Equal(a.Tags(), whole.Tags()) || len(a.sims) != len(whole.sims) {
