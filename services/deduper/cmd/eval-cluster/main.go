@@ -17,7 +17,8 @@
 //	--hard-weight 3    with --train and --cv, weigh the other event of a topic more
 //	--cv               two-fold cross-validation of --train by topic (--sweep thresholds)
 //	--date-veto 0.5    date conflict from which an article that shares no key name stays out
-//	--engine           cluster with the deduper's engine (every tier, undated)
+//	--engine           cluster with the deduper's engine (every tier, undated),
+//	                   and count the splits and merges an order makes
 //	--articles DIR     with --engine, cluster the articles a pipeline run
 //	                   delivered (the root eval-cluster --keep), --variant
 //	                   undated,rawtitle,rawtext,en replacing what the
