@@ -1073,15 +1073,14 @@ func (e *Engine) held(st *state) bool {
 
 // undone reports whether merging st into dst would be undone by the
 // division that follows (story.Model.Undone): the same two groups of
-// members, only under other ids. The canonical that stays is the one the
-// merge would keep.
+// members, only under other ids.
 func (e *Engine) undone(dst, st *state) bool {
 	if !e.membersHeld(dst) || !e.membersHeld(st) {
 		return false // the union would not be divided
 	}
 	keep := e.storyTag(dst, dst.canon.id)
 	if better(st.canon, dst.canon) {
-		keep = e.storyTag(st, st.canon.id)
+		keep = e.storyTag(st, st.canon.id) // the canonical the merge keeps
 	}
 	return e.model.Undone(&dst.centroid, &st.centroid, keep)
 }

@@ -22,9 +22,13 @@ import (
 // same move when it replays the decision.
 
 // divide moves the groups of st's members that tell another story than its
-// canonical's into clusters of their own, and returns why and the new
-// clusters. It divides only a story whose every member is held: the model
-// holds each member of a small story (story.Options.SplitMembers).
+// largest group into clusters of their own, and returns why and the new
+// clusters. The largest group keeps the story's id, so that the fewest
+// articles move (of groups as large, the canonical's); when the canonical
+// leaves with another group, the story names the likeliest original of
+// those that stay. It divides only a story
+// whose every member is held: the model holds each member of a small story
+// (story.Options.SplitMembers).
 func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state) {
 	if n := st.centroid.N; n < 2*max(2, e.opts.Story.SplitMin) || n > e.opts.Story.SplitMembers || st.centroid.Exemplars() != n {
 		return nil, nil
@@ -32,15 +36,15 @@ func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state
 	if !e.membersHeld(st) {
 		return nil, nil
 	}
-	keep := e.storyTag(st, st.canon.id)
 	var causes []events.SplitCause
 	var made []*state
-	for _, p := range e.model.Split(&st.centroid, keep) {
+	for _, p := range e.model.Split(&st.centroid, e.storyTag(st, st.canon.id)) {
 		ids := e.leaving(st, p.Tags)
-		if slices.Contains(ids, st.canon.id) {
-			continue
-		}
+		lost := st.canon.id
 		t := e.moveOut(st, e.splitID(st, ids[0]), p.Tags, ids, now)
+		if slices.Contains(ids, lost) {
+			e.renameCanon(st)
+		}
 		causes = append(causes, events.SplitCause{ID: t.id, From: st.id, Members: ids, Score: p.Score,
 			Threshold: e.opts.Story.SplitThreshold})
 		made = append(made, t)
@@ -132,7 +136,7 @@ func (e *Engine) splitID(st *state, first string) string {
 
 // moveOut moves the members ids of st (tags: those of them its centroid
 // holds) into a new cluster of the given id, and returns it. The canonical
-// of st stays (Engine.divide never moves it; a replica may: replaySplits).
+// of st may leave with them: the caller names another (renameCanon).
 // The new cluster's canonical is the likeliest original of its
 // members (see canonPick); their changes are set against it.
 func (e *Engine) moveOut(st *state, id string, tags []uint32, ids []string, now time.Time) *state {
@@ -276,9 +280,10 @@ func (e *Engine) setAgainst(st *state, seqs []uint32) {
 
 // renameCanon names canonical of st, whose canonical left it, the
 // likeliest original of the members it lists, and sets the members it
-// holds against it. Only a replica does (replaySplits): knowing only the
-// members of a window, it may have named one that the engine that decided
-// moved, which never moves its own.
+// holds against it: after a division that the canonical left with a
+// smaller group, and on a replica (replaySplits), which knowing only the
+// members of a window may have named canonical a member that the engine
+// that decided did not.
 func (e *Engine) renameCanon(st *state) {
 	var seqs []uint32
 	var pick canonPick

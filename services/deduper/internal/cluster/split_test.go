@@ -227,3 +227,58 @@ func TestSplitIDs(t *testing.T) {
 		t.Errorf("splitID gave %s, a cluster held", held)
 	}
 }
+
+// TestLargerGroupKeepsTheStory: when the canonical (a wire report of the
+// first quake) is in the smaller group, that group leaves and the larger
+// one keeps the story's id, naming the likeliest original of its own
+// canonical. A restored engine makes the same move.
+func TestLargerGroupKeepsTheStory(t *testing.T) {
+	arts := quakeArticles()
+	arts[0].Wire, arts[0].Dateline = "Reuters", "QESHM"
+	extra := newArticle("/quake/extra.txt", "", "In Dargahan, five people were injured by Wednesday's 5.6 quake on Qeshm, which killed no one.")
+	order := []*events.Article{arts[0], arts[1], arts[2], arts[3], arts[4], arts[5], arts[6], extra, arts[7]}
+	live, restored := New(Options{Story: quakeStory}), New(Options{Story: quakeStory})
+	var split *Decision
+	for i, a := range order {
+		now := t0.Add(time.Duration(i) * time.Minute)
+		d := live.Assign(a, now)
+		restored.Restore(&events.ClusteredArticle{Schema: events.SchemaClusteredArticle, Article: *a, Cluster: d.Assignment}, now)
+		if len(d.Assignment.Splits) > 0 && split == nil {
+			split = &d
+		}
+	}
+	if split == nil {
+		t.Fatal("no split")
+	}
+	sp := split.Assignment.Splits[0]
+	if !slices.Contains(sp.Members, arts[0].ID) {
+		t.Fatalf("split %+v: the canonical %s stayed", sp, arts[0].ID)
+	}
+	var from, made *events.ClusterUpdate
+	for _, u := range split.Updates {
+		switch u.ID {
+		case sp.From:
+			from = u
+		case sp.ID:
+			made = u
+		}
+	}
+	if from == nil || made == nil {
+		t.Fatalf("updates %v, want %s and %s", updateIDs(split.Updates), sp.From, sp.ID)
+	}
+	if len(from.Members) <= len(made.Members) {
+		t.Errorf("%d members stayed and %d left, want the larger group to stay", len(from.Members), len(made.Members))
+	}
+	if made.CanonicalID != arts[0].ID {
+		t.Errorf("the group that left names %s canonical, want the wire report %s", made.CanonicalID, arts[0].ID)
+	}
+	if from.CanonicalID == arts[0].ID || !slices.Contains(memberIDs(from), from.CanonicalID) {
+		t.Errorf("the story left names %s canonical, want one of its members %v", from.CanonicalID, memberIDs(from))
+	}
+	for _, id := range []string{sp.From, sp.ID} {
+		l, r := live.update(live.find(live.slotOf[id])), restored.update(restored.find(restored.slotOf[id]))
+		if l.Version != r.Version || l.CanonicalID != r.CanonicalID || !slices.Equal(memberIDs(l), memberIDs(r)) {
+			t.Errorf("%s: live v%d %s %v; restored v%d %s %v", id, l.Version, l.CanonicalID, memberIDs(l), r.Version, r.CanonicalID, memberIDs(r))
+		}
+	}
+}

@@ -48,11 +48,13 @@ type Part struct {
 	Score float64
 }
 
-// Split finds the members of c that tell another story than the member
-// tagged keep. Average link over the scores of the pairs of members groups
-// them until no two groups reach Options.SplitThreshold on average; the
-// groups of Options.SplitMin members or more, other than keep's (or, when
-// keep is not a member, the largest), are the parts returned. It returns
+// Split finds the members of c that tell another story than most of them.
+// Average link over the scores of the pairs of members groups them until
+// no two groups reach Options.SplitThreshold on average; the groups of
+// Options.SplitMin members or more, other than the largest, are the parts
+// returned. Of groups as large as the largest, the one of the member
+// tagged keep stays (when keep is a member), or else the earliest
+// member's: the fewest members move. It returns
 // none while c does not hold each member and the scores of each pair (see
 // Options.SplitMembers), or has fewer than SplitMin·2 members.
 //
@@ -109,19 +111,20 @@ func (m *Model) Split(c *Centroid, keep uint32) []Part {
 			}
 		}
 	}
-	stay := -1
+	// The largest group stays; of several as large, keep's, or else the
+	// one of the earliest member.
+	stay := 0
 	for i := range n {
-		if c.exemplars[i].tag == keep {
-			stay = group[i]
-			break
+		if alive[i] && size[i] > size[stay] {
+			stay = i
 		}
 	}
-	if stay < 0 {
-		stay = 0
-		for i := range n {
-			if alive[i] && size[i] > size[stay] {
-				stay = i
+	for i := range n {
+		if c.exemplars[i].tag == keep {
+			if size[group[i]] == size[stay] {
+				stay = group[i]
 			}
+			break
 		}
 	}
 	var parts []Part
@@ -200,12 +203,13 @@ func (m *Model) gather(c *Centroid, idx []int) Centroid {
 }
 
 // Undone reports whether merging src into dst would be divided again at
-// once into the two stories they are: whether Split, over the union, with
-// the member tagged keep staying, finds one part and it is exactly the
-// members of the story keep is not in. Such a merge changes no grouping,
-// only the ids a subscriber sees, so a clusterer makes neither. It is
-// false when the union could not be divided (a story that does not hold
-// every member, or more than Options.SplitMembers together).
+// once into the two stories they are: whether Split, over the union (keep
+// as for Split), finds one part and it is exactly the members of dst or of
+// src.
+// Such a merge changes no grouping, only the ids a subscriber sees, so a
+// clusterer makes neither. It is false when the union could not be
+// divided (a story that does not hold every member, or more than
+// Options.SplitMembers together).
 func (m *Model) Undone(dst, src *Centroid, keep uint32) bool {
 	if !dst.whole() || !src.whole() || dst.N+src.N > m.opts.SplitMembers {
 		return false
@@ -221,17 +225,16 @@ func (m *Model) Undone(dst, src *Centroid, keep uint32) bool {
 	if len(parts) != 1 {
 		return false
 	}
-	other := src
-	if slices.Contains(src.Tags(), keep) {
-		other = dst
-	}
-	want := other.Tags()
-	got := parts[0].Tags
-	if len(got) != len(want) {
+	return sameTags(parts[0].Tags, src.Tags()) || sameTags(parts[0].Tags, dst.Tags())
+}
+
+// sameTags reports whether a and b hold the same tags, in any order.
+func sameTags(a, b []uint32) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for _, t := range want {
-		if !slices.Contains(got, t) {
+	for _, t := range b {
+		if !slices.Contains(a, t) {
 			return false
 		}
 	}

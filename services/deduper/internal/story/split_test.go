@@ -52,13 +52,27 @@ func TestSplitFindsTheOtherEvent(t *testing.T) {
 	if p := parts[0]; p.Score >= DefaultOptions.SplitThreshold || p.Score <= 0 {
 		t.Errorf("the part's score against the rest is %v, want in (0, %v)", p.Score, DefaultOptions.SplitThreshold)
 	}
-	// The member to keep decides which part stays.
-	if parts := m.Split(c, 6); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{1, 2, 3, 4}) {
-		t.Errorf("Split(keep 6) = %+v, want the four quake reports", parts)
+	// The largest part stays, whichever member is to be kept: the fewest
+	// move.
+	if parts := m.Split(c, 6); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{5, 6, 7}) {
+		t.Errorf("Split(keep 6) = %+v, want the three aftershock reports", parts)
 	}
-	// Not a member: the largest part stays.
 	if parts := m.Split(c, 99); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{5, 6, 7}) {
 		t.Errorf("Split(keep 99) = %+v, want the three aftershock reports", parts)
+	}
+	// Of two parts as large, the member to keep decides which stays, or,
+	// when it is none, the earliest member.
+	var even Centroid
+	for i, s := range append(slices.Clone(quakeReports[:3]), aftershockReports...) {
+		m.AddTagged(&even, m.Vectorize("", s, false), uint32(i+1))
+	}
+	for _, tt := range []struct {
+		keep uint32
+		want []uint32
+	}{{1, []uint32{4, 5, 6}}, {5, []uint32{1, 2, 3}}, {99, []uint32{4, 5, 6}}} {
+		if parts := m.Split(&even, tt.keep); len(parts) != 1 || !slices.Equal(parts[0].Tags, tt.want) {
+			t.Errorf("three and three, Split(keep %d) = %+v, want %v to leave", tt.keep, parts, tt.want)
+		}
 	}
 
 	whole := *c
