@@ -211,8 +211,8 @@ func (m *Model) gather(c *Centroid, idx []int) Centroid {
 // divided (a story that does not hold every member, or more than
 // Options.SplitMembers together).
 func (m *Model) Undone(dst, src *Centroid, keep uint32) bool {
-	if !dst.whole() || !src.whole() || dst.N+src.N > m.opts.SplitMembers {
-		return false
+	if n := dst.N + src.N; !dst.whole() || !src.whole() || n > m.opts.SplitMembers || n < 2*max(2, m.opts.SplitMin) {
+		return false // Split would not divide the union
 	}
 	if len(dst.sims) != pairAt(dst.N, 0) || len(src.sims) != pairAt(src.N, 0) {
 		return false
