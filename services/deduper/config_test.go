@@ -1,6 +1,7 @@
 package deduper_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ func TestConfigValidate(t *testing.T) {
 		{"never divided", deduper.Config{SplitMembers: -1}, nil},
 		{"every problem at once", deduper.Config{MaxHamming: 17, Window: -time.Hour, Apart: -time.Hour, LinkRecent: -1, SplitMembers: 1000, LinkThreshold: -0.1, SplitThreshold: 1.5, LeaseTTL: time.Millisecond},
 			[]string{"max hamming 17", "window -1h0m0s is negative", "apart -1h0m0s", "link-recent -1", "split-members 1000", "link threshold -0.1", "split threshold 1.5", "lease TTL 1ms"}},
+		{"thresholds that are not numbers", deduper.Config{LinkThreshold: math.NaN(), SplitThreshold: math.NaN()},
+			[]string{"link threshold NaN", "split threshold NaN"}},
 		{"window past the streams' age", deduper.Config{Window: events.DefaultMaxAge + time.Hour}, []string{"longer than the streams keep"}},
 	}
 	for _, tt := range tests {

@@ -110,11 +110,11 @@ func (c Config) Validate() error {
 	if c.SplitMembers > maxSplitMembers {
 		errs = append(errs, fmt.Errorf("deduper: split-members %d is over %d (a join costs the pair scores of every member, the grouping their cube)", c.SplitMembers, maxSplitMembers))
 	}
-	if c.LinkThreshold < 0 || c.LinkThreshold > 1 {
-		errs = append(errs, fmt.Errorf("deduper: link threshold %g is outside [0, 1]", c.LinkThreshold))
+	if !(c.LinkThreshold >= 0 && c.LinkThreshold <= 1) {
+		errs = append(errs, fmt.Errorf("deduper: link threshold %g is outside [0, 1] (0: the default)", c.LinkThreshold))
 	}
-	if c.SplitThreshold < 0 || c.SplitThreshold > 1 {
-		errs = append(errs, fmt.Errorf("deduper: split threshold %g is outside [0, 1]", c.SplitThreshold))
+	if !(c.SplitThreshold >= 0 && c.SplitThreshold <= 1) {
+		errs = append(errs, fmt.Errorf("deduper: split threshold %g is outside [0, 1] (0: the default)", c.SplitThreshold))
 	}
 	if c.LeaseTTL != 0 && c.LeaseTTL < time.Second {
 		errs = append(errs, fmt.Errorf("deduper: lease TTL %s is under a second", c.LeaseTTL))

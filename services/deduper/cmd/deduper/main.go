@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"time"
 
@@ -28,6 +29,11 @@ func main() {
 		},
 		Check: func(c stage.Common) error {
 			cfg.StreamReplicas = c.Replicas
+			// Config takes 0 for the default; a flag set to 0 asks for
+			// something else (link anything, divide nothing).
+			if cfg.LinkThreshold == 0 || cfg.SplitThreshold == 0 {
+				return errors.New("deduper: --link-threshold and --split-threshold must be above 0")
+			}
 			return cfg.Validate()
 		},
 		Run: func(ctx context.Context, env stage.Env) error {

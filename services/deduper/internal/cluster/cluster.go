@@ -665,9 +665,10 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	case target.canon.id != a.ID:
 		asg.Changes = changes.Compare(target.canon.claims, a.Claims, e.opts.MaxChanges)
 		e.recordChanges(target, a.ID, asg.Changes)
-	case displaced.id != "":
+	case displaced.id != "" && target.listed(displaced.id) >= 0:
 		// The article displaced the canonical: what it changed is told
-		// against the one it displaced, now a member (demote listed it).
+		// against the one it displaced, now a member (demote listed it),
+		// unless a division since left the two in different clusters.
 		asg.Changes = changes.Compare(a.Claims, displaced.claims, e.opts.MaxChanges)
 		for i := range asg.Changes {
 			asg.Changes[i].MemberID = displaced.id

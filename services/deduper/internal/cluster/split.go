@@ -23,10 +23,11 @@ import (
 
 // divide moves the groups of st's members that tell another story than its
 // largest group into clusters of their own, and returns why and the new
-// clusters. The largest group keeps the story's id, so that the fewest
-// articles move (of groups as large, the canonical's); when the canonical
-// leaves with another group, the story names the likeliest original of
-// those that stay. It divides only a story
+// clusters. The largest group keeps the story's id (of groups as large,
+// the canonical's), so that few articles move: groups are counted by the
+// members the story's centroid holds, and the copies of a member move with
+// it. When the canonical leaves with another group, the story names the
+// likeliest original of those that stay. It divides only a story
 // whose every member is held: the model holds each member of a small story
 // (story.Options.SplitMembers).
 func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state) {

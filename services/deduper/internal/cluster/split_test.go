@@ -282,3 +282,31 @@ func TestLargerGroupKeepsTheStory(t *testing.T) {
 		}
 	}
 }
+
+// TestDisplacedCanonicalAcrossASplit: a wire report of the first quake
+// displaces the mixed story's canonical as it joins, and the same join
+// divides the story: the report leaves with the first quake's reports, the
+// canonical it displaced stays. The decision tells no change against a
+// member of another cluster.
+func TestDisplacedCanonicalAcrossASplit(t *testing.T) {
+	arts := quakeArticles()
+	arts[6].Wire, arts[6].Dateline = "Reuters", "QESHM"
+	for i, a := range arts {
+		a.Claims = []events.Claim{hours(float64(24 + i%2))} // some agree, some do not
+	}
+	e := New(Options{})
+	told := 0
+	for i, a := range arts {
+		d := e.Assign(a, t0.Add(time.Duration(i)*time.Minute))
+		last := d.Updates[len(d.Updates)-1]
+		told += len(d.Assignment.Changes)
+		for _, c := range d.Assignment.Changes {
+			if c.MemberID != "" && !slices.Contains(memberIDs(last), c.MemberID) {
+				t.Errorf("article %d in %s: a change against %s, not a member of it (%v)", i, last.ID, c.MemberID, memberIDs(last))
+			}
+		}
+	}
+	if told == 0 {
+		t.Fatal("no decision tells a change")
+	}
+}

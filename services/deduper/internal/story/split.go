@@ -54,7 +54,7 @@ type Part struct {
 // Options.SplitMin members or more, other than the largest, are the parts
 // returned. Of groups as large as the largest, the one of the member
 // tagged keep stays (when keep is a member), or else the earliest
-// member's: the fewest members move. It returns
+// member's: the fewest of c's members move. It returns
 // none while c does not hold each member and the scores of each pair (see
 // Options.SplitMembers), or has fewer than SplitMin·2 members.
 //
