@@ -205,11 +205,10 @@ func (m *Model) gather(c *Centroid, idx []int) Centroid {
 // Undone reports whether merging src into dst would be divided again at
 // once into the two stories they are: whether Split, over the union (keep
 // as for Split), finds one part and it is exactly the members of dst or of
-// src.
-// Such a merge changes no grouping, only the ids a subscriber sees, so a
-// clusterer makes neither. It is false when the union could not be
+// src. Such a merge changes no grouping, only the ids a subscriber sees,
+// so a clusterer makes neither. It is false when the union could not be
 // divided (a story that does not hold every member, or more than
-// Options.SplitMembers together).
+// Options.SplitMembers together, or too few).
 func (m *Model) Undone(dst, src *Centroid, keep uint32) bool {
 	if n := dst.N + src.N; !dst.whole() || !src.whole() || n > m.opts.SplitMembers || n < 2*max(2, m.opts.SplitMin) {
 		return false // Split would not divide the union
