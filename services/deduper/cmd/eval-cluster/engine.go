@@ -26,9 +26,10 @@ func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairw
 		gold[d.ID] = d.Event
 	}
 	var bc, pw []evaluate.PRF
-	churn = moves{}
+	var churn moves
 	for s := range shuffles {
-		pred := engineCluster(opts, shuffled(docs, s))
+		pred, m := engineCluster(opts, shuffled(docs, s))
+		churn.add(m)
 		bc = append(bc, evaluate.BCubed(pred, gold))
 		pw = append(pw, evaluate.Pairwise(pred, gold))
 	}
@@ -43,9 +44,11 @@ func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairw
 // an article change clusters.
 type moves struct{ splits, moved, links, bridges int }
 
-var churn moves
+func (m *moves) add(o moves) {
+	m.splits, m.moved, m.links, m.bridges = m.splits+o.splits, m.moved+o.moved, m.links+o.links, m.bridges+o.bridges
+}
 
-func engineCluster(opts story.Options, order []doc) map[string]string {
+func engineCluster(opts story.Options, order []doc) (map[string]string, moves) {
 	arts := make([]*events.Article, len(order))
 	for i, d := range order {
 		title, body := d.body()
@@ -65,9 +68,10 @@ func (d doc) body() (title, body string) {
 }
 
 // assignAll assigns the articles in order with a new engine and returns the
-// cluster each ended in: through the merges and splits the later decisions
-// made.
-func assignAll(opts story.Options, arts []*events.Article) map[string]string {
+// cluster each ended in, through the merges and splits the later decisions
+// made, and how many of those there were.
+func assignAll(opts story.Options, arts []*events.Article) (map[string]string, moves) {
+	var churn moves
 	e := engine.New(engine.Options{Story: opts})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	pred := map[string]string{}
@@ -106,7 +110,7 @@ func assignAll(opts story.Options, arts []*events.Article) map[string]string {
 		}
 		pred[id] = c
 	}
-	return pred
+	return pred, churn
 }
 
 // loadArticles reads the articles a pipeline run delivered (the sink's
@@ -178,6 +182,6 @@ func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, va
 			a.Language = "en"
 		}
 	}
-	pred := assignAll(opts, arts)
+	pred, _ := assignAll(opts, arts)
 	return evaluate.BCubed(pred, gold), evaluate.Pairwise(pred, gold)
 }
