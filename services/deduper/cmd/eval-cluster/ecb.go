@@ -441,6 +441,15 @@ func explainErrors(order []doc, pred, gold map[string]string) {
 					astray = append(astray, fmt.Sprintf("\n      %s: %q", d.ID, t))
 				}
 			}
+			parts := map[string][]string{}
+			for _, d := range order {
+				if gold[d.ID] == g {
+					parts[pred[d.ID]] = append(parts[pred[d.ID]], d.ID)
+				}
+			}
+			for p, ids := range parts {
+				astray = append(astray, fmt.Sprintf("\n    part %s: %v", p[:6], ids))
+			}
 			lines = append(lines, fmt.Sprintf("  split event %s: %v%s", g, ps, strings.Join(astray, "")))
 		}
 	}

@@ -19,8 +19,8 @@ import (
 // evaluateEngine clusters the documents with the deduper's engine itself
 // (every tier, the time rule, Link and bridges), each document's first line
 // its title and the rest its text, undated: what the pipeline does without
-// the extractor.
-func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairwise evaluate.PRF) {
+// the extractor. With explain, it prints the errors of the first order.
+func evaluateEngine(opts story.Options, docs []doc, shuffles int, explain bool) (bcubed, pairwise evaluate.PRF) {
 	gold := map[string]string{}
 	for _, d := range docs {
 		gold[d.ID] = d.Event
@@ -28,8 +28,13 @@ func evaluateEngine(opts story.Options, docs []doc, shuffles int) (bcubed, pairw
 	var bc, pw []evaluate.PRF
 	var churn moves
 	for s := range shuffles {
-		pred, m := engineCluster(opts, shuffled(docs, s))
+		order := shuffled(docs, s)
+		tracing = traceDocs != "" && s == 0
+		pred, m := engineCluster(opts, order)
 		churn.add(m)
+		if explain && s == 0 {
+			explainErrors(order, pred, gold)
+		}
 		bc = append(bc, evaluate.BCubed(pred, gold))
 		pw = append(pw, evaluate.Pairwise(pred, gold))
 	}
@@ -72,13 +77,16 @@ func (d doc) body() (title, body string) {
 // made, and how many of those there were.
 func assignAll(opts story.Options, arts []*events.Article) (map[string]string, moves) {
 	var churn moves
-	e := engine.New(engine.Options{Story: opts})
+	e := engine.New(engine.Options{Story: opts, Apart: apart})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	pred := map[string]string{}
 	into := map[string]string{}
 	for i, a := range arts {
 		dec := e.Assign(a, now.Add(time.Duration(i)*time.Second))
 		pred[a.ID] = dec.Assignment.ID
+		if tracing && strings.HasPrefix(a.ID, traceDocs) {
+			printDecision(a.ID, &dec.Assignment)
+		}
 		// The clusters merged went into the one the article joined, which
 		// is a split's from when the article left with it.
 		dst := dec.Assignment.ID
@@ -185,3 +193,30 @@ func evaluateArticles(opts story.Options, docs []doc, arts []*events.Article, va
 	pred, _ := assignAll(opts, arts)
 	return evaluate.BCubed(pred, gold), evaluate.Pairwise(pred, gold)
 }
+
+// traceDocs is the prefix of the ids of the documents whose decisions
+// assignAll prints while tracing is set (the first order).
+var (
+	traceDocs string
+	tracing   bool
+)
+
+// printDecision prints one decision: the cluster, how and how surely the
+// article joined it, and what it merged and divided.
+func printDecision(id string, asg *events.Assignment) {
+	fmt.Printf("  %s -> %s %s (%s", id, asg.ID, asg.Relation, asg.Rule)
+	if s, ok := asg.Scores["combined"]; ok {
+		fmt.Printf(" %.3f", s)
+	}
+	fmt.Print(")")
+	for _, m := range asg.Merges {
+		fmt.Printf(" merged %s by %s %.3f", m.ID, m.Rule, m.Score)
+	}
+	for _, sc := range asg.Splits {
+		fmt.Printf(" split %v from %s into %s at %.3f", sc.Members, sc.From, sc.ID, sc.Score)
+	}
+	fmt.Println()
+}
+
+// apart is the engine's Options.Apart (0: its default).
+var apart time.Duration

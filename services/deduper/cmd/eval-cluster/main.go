@@ -9,7 +9,7 @@
 // Each document's first line is its headline.
 //
 //	--sweep 0.2,0.3    try several Compare thresholds
-//	--explain          show mixed clusters and split events (first order)
+//	--explain          show mixed clusters and split events, each event's parts (first order)
 //	--trace            show every wrong join as it happens (first order)
 //	--bridge=false     do not fold in the stories an article surely tells
 //	--merge=false      do not ask Link
@@ -23,6 +23,11 @@
 //	                   delivered (the root eval-cluster --keep), --variant
 //	                   undated,rawtitle,rawtext,en replacing what the
 //	                   extractor gave with the document's own
+//	--trace-docs 24_   with --engine, print the decisions on the documents of
+//	                   topic 24 (ids that begin so) as they are made, first order
+//	--apart 720h       with --engine, the engine's Options.Apart (--articles:
+//	                   what publication dates cost where reports of one event
+//	                   are published weeks apart)
 //	--order-seed N     the random orders (0x5eed = 24301: those of make eval-cluster)
 //	--semeval FILE     Compare's accuracy on the clear SemEval-2022 pairs
 //	--pairs            how well features separate the events of a topic
@@ -100,6 +105,8 @@ func main() {
 	flag.IntVar(&opts.CentroidTerms, "centroid", opts.CentroidTerms, "terms a centroid keeps")
 	flag.IntVar(&opts.Candidates, "candidates", opts.Candidates, "candidates verified per article")
 	flag.IntVar(&opts.MaxPostings, "max-postings", opts.MaxPostings, "stories kept per term of the inverted index")
+	flag.StringVar(&traceDocs, "trace-docs", "", "with --engine: print the decisions on the documents whose ids begin so (\"25_\": topic 25), for the first order")
+	flag.DurationVar(&apart, "apart", 0, "with --engine: how far apart in publication time an article and a story's dated members may be (0: the engine's default)")
 	flag.BoolVar(&bridge, "bridge", bridge, "merge the stories an article surely tells (Match.Bridge)")
 	flag.Float64Var(&opts.BridgeThreshold, "bridge-threshold", opts.BridgeThreshold, "Compare's score from which a story is folded into the article's best")
 	flag.Float64Var(&opts.DateVeto, "date-veto", opts.DateVeto, "date conflict from which an article that shares no key name with a story of several members stays out of it (0: never)")
@@ -196,7 +203,7 @@ func main() {
 			}
 			b, p = evaluateArticles(o, docs, arts, *variant)
 		} else if *engine {
-			b, p = evaluateEngine(o, docs, *shuffles)
+			b, p = evaluateEngine(o, docs, *shuffles, *explain)
 		} else {
 			b, p = evaluateECB(o, docs, *shuffles, *merge, *explain)
 		}

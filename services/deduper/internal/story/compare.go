@@ -389,15 +389,30 @@ func hasField(terms []uint32, field int) bool {
 	return i < len(terms) && fieldOf(terms[i]) == field
 }
 
-// nearDay reports whether one of the month-day terms days is within
-// dateNear days of d, around the turn of the year too.
-func nearDay(days []uint32, d uint32) bool {
+// near reports whether one of the date terms days, all of unit (dayUnit or
+// weekdayUnit), is near d: month-days within dateNear days of each other,
+// around the turn of the year too; weekdays within weekdayNear of each
+// other, around the turn of the week. A weekday term whose name was not
+// read (its value a hash) is near only itself.
+func near(days []uint32, d, unit uint32) bool {
+	period, tolerance := daysInYear, dateNear
+	if unit == weekdayUnit {
+		period, tolerance = len(weekdayAbbr), weekdayNear
+	}
+	y := int(d & valueMask)
 	for _, x := range days {
-		diff := int(x&valueMask) - int(d&valueMask)
+		v := int(x & valueMask)
+		if v == y {
+			return true
+		}
+		if v >= period || y >= period {
+			continue
+		}
+		diff := v - y
 		if diff < 0 {
 			diff = -diff
 		}
-		if min(diff, daysInYear-diff) <= dateNear {
+		if min(diff, period-diff) <= tolerance {
 			return true
 		}
 	}
@@ -519,12 +534,12 @@ func unitConflicts(vt []uint32, vw []float32, ct []uint32, cw []float32, field i
 			j = je
 		default:
 			var all, shared float64
-			day := ui<<valueBits == dayUnit
+			unit := ui << valueBits
 			a := i
 			for b := j; b < je; b++ {
 				all += float64(cw[b])
-				if day {
-					if nearDay(vt[i:ie], ct[b]) {
+				if unit == dayUnit || unit == weekdayUnit {
+					if near(vt[i:ie], ct[b], unit) {
 						shared += float64(cw[b])
 					}
 					continue

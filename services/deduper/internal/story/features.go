@@ -652,6 +652,9 @@ func normalize(word string) string {
 // lighter than Porter's stemmer: it only needs to map the forms of one word
 // together ("hire", "hires", "hired", "hiring"), not to find its root.
 func stem(w string) string {
+	if b, ok := irregular[w]; ok {
+		w = b
+	}
 	n := len(w)
 	switch {
 	case n > 4 && strings.HasSuffix(w, "ies"):
@@ -674,6 +677,112 @@ func stem(w string) string {
 	}
 	return w
 }
+
+// irregular maps the past forms of the irregular verbs that reports use,
+// and irregular plurals, to the word itself, so that a rewrite that says
+// "stole" where the wire said "steal" shares the term. Forms that are
+// also common words of another sense ("left", "found", "saw") are not in
+// it.
+var irregular = func() map[string]string {
+	m := map[string]string{}
+	for _, l := range strings.Split(irregularForms, "\n") {
+		f := strings.Fields(l)
+		for _, x := range f[1:] {
+			m[x] = f[0]
+		}
+	}
+	return m
+}()
+
+// irregularForms lists, one word a line, the word and its irregular forms.
+const irregularForms = `arise arose arisen
+beat beaten
+become became
+begin began begun
+bite bit bitten
+blow blew blown
+break broke broken
+bring brought
+build built
+buy bought
+catch caught
+choose chose chosen
+come came
+deal dealt
+dig dug
+draw drew drawn
+drink drank drunk
+drive drove driven
+eat ate eaten
+fall fell fallen
+feed fed
+feel felt
+fight fought
+flee fled
+fly flew flown
+forbid forbade forbidden
+forget forgot forgotten
+freeze froze frozen
+give gave given
+go went gone
+grow grew grown
+hang hung
+hear heard
+hide hid hidden
+hold held
+keep kept
+know knew known
+lay laid
+lead led
+lend lent
+lose lost
+make made
+mean meant
+meet met
+pay paid
+ride rode ridden
+ring rang rung
+rise rose risen
+run ran
+say said
+see seen
+seek sought
+sell sold
+send sent
+shake shook shaken
+shoot shot
+shrink shrank shrunk
+sing sang sung
+sink sank sunk
+sit sat
+slay slew slain
+speak spoke spoken
+spend spent
+stand stood
+steal stole stolen
+stick stuck
+strike struck stricken
+swear swore sworn
+sweep swept
+swim swam swum
+take took taken
+teach taught
+tear tore torn
+tell told
+think thought
+throw threw thrown
+undergo underwent undergone
+understand understood
+wake woke woken
+wear wore worn
+win won
+withdraw withdrew withdrawn
+write wrote written
+man men
+woman women
+child children
+foot feet
+tooth teeth`
 
 // undouble drops a doubled final consonant left by a stripped ending:
 // "stopped" → "stop".

@@ -113,6 +113,10 @@ func TestStem(t *testing.T) {
 		{"stop", "stopped", "stops"},
 		{"injury", "injuries"},
 		{"match", "matches"},
+		{"steal", "steals", "stole", "stolen", "stealing"},
+		{"flee", "fled", "fleeing"},
+		{"strike", "struck", "strikes"},
+		{"woman", "women"},
 	}
 	for _, g := range groups {
 		for _, w := range g[1:] {
@@ -121,8 +125,10 @@ func TestStem(t *testing.T) {
 			}
 		}
 	}
-	if stem("fired") == stem("hired") {
-		t.Errorf("fired and hired stem alike: %q", stem("fired"))
+	for _, p := range [][2]string{{"fired", "hired"}, {"left", "leave"}, {"found", "find"}} {
+		if stem(p[0]) == stem(p[1]) {
+			t.Errorf("%s and %s stem alike: %q", p[0], p[1], stem(p[0]))
+		}
 	}
 }
 
@@ -160,7 +166,7 @@ func TestVectorize(t *testing.T) {
 
 func TestVectorizeBounded(t *testing.T) {
 	opts := DefaultOptions
-	opts.TopTerms = 20
+	opts.TopTerms, opts.QueryTerms = 20, 12
 	m := NewModel(opts)
 	var b strings.Builder
 	for i := range 200 {
@@ -516,6 +522,9 @@ func TestDateConflicts(t *testing.T) {
 		{name: "across the new year too", article: []string{"dec 30"}, story: []string{"jan 2"}},
 		{name: "half the story's weight on another day", article: []string{"fri"}, story: []string{"fri", "wed"}, weekdays: 0.5},
 		{name: "another weekday", article: []string{"fri"}, story: []string{"wed"}, weekdays: 1},
+		{name: "the day after is the same event", article: []string{"fri"}, story: []string{"thu"}},
+		{name: "across the turn of the week too", article: []string{"sun"}, story: []string{"sat"}},
+		{name: "a weekday not read is only itself", article: []string{"frx"}, story: []string{"fri"}, weekdays: 1},
 		{name: "no common kind of date", article: []string{"fri"}, story: []string{"may 3"}},
 	}
 	for _, tt := range tests {
