@@ -344,6 +344,10 @@ type MergeCause struct {
 	Rule      string  `json:"rule"`
 	Score     float64 `json:"score"`
 	Threshold float64 `json:"threshold"`
+	// Version is the merged cluster's version once merged: that of its
+	// last state, which names merged_into. A replica that never held the
+	// cluster (it came before the decisions it replays) learns it here.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // ClusterVersion names a cluster at one of its versions.

@@ -491,9 +491,18 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 	if seq, ok := e.byDoc[a.ID]; ok {
 		old := e.art(seq)
 		if old != nil && old.hash == hashKey(a.ContentHash) {
+			// Within the streams' duplicate window the decision made the
+			// first time is repeated: the stream drops it as a duplicate,
+			// and the pipeline sees one decision. Later the stream stores
+			// what is decided, so the engine says what it is, a repeat of
+			// the article where it is now: a replica that replays it
+			// changes nothing (redelivered), where the first decision
+			// read again, naming clusters since merged at versions since
+			// passed, would be taken for one made afresh.
 			st := e.find(old.slot)
-			asg, ok := e.recent.byKey[a.ID+"@"+a.ContentHash]
-			if !ok {
+			key := a.ID + "@" + a.ContentHash
+			asg, ok := e.recent.byKey[key]
+			if !ok || e.clock-e.recent.at[key] >= redeliveryWindow {
 				asg = events.Assignment{ID: st.id, Relation: relations[old.rel], CanonicalID: st.canon.id, Rule: RuleRepeat, Version: st.version}
 			}
 			return Decision{Assignment: asg, Updates: []*events.ClusterUpdate{e.update(st)}}
@@ -607,9 +616,10 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		target = e.newCluster(e.foundingID(a), a.Language, now)
 	}
 	var updates []*events.ClusterUpdate
-	for _, m := range merged {
+	for i, m := range merged {
 		e.merge(target, m, now)
 		asg.Merged = append(asg.Merged, m.id)
+		asg.Merges[i].Version = m.version // bridges: one cause each, in order
 		updates = append(updates, e.update(m))
 	}
 	left, displaced := e.join(target, a, asg, hash, fp, vec, query, now)
@@ -632,7 +642,8 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			if l := e.model.Link(&target.centroid, &st.centroid); l.Same && !e.undone(target, st) {
 				e.merge(target, st, now)
 				asg.Merged = append(asg.Merged, st.id)
-				asg.Merges = append(asg.Merges, events.MergeCause{ID: st.id, Rule: events.MergeLink, Score: l.Score, Threshold: l.Threshold})
+				asg.Merges = append(asg.Merges, events.MergeCause{ID: st.id, Rule: events.MergeLink, Score: l.Score, Threshold: l.Threshold,
+					Version: st.version})
 				updates = append(updates, e.update(st))
 			}
 		}
@@ -1435,10 +1446,12 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 	}
 	// Bridges were merged before the article joined, links after.
 	linked := map[string]bool{}
+	versions := map[string]uint64{}
 	for _, m := range asg.Merges {
 		if m.Rule == events.MergeLink {
 			linked[m.ID] = true
 		}
+		versions[m.ID] = m.Version
 	}
 	mergeIn := func(link bool) {
 		for _, id := range asg.Merged {
@@ -1447,7 +1460,7 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 			}
 			slot, ok := e.slotOf[id]
 			if !ok {
-				e.mergedBeforeReplay(target, id, now)
+				e.mergedBeforeReplay(target, id, versions[id], now)
 				continue
 			}
 			if src := e.find(slot); src != nil && src != target {
@@ -1469,6 +1482,17 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 	fp := p.fp
 	if !p.hasFP {
 		fp = simhash.Fingerprint(a.Text)
+	}
+	if seq, ok := e.byDoc[a.ID]; ok && asg.Left == nil {
+		// The engine that decided held no older revision of the article
+		// in another story: it had let it go when its window passed. This
+		// engine, which first saw it later (a redelivery of the older
+		// revision, decided again once its duplicate window had passed),
+		// lets it go now as that engine did, without a version of the
+		// story it was in.
+		if old := e.art(seq); old != nil && e.find(old.slot) != target {
+			e.drop(seq)
+		}
 	}
 	e.join(target, a, asg, hashKey(a.ContentHash), fp, vec, query, now)
 	if asg.Left != nil {
@@ -1510,7 +1534,9 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 // no article decided before it, so it cannot tell by the article, as
 // Assign does; it tells by the decision: a repeat, or one that names a
 // cluster since merged, or a version its cluster has gone past — a
-// decision made afresh names a cluster it has just moved on.
+// decision made afresh names a cluster it has just moved on. So does a
+// cluster the decision merged in: made afresh, the merge gave it a version
+// past the one the replica holds it at.
 //
 // A cluster merged before the replica knew it (mergedBeforeReplay) is
 // named afresh only once the engine that decided forgot it (its articles
@@ -1525,12 +1551,19 @@ func (e *Engine) redelivered(a *events.Article, asg *events.Assignment) bool {
 	if asg.Rule == RuleRepeat {
 		return true
 	}
+	for _, m := range asg.Merges {
+		if slot, ok := e.slotOf[m.ID]; ok && m.Version > 0 {
+			if st := e.clusters[slot]; st != nil && st.version >= m.Version {
+				return true
+			}
+		}
+	}
 	slot, ok := e.slotOf[asg.ID]
 	if !ok {
 		return false
 	}
 	st := e.clusters[slot]
-	if st.replayed && asg.Relation == events.RelationNew && asg.Version > 2 && !a.ExtractedAt.IsZero() &&
+	if st.replayed && asg.Relation == events.RelationNew && asg.Version > max(2, st.version) && !a.ExtractedAt.IsZero() &&
 		a.ExtractedAt.Unix() >= e.born && (asg.ID == events.ClusterID(a.ID) || asg.ID == events.ClusterID(a.ID+"@"+a.ContentHash)) {
 		e.forgetMerged(st, slot)
 		return false
@@ -1544,13 +1577,14 @@ func (e *Engine) redelivered(a *events.Article, asg *events.Assignment) bool {
 // resolves to dst, as it did for the engine that decided, and a
 // redelivery of one of its articles does not found it again (see
 // redelivered), until the replay ends: the engine that decided forgot it
-// by then, its articles having left the window.
-func (e *Engine) mergedBeforeReplay(dst *state, id string, now time.Time) {
+// by then, its articles having left the window. version is the cluster's
+// version once merged, as the decision recorded it (0: not recorded).
+func (e *Engine) mergedBeforeReplay(dst *state, id string, version uint64, now time.Time) {
 	src := e.newCluster(id, dst.language, now)
 	src.mergedTo, src.replayed = e.slotOf[dst.id], true
 	e.absorbed[src.mergedTo] = append(e.absorbed[src.mergedTo], e.slotOf[id])
 	e.replayed = append(e.replayed, e.slotOf[id])
-	src.version++
+	src.version = max(src.version+1, version)
 	src.touch(now)
 }
 

@@ -35,23 +35,27 @@ func restoreSince(opts Options, log []decided, now time.Time) *Engine {
 
 // TestRestartIgnoresRedeliveries redelivers an article decided before
 // the replay of a restarted deduper begins: the engine that decided it
-// changed nothing (the article was held), and stored the decision again
-// (the stream keeps a decision once only within two hours). The replica
-// that replays it must change nothing either: joining the article would
-// hold it a window longer than the engine that decided, add it to its
-// cluster again and move the cluster's version on.
+// changed nothing (the article was held), and its decision was stored
+// again (the stream drops a decision it stored in the last two hours, but
+// not always: a replica replays what was stored). The replica that replays
+// it must change nothing either: joining the article would hold it a
+// window longer than the engine that decided, add it to its cluster again
+// and move the cluster's version on.
 func TestRestartIgnoresRedeliveries(t *testing.T) {
 	opts := Options{Window: 3 * time.Hour}
 	a := newArticle("/a.txt", "Halden strike", base)
 	b := newArticle("/b.txt", "Ships off Halden", rewrite)
 	tests := []struct {
 		name string
+		at   time.Duration // of the redelivery; a was decided at 0
 		// forget makes the engine forget its recent decisions before
-		// the redelivery, which then gets a repeat.
+		// the redelivery.
 		forget bool
+		repeat bool // the redelivery gets a repeat, not the first decision
 	}{
-		{"the first decision again", false},
-		{"a repeat", true},
+		{"the first decision again, within the duplicate window", 110 * time.Minute, false, false},
+		{"a repeat, past the duplicate window", 150 * time.Minute, false, true},
+		{"a repeat, the engine having forgotten its decisions", 110 * time.Minute, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,9 +74,13 @@ func TestRestartIgnoresRedeliveries(t *testing.T) {
 			if tt.forget {
 				live.recent = recentDecisions{}
 			}
-			again := assign(a, 150*time.Minute)
-			if tt.forget != (again.Assignment.Rule == RuleRepeat) {
+			again := assign(a, tt.at)
+			if tt.repeat != (again.Assignment.Rule == RuleRepeat) {
 				t.Fatalf("the redelivery was decided by %s", again.Assignment.Rule)
+			}
+			if again.Assignment.ID != first.Assignment.ID || again.Assignment.Version > joined.Assignment.Version {
+				t.Errorf("the redelivery was given %s v%d, want %s at v%d at most", again.Assignment.ID, again.Assignment.Version,
+					first.Assignment.ID, joined.Assignment.Version)
 			}
 			// The replica starts when the window has let a go, not b.
 			now := t0.Add(4 * time.Hour)
@@ -96,7 +104,16 @@ func TestRestartIgnoresRedeliveries(t *testing.T) {
 // replica does not know the cluster, but it must not found it again from
 // the redelivery: subscribers were told it was merged, and a copy of the
 // article would then join it, publishing states of a merged cluster.
+// Within the duplicate window the redelivery gets its first decision,
+// which names the merged cluster; past it, a repeat, which names the
+// cluster the article is in now.
 func TestRestartKeepsMergedClustersMerged(t *testing.T) {
+	for _, at := range []time.Duration{100 * time.Minute, 150 * time.Minute} {
+		t.Run(at.String(), func(t *testing.T) { keepsMergedClustersMerged(t, at) })
+	}
+}
+
+func keepsMergedClustersMerged(t *testing.T, at time.Duration) {
 	opts := Options{Window: 3 * time.Hour}
 	opts = opts.withDefaults()
 	opts.Story.LinkThreshold, opts.Story.LinkFloor = 0, 0
@@ -117,7 +134,8 @@ func TestRestartKeepsMergedClustersMerged(t *testing.T) {
 	if len(link.Merged) != 1 || link.Merged[0] != merged {
 		t.Fatalf("the rewrite merged %v, want %s", link.Merged, merged)
 	}
-	if again := assign(live, cranes, 150*time.Minute).Assignment; again.ID != merged {
+	again := assign(live, cranes, at).Assignment
+	if first := at-10*time.Minute < events.DefaultDuplicates; first && again.ID != merged || !first && (again.Rule != RuleRepeat || again.ID != link.ID) {
 		t.Fatalf("the redelivery: %+v", again)
 	}
 	now := t0.Add(4 * time.Hour)
