@@ -39,8 +39,10 @@ const (
 	RuleSimHash     = "simhash_hamming"
 	RuleStory       = "story_similarity"
 	RuleNew         = "new"
-	// RuleRepeat marks an article seen before whose first decision is no
-	// longer remembered in full.
+	// RuleRepeat marks an article seen before, this very revision, that
+	// does not get its first decision again: the streams' duplicate window
+	// has passed since, or the decision is no longer remembered in full.
+	// It names the cluster the article is in now.
 	RuleRepeat = "repeat"
 )
 
@@ -371,8 +373,9 @@ type linkJoin struct {
 	slot int32
 }
 
-// recentDecisions remembers the last decisions made, and when, so that a
-// redelivered article gets exactly the decision it got the first time.
+// recentDecisions remembers the last decisions made, and when, so that an
+// article redelivered within the streams' duplicate window gets exactly the
+// decision it got the first time.
 type recentDecisions struct {
 	byKey map[string]events.Assignment
 	at    map[string]int64 // Unix seconds
@@ -382,10 +385,11 @@ type recentDecisions struct {
 
 const recentSize = 4096
 
-// redeliveryWindow is how long after its decision an older revision of an
-// article, delivered again after a newer one was decided, is taken for a
-// redelivery: the streams' duplicate window, within which the decision made
-// again would be dropped as a duplicate of the first.
+// redeliveryWindow is how long after its decision an article delivered
+// again gets that decision again (and an older revision, delivered again
+// after a newer one was decided, is taken for a redelivery): the streams'
+// duplicate window, within which the decision made again is dropped as a
+// duplicate of the first.
 const redeliveryWindow = int64(events.DefaultDuplicates / time.Second)
 
 func (r *recentDecisions) put(key string, a events.Assignment, at int64) {
@@ -616,10 +620,14 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 		target = e.newCluster(e.foundingID(a), a.Language, now)
 	}
 	var updates []*events.ClusterUpdate
-	for i, m := range merged {
+	for _, m := range merged {
 		e.merge(target, m, now)
 		asg.Merged = append(asg.Merged, m.id)
-		asg.Merges[i].Version = m.version // bridges: one cause each, in order
+		for i := range asg.Merges {
+			if asg.Merges[i].ID == m.id {
+				asg.Merges[i].Version = m.version
+			}
+		}
 		updates = append(updates, e.update(m))
 	}
 	left, displaced := e.join(target, a, asg, hash, fp, vec, query, now)
@@ -1522,8 +1530,9 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 		// which join listed.
 		e.recordChanges(target, a.ID, asg.Changes)
 	}
-	// A redelivery after a restart gets the decision it got the first
-	// time, as it would from the engine that made it.
+	// A redelivery after a restart, within the duplicate window, gets the
+	// decision it got the first time, as it would from the engine that
+	// made it.
 	e.recent.put(a.ID+"@"+a.ContentHash, asg, e.clock)
 }
 
@@ -1546,7 +1555,10 @@ func (e *Engine) RestorePrepared(p *Prepared, now time.Time) {
 // clusters keep counting). A redelivery of an article whose cluster the
 // replica does not know at all is not told from a decision made afresh: it
 // founds that cluster, as the decision says, and the replica holds the
-// article a while longer than the engine that decided.
+// article a while longer than the engine that decided. Engines record such
+// a redelivery as a repeat once the duplicate window has passed, the only
+// time the stream stores it; decisions stored by older engines may still
+// be of this kind.
 func (e *Engine) redelivered(a *events.Article, asg *events.Assignment) bool {
 	if asg.Rule == RuleRepeat {
 		return true
