@@ -763,6 +763,12 @@ func (e *Engine) join(st *state, a *events.Article, asg events.Assignment, hash,
 	if seq, ok := e.byDoc[a.ID]; ok {
 		if old := e.art(seq); old != nil {
 			prev, prevClaims = e.find(old.slot), e.claimsOf(seq)
+			// Its older text leaves what its story is about, where the
+			// story holds each member (a small one) and keeps others to
+			// be about, or takes the new text in its place.
+			if prev != nil && e.held(prev) && (prev == st && len(vec.Terms) > 0 || prev != st && prev.centroid.N >= 2) {
+				e.model.Remove(&prev.centroid, seq)
+			}
 		}
 		e.drop(seq)
 	}

@@ -759,9 +759,11 @@ func TestRevisionTellingAnotherStoryLeavesIt(t *testing.T) {
 	if rev.Relation != events.RelationNew || rev.ID == story.ID {
 		t.Fatalf("the revision: %s in %s, want new, outside %s", rev.Relation, rev.ID, story.ID)
 	}
+	// The story left behind is about its one live member only: the older
+	// text left its centroid too.
 	st := e.find(e.slotOf[story.ID])
-	if st == nil || st.live != 1 || st.centroid.N != 2 {
-		t.Fatalf("the story left behind is not held with its one live member and its two reports")
+	if st == nil || st.live != 1 || st.centroid.N != 1 || !slices.Equal(st.centroid.Tags(), []uint32{e.byDoc[arts[1].ID]}) {
+		t.Fatalf("the story left behind is not held with its one live member alone")
 	}
 	r := New(Options{})
 	restoreAll(r, arts, ds)
@@ -772,6 +774,34 @@ func TestRevisionTellingAnotherStoryLeavesIt(t *testing.T) {
 	cp := e.Assign(newArticle("/c.txt", "Copy", strings.ToUpper(other)), t0.Add(time.Hour)).Assignment
 	if cp.ID != rev.ID || cp.Relation != events.RelationDuplicate {
 		t.Errorf("copy of the revision: %s in %s, want a duplicate in %s", cp.Relation, cp.ID, rev.ID)
+	}
+}
+
+// TestRevisionInItsOwnStoryReplacesItsText revises an article with a
+// text that tells the same story: the story is about the new text in
+// place of the old one, not both, and, holding each of its members, can
+// still be divided.
+func TestRevisionInItsOwnStoryReplacesItsText(t *testing.T) {
+	e := New(Options{})
+	a := newArticle("/a.txt", "Halden strike", base)
+	b := newArticle("/b.txt", "Ships off Halden", rewrite)
+	revised := newArticle("/a.txt", "Halden strike", base+" Talks resume on Thursday.")
+	ds := assignAll(e, []*events.Article{a, b, revised})
+	if ds[2].Assignment.ID != ds[0].Assignment.ID {
+		t.Fatalf("the revision went to %s, want its story %s", ds[2].Assignment.ID, ds[0].Assignment.ID)
+	}
+	st := e.find(e.slotOf[ds[0].Assignment.ID])
+	want := []uint32{e.byDoc[b.ID], e.byDoc[a.ID]}
+	if got := st.centroid.Tags(); st.centroid.N != 2 || !slices.Equal(got, want) {
+		t.Errorf("the story is about members %v (%d), want %v", got, st.centroid.N, want)
+	}
+	if !e.membersHeld(st) {
+		t.Error("the story does not hold each member its centroid names: it can no longer be divided")
+	}
+	r := New(Options{})
+	restoreAll(r, []*events.Article{a, b, revised}, ds)
+	if rs := r.find(r.slotOf[ds[0].Assignment.ID]); !slices.Equal(rs.centroid.Tags(), st.centroid.Tags()) {
+		t.Errorf("the replica's story is about %v, want %v", rs.centroid.Tags(), st.centroid.Tags())
 	}
 }
 

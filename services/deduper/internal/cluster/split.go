@@ -54,9 +54,9 @@ func (e *Engine) divide(st *state, now time.Time) ([]events.SplitCause, []*state
 }
 
 // membersHeld reports whether every member st's centroid holds is still
-// held and in st: a member evicted, or revised since (its older text is
-// still in the centroid), makes the story other than what its members are,
-// and it is not divided.
+// held and in st: a member evicted, or revised in a story too large to
+// hold each member (its older text is still in the centroid: see join),
+// makes the story other than what its members are, and it is not divided.
 func (e *Engine) membersHeld(st *state) bool {
 	for _, t := range st.centroid.Tags() {
 		if a := e.art(t); a == nil || e.find(a.slot) != st {

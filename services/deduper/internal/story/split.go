@@ -178,6 +178,21 @@ func (m *Model) Divide(c *Centroid, tags []uint32) Centroid {
 	return part
 }
 
+// Remove takes the member tagged tag out of c, when c holds each of its
+// members with the scores of their pairs (as Divide needs) or is that
+// member alone, and reports whether it did: a revised article's older
+// text leaves the story. A story of one left empty is the zero Centroid.
+func (m *Model) Remove(c *Centroid, tag uint32) bool {
+	if c.N == 1 && len(c.exemplars) == 0 && c.tag == tag {
+		*c = Centroid{}
+		return true
+	}
+	if c.N < 2 || !slices.Contains(c.Tags(), tag) {
+		return false
+	}
+	return m.Divide(c, []uint32{tag}).N > 0
+}
+
 // gather makes a story of the members of c at idx, in order.
 func (m *Model) gather(c *Centroid, idx []int) Centroid {
 	var g Centroid

@@ -236,3 +236,33 @@ func BenchmarkSplitCheck(b *testing.B) {
 		})
 	}
 }
+
+func TestRemove(t *testing.T) {
+	m, c := mixedStory(t, DefaultOptions)
+	if !m.Remove(c, 3) || c.N != 6 || !slices.Equal(c.Tags(), []uint32{1, 2, 4, 5, 6, 7}) {
+		t.Fatalf("Remove(3): %d members %v, want the six others", c.N, c.Tags())
+	}
+	if len(c.sims) != pairAt(6, 0) {
+		t.Errorf("%d pair scores for 6 members, want %d", len(c.sims), pairAt(6, 0))
+	}
+	// What is left still divides as before: the aftershock reports leave.
+	if parts := m.Split(c, 1); len(parts) != 1 || !slices.Equal(parts[0].Tags, []uint32{5, 6, 7}) {
+		t.Errorf("Split after Remove = %+v, want the three aftershock reports", parts)
+	}
+	if m.Remove(c, 42) || c.N != 6 {
+		t.Errorf("Remove of no member changed the story: %d members", c.N)
+	}
+	// A story of one is emptied; one that does not hold each member is
+	// left as it is.
+	var one Centroid
+	m.AddTagged(&one, m.Vectorize("", quakeReports[0], false), 9)
+	if !m.Remove(&one, 9) || one.N != 0 || len(one.Terms) != 0 {
+		t.Errorf("Remove of a story's one member: %d members, %d terms", one.N, len(one.Terms))
+	}
+	opts := DefaultOptions
+	opts.SplitMembers, opts.Exemplars = 6, 4
+	m, c = mixedStory(t, opts)
+	if m.Remove(c, 2) || c.N != 7 {
+		t.Errorf("Remove from a story past SplitMembers: %d members", c.N)
+	}
+}
