@@ -523,7 +523,7 @@ func TestRandomStreamsRestartMidWindow(t *testing.T) {
 		short bool // 20 to 40 articles rather than 150 to 300
 		mode  int  // of mergeOften
 	}
-	seeds, short := 24, 64
+	seeds, short := 32, 256
 	if testing.Short() {
 		seeds, short = 12, 32
 	}
