@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -55,11 +56,36 @@ func (b *KeyValue) Restore(ctx context.Context) (bool, error) {
 	if err == nil || !(errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrBucketNotFound)) {
 		return false, nil
 	}
-	if _, err := EnsureKeyValue(ctx, b.js, b.cfg); err != nil {
-		return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
+	for wait := storeWait; ; wait *= 2 {
+		_, err = EnsureKeyValue(ctx, b.js, b.cfg)
+		if err == nil {
+			break
+		}
+		if !storeBusy(err) {
+			return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
+		}
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
+		case <-time.After(wait):
+		}
 	}
 	b.log.Warn("a key-value bucket was gone and is created again, empty", zap.String("bucket", b.cfg.Bucket))
 	return true, nil
+}
+
+// storeWait is how long Restore first waits to create a bucket again whose
+// store the server has not done removing; it doubles each time.
+const storeWait = 50 * time.Millisecond
+
+// storeBusy reports the error of a bucket created again just after it was
+// deleted, while the server still removes the old store's files: it passes
+// in moments (nats-server v2.15.2 answers "error creating store for
+// stream", code 10049, now and then when a bucket is deleted and created
+// again at once).
+func storeBusy(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == 10049 && strings.Contains(apiErr.Description, "creating store")
 }
 
 // Check reports whether the bucket is there, creating it again if it is
