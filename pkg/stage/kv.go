@@ -57,18 +57,12 @@ func (b *KeyValue) Restore(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	for wait := storeWait; ; wait *= 2 {
-		_, err = EnsureKeyValue(ctx, b.js, b.cfg)
-		if err == nil {
+		if _, err = EnsureKeyValue(ctx, b.js, b.cfg); err == nil || !storeBusy(err) || !sleep(ctx, wait) {
 			break
 		}
-		if !storeBusy(err) {
-			return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
-		}
-		select {
-		case <-ctx.Done():
-			return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
-		case <-time.After(wait):
-		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("bucket %s is gone, and creating it again failed: %w", b.cfg.Bucket, err)
 	}
 	b.log.Warn("a key-value bucket was gone and is created again, empty", zap.String("bucket", b.cfg.Bucket))
 	return true, nil
@@ -77,6 +71,18 @@ func (b *KeyValue) Restore(ctx context.Context) (bool, error) {
 // storeWait is how long Restore first waits to create a bucket again whose
 // store the server has not done removing; it doubles each time.
 const storeWait = 50 * time.Millisecond
+
+// sleep waits d, and reports false when ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // storeBusy reports the error of a bucket created again just after it was
 // deleted, while the server still removes the old store's files: it passes

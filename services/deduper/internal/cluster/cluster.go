@@ -392,6 +392,13 @@ const recentSize = 4096
 // duplicate of the first.
 const redeliveryWindow = int64(events.DefaultDuplicates / time.Second)
 
+// within returns the decision made for key, if it was made less than
+// redeliveryWindow before clock.
+func (r *recentDecisions) within(key string, clock int64) (events.Assignment, bool) {
+	a, ok := r.byKey[key]
+	return a, ok && clock-r.at[key] < redeliveryWindow
+}
+
 func (r *recentDecisions) put(key string, a events.Assignment, at int64) {
 	if r.byKey == nil {
 		r.byKey = make(map[string]events.Assignment, recentSize)
@@ -504,9 +511,8 @@ func (e *Engine) Assign(a *events.Article, now time.Time) Decision {
 			// read again, naming clusters since merged at versions since
 			// passed, would be taken for one made afresh.
 			st := e.find(old.slot)
-			key := a.ID + "@" + a.ContentHash
-			asg, ok := e.recent.byKey[key]
-			if !ok || e.clock-e.recent.at[key] >= redeliveryWindow {
+			asg, ok := e.recent.within(a.ID+"@"+a.ContentHash, e.clock)
+			if !ok {
 				asg = events.Assignment{ID: st.id, Relation: relations[old.rel], CanonicalID: st.canon.id, Rule: RuleRepeat, Version: st.version}
 			}
 			return Decision{Assignment: asg, Updates: []*events.ClusterUpdate{e.update(st)}}
@@ -1382,9 +1388,7 @@ func (e *Engine) olderRevisionAgain(a *events.Article, cur *article) (events.Ass
 	if cur == nil {
 		return events.Assignment{}, false
 	}
-	key := a.ID + "@" + a.ContentHash
-	asg, ok := e.recent.byKey[key]
-	return asg, ok && e.clock-e.recent.at[key] < redeliveryWindow
+	return e.recent.within(a.ID+"@"+a.ContentHash, e.clock)
 }
 
 // Restore replays a decision the deduper made before (read back from its
